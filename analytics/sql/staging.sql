@@ -1,0 +1,134 @@
+-- Staging tables built once per committed dataset version (the version file never
+-- changes afterwards, so they are materialised rather than views).
+-- Partner ids match on their first 15 characters when 18 long, case-sensitively:
+-- an 18-character Salesforce id is the 15-character id plus a checksum.
+
+-- stg_partners: one row per partner, plus the pseudo-partner `(unknown partner)`
+-- (partner_id '') when any client or activity belongs to no known partner.
+create or replace table stg_partners as
+with partners as (
+    select
+        partner_id,
+        case when length(partner_id) = 18 then left(partner_id, 15) else partner_id end as partner_key,
+        partner_name,
+        nullif(trim(account_manager), '') as account_manager,
+        nullif(trim(league), '') as league,
+        nullif(trim(account_status), '') as account_status,
+        business_plan_aim,
+        created_date
+    from partners
+),
+
+client_keys as (
+    select case when length(partner_id) = 18 then left(partner_id, 15) else partner_id end as partner_key
+    from clients
+),
+
+activity_keys as (
+    select case when length(partner_id) = 18 then left(partner_id, 15) else partner_id end as partner_key
+    from activities
+),
+
+has_orphans as (
+    select exists (
+        select 1 from (select * from client_keys union all select * from activity_keys) as k
+        where k.partner_key is null or k.partner_key not in (select partner_key from partners)
+    ) as yes
+),
+
+final as (
+    select * from partners
+    union all
+    select
+        '' as partner_id,
+        '' as partner_key,
+        '(unknown partner)' as partner_name,
+        null as account_manager,
+        null as league,
+        null as account_status,
+        null::bigint as business_plan_aim,
+        null::date as created_date
+    from has_orphans
+    where yes
+)
+
+select * from final;
+
+-- stg_clients: one row per client, partner_id resolved to the partner's own id
+-- ('' for the pseudo-partner).
+create or replace table stg_clients as
+select
+    c.client_id,
+    coalesce(p.partner_id, '') as partner_id,
+    c.partner_id as source_partner_id,
+    c.client_name,
+    c.added_date,
+    c.repurposed_date,
+    c.churned_date,
+    c.monthly_value
+from clients as c
+left join stg_partners as p
+    on p.partner_key = case when length(c.partner_id) = 18 then left(c.partner_id, 15) else c.partner_id end
+    and p.partner_id <> '';
+
+-- stg_activities: one row per activity, with the kind flags every metric uses.
+-- A blank type is a Task; a touch is an event, call or email (any status) or a
+-- completed task, dated coalesce(completed_date, activity_date).
+create or replace table stg_activities as
+with typed as (
+    select
+        a.activity_id,
+        coalesce(p.partner_id, '') as partner_id,
+        a.partner_id as source_partner_id,
+        a.account_manager,
+        coalesce(nullif(trim(a.activity_type), ''), 'Task') as activity_type,
+        a.subject,
+        a.status,
+        a.activity_date,
+        a.completed_date,
+        a.comments,
+        lower(coalesce(nullif(trim(a.activity_type), ''), 'Task')) as type_key,
+        coalesce(lower(trim(a.status)) = 'completed', false) as is_completed
+    from activities as a
+    left join stg_partners as p
+        on p.partner_key = case when length(a.partner_id) = 18 then left(a.partner_id, 15) else a.partner_id end
+        and p.partner_id <> ''
+)
+
+select
+    * exclude (type_key),
+    type_key = 'task' as is_task,
+    type_key in ('event', 'call', 'email') or (type_key = 'task' and is_completed) as is_touch,
+    coalesce(completed_date, activity_date) as touch_date,
+    type_key = 'task' and not is_completed as is_open_task,
+    type_key = 'task' and not is_completed
+        and trim(coalesce(subject, '')) = 'Account Management Notes' as is_notes_task
+from typed;
+
+-- stg_quotas: one row per account manager and month; a target typed into the app
+-- overrides the file's for the same AM and month.
+create or replace table stg_quotas as
+select account_manager, month, clients_target, 'manual' as source
+from manual_quotas
+union all
+select q.account_manager, q.month, q.clients_target, 'file' as source
+from quotas as q
+where not exists (
+    select 1 from manual_quotas as m
+    where m.account_manager = q.account_manager and m.month = q.month
+);
+
+-- stg_account_plans and stg_contacts: partner_id resolved like clients.
+create or replace table stg_account_plans as
+select x.* replace (coalesce(p.partner_id, '') as partner_id)
+from account_plans as x
+left join stg_partners as p
+    on p.partner_key = case when length(x.partner_id) = 18 then left(x.partner_id, 15) else x.partner_id end
+    and p.partner_id <> '';
+
+create or replace table stg_contacts as
+select x.* replace (coalesce(p.partner_id, '') as partner_id)
+from contacts as x
+left join stg_partners as p
+    on p.partner_key = case when length(x.partner_id) = 18 then left(x.partner_id, 15) else x.partner_id end
+    and p.partner_id <> '';

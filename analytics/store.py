@@ -1,0 +1,302 @@
+"""The DuckDB dataset: open, commit atomically, archive, restore, version.
+
+Each committed dataset is its own DuckDB file under `versions/`, written once and
+then only read. A commit builds the next file beside the current one and then
+switches the one-line `current` pointer with an atomic rename, so a reader (in this
+process or another) sees the old dataset or the new, never a mix, and a crash
+before the rename leaves the old dataset in place. Every committed file is kept
+unchanged under `archive/<version>/` with a manifest (checksums, rows, time).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import threading
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from analytics.schema import DUCKDB_TYPES, MANUAL_QUOTAS, TABLES, Table
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_DIR = ROOT / "data" / "demo"
+DEFAULT_DATA_DIR = ROOT / "data" / "store"
+DATA_DIR_ENV = "AMD_DATA_DIR"
+STAGING_SQL = Path(__file__).with_name("sql") / "staging.sql"
+ALL_TABLES: dict[str, Table] = {**TABLES, MANUAL_QUOTAS.name: MANUAL_QUOTAS}
+
+_commit_lock = threading.Lock()
+
+
+class StoreError(Exception):
+    """The dataset cannot do what was asked (no such upload, nothing committed...)."""
+
+
+@dataclass
+class ArchivedFile:
+    name: str
+    table: str
+    sha256: str
+    bytes: int
+    rows: int
+
+
+@dataclass
+class Upload:
+    """One committed change of the dataset, as recorded in its manifest."""
+
+    version: str
+    committed_at: str
+    kind: str  # upload, restore, demo, manual
+    tables: dict[str, int]  # table -> rows after the commit
+    files: list[ArchivedFile] = field(default_factory=list)
+    note: str = ""
+
+
+def data_dir(path: str | os.PathLike | None = None) -> Path:
+    """The dataset folder: the argument, else $AMD_DATA_DIR, else data/store."""
+    chosen = path or os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR
+    return Path(chosen).resolve()
+
+
+def current_version(directory: Path) -> str | None:
+    pointer = directory / "current"
+    try:
+        return pointer.read_text().strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def version_path(directory: Path, version: str) -> Path:
+    return directory / "versions" / f"{version}.duckdb"
+
+
+def connect(directory: Path, version: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to a committed version (default: the current one)."""
+    version = version or current_version(directory)
+    if version is None:
+        raise StoreError(f"no dataset has been committed in {directory}")
+    return duckdb.connect(str(version_path(directory, version)), read_only=True)
+
+
+def ensure_dataset(directory: Path) -> str:
+    """The current version, importing the demo data first when the folder is empty."""
+    version = current_version(directory)
+    if version is None:
+        from analytics.ingest import import_demo  # ingest depends on store
+
+        version = import_demo(directory)
+    return version
+
+
+def _next_version(directory: Path) -> str:
+    versions = directory / "versions"
+    numbers = [int(p.stem[:6]) for p in versions.glob("*.duckdb") if p.stem[:6].isdigit()]
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    return f"{max(numbers, default=0) + 1:06d}-{stamp}"
+
+
+def _create_empty(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    cols = ", ".join(f"{c.name} {DUCKDB_TYPES[c.type]}" for c in table.columns)
+    con.execute(f"create table {table.name} ({cols})")
+
+
+def _insert_frame(con: duckdb.DuckDBPyConnection, table: Table, frame) -> None:
+    """Create `table` from an Arrow table, DataFrame or DuckDB relation with the
+    canonical columns, cast to the canonical types."""
+    _create_empty(con, table)
+    con.register("incoming", frame)
+    try:
+        present = {d[0] for d in con.execute("select * from incoming limit 0").description}
+        select = ", ".join(
+            f"cast({c.name} as {DUCKDB_TYPES[c.type]})" if c.name in present else "null"
+            for c in table.columns
+        )
+        con.execute(f"insert into {table.name} select {select} from incoming")
+    finally:
+        con.unregister("incoming")
+
+
+def commit(
+    directory: Path,
+    tables: Mapping[str, object],
+    files: Mapping[str, tuple[str, bytes]] | None = None,
+    kind: str = "upload",
+    note: str = "",
+    base_version: str | None = None,
+) -> Upload:
+    """Replace `tables` (name -> Arrow/DataFrame) atomically; the others are copied
+    from the current version (or `base_version`). `files` (table -> (name, bytes))
+    are archived unchanged. Returns the new upload's record."""
+    unknown = set(tables) - set(ALL_TABLES)
+    if unknown:
+        raise StoreError(f"unknown tables: {sorted(unknown)}")
+    with _commit_lock:
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / "versions").mkdir(exist_ok=True)
+        _clean_leftovers(directory)
+        base = base_version or current_version(directory)
+        version = _next_version(directory)
+        final_path = version_path(directory, version)
+        tmp_path = final_path.with_suffix(".duckdb.tmp")
+
+        archived = _archive(directory, version, files or {})
+        con = duckdb.connect(str(tmp_path))
+        try:
+            if base is not None:
+                con.execute("attach ? as old (read_only)", [str(version_path(directory, base))])
+            for name, table in ALL_TABLES.items():
+                if name in tables:
+                    _insert_frame(con, table, tables[name])
+                elif base is not None:
+                    con.execute(f"create table {name} as select * from old.{name}")
+                else:
+                    _create_empty(con, table)
+            if base is not None:
+                con.execute("detach old")
+            con.execute(STAGING_SQL.read_text())
+            counts = {
+                name: con.execute(f"select count(*) from {name}").fetchone()[0]
+                for name in ALL_TABLES
+            }
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        _fsync(tmp_path)
+        os.replace(tmp_path, final_path)
+
+        upload = Upload(
+            version=version,
+            committed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            kind=kind,
+            tables=counts,
+            files=archived,
+            note=note,
+        )
+        manifest = directory / "archive" / version / "manifest.json"
+        manifest.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(manifest, json.dumps(asdict(upload), indent=2).encode())
+        # The commit point: readers switch to the new version here.
+        _write_atomic(directory / "current", version.encode())
+        return upload
+
+
+def _archive(directory: Path, version: str, files: Mapping[str, tuple[str, bytes]]) -> list[ArchivedFile]:
+    folder = directory / "archive" / version
+    folder.mkdir(parents=True, exist_ok=True)
+    archived = []
+    for table, (name, content) in files.items():
+        safe = Path(name).name or f"{table}.csv"
+        target = folder / f"{table}__{safe}"
+        _write_atomic(target, content)
+        rows = max(content.count(b"\n") - 1, 0)
+        archived.append(
+            ArchivedFile(safe, table, hashlib.sha256(content).hexdigest(), len(content), rows)
+        )
+    return archived
+
+
+def _write_atomic(path: Path, content: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _clean_leftovers(directory: Path) -> None:
+    """Remove files a crashed commit left behind; they were never current."""
+    for tmp in (directory / "versions").glob("*.tmp"):
+        tmp.unlink(missing_ok=True)
+    committed = {u.version for u in uploads(directory)}
+    for path in (directory / "versions").glob("*.duckdb"):
+        if path.stem not in committed and path.stem != current_version(directory):
+            path.unlink(missing_ok=True)
+    archive = directory / "archive"
+    if archive.exists():
+        for folder in archive.iterdir():
+            if folder.is_dir() and not (folder / "manifest.json").exists():
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def uploads(directory: Path) -> list[Upload]:
+    """Every committed upload, newest first."""
+    records = []
+    for manifest in (directory / "archive").glob("*/manifest.json"):
+        raw = json.loads(manifest.read_text())
+        raw["files"] = [ArchivedFile(**f) for f in raw.get("files", [])]
+        records.append(Upload(**raw))
+    return sorted(records, key=lambda u: u.version, reverse=True)
+
+
+def archived_file(directory: Path, version: str, table: str) -> tuple[str, bytes] | None:
+    """The file committed for `table` in upload `version`, as (name, bytes)."""
+    for path in (directory / "archive" / version).glob(f"{table}__*"):
+        return path.name.split("__", 1)[1], path.read_bytes()
+    return None
+
+
+def restore(directory: Path, version: str) -> Upload:
+    """Make the dataset as it was right after upload `version` current again
+    (a new version, so the history stays linear)."""
+    if not version_path(directory, version).exists():
+        raise StoreError(f"upload {version} is not in {directory}")
+    return commit(directory, {}, kind="restore", note=f"restored {version}", base_version=version)
+
+
+def set_manual_target(directory: Path, account_manager: str, month: dt.date, target: int) -> Upload:
+    """Keep a target typed into the app (overrides the quotas file for that AM and month)."""
+    if target < 0:
+        raise StoreError("a target cannot be negative")
+    month = month.replace(day=1)
+    with connect(directory) as con:
+        rows = con.execute(
+            "select account_manager, month, clients_target from manual_quotas"
+            " where not (account_manager = ? and month = ?)",
+            [account_manager, month],
+        ).fetchall()
+    rows.append((account_manager, month, target))
+    merged = pd.DataFrame(rows, columns=["account_manager", "month", "clients_target"])
+    return commit(
+        directory,
+        {"manual_quotas": merged},
+        kind="manual",
+        note=f"target {target} for {account_manager} in {month:%Y-%m}",
+    )
+
+
+def table_checksums(directory: Path, version: str | None = None) -> dict[str, str]:
+    """A checksum of every table's content, to prove a dataset did not change."""
+    with connect(directory, version) as con:
+        sums = {}
+        for name in ALL_TABLES:
+            rows = con.execute(f"select * from {name} order by all").fetchall()
+            sums[name] = hashlib.sha256(repr(rows).encode()).hexdigest()
+        return sums
+
+
+def latest_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The latest date found in the data (for the default as-of date)."""
+    return con.execute(
+        """
+        select max(d) from (
+            select max(greatest(added_date, coalesce(repurposed_date, added_date),
+                                coalesce(churned_date, added_date))) as d from clients
+            union all
+            select max(touch_date) from stg_activities where is_touch
+        )
+        """
+    ).fetchone()[0]
