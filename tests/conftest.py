@@ -43,8 +43,23 @@ DATE_COLUMNS = (
 )
 
 
+def commit_tables(directory: Path, **tables: list[dict]) -> Path:
+    """Commit the given tables (lists of dict rows, dates as ISO strings) into
+    `directory` through the real store; tables not given are empty."""
+    frames = {name: frame(rows, DATE_COLUMNS) for name, rows in tables.items() if rows}
+    store.commit(directory, frames)
+    return directory
+
+
 @pytest.fixture
-def make_dataset(tmp_path: Path) -> Callable[..., object]:
+def make_data_dir(tmp_path: Path) -> Callable[..., Path]:
+    """make_data_dir(partners=[...], clients=[...], ...) -> a fresh dataset folder."""
+    counter = iter(range(1000))
+    return lambda **tables: commit_tables(tmp_path / f"data{next(counter)}", **tables)
+
+
+@pytest.fixture
+def make_dataset(make_data_dir) -> Callable[..., object]:
     """make_dataset(partners=[...], clients=[...], activities=[...], quotas=[...], ...)
     commits the given tables (lists of dict rows, dates as ISO strings) into a fresh
     dataset folder and returns a read-only DuckDB connection to it. Tables not given
@@ -52,15 +67,128 @@ def make_dataset(tmp_path: Path) -> Callable[..., object]:
     connections = []
 
     def build(**tables: list[dict]):
-        directory = tmp_path / f"dataset{len(connections)}"
-        frames = {
-            name: frame(rows, DATE_COLUMNS) for name, rows in tables.items() if rows
-        }
-        store.commit(directory, frames)
-        con = store.connect(directory)
+        con = store.connect(make_data_dir(**tables))
         connections.append(con)
         return con
 
     yield build
     for con in connections:
         con.close()
+
+
+@pytest.fixture
+def run_app(monkeypatch) -> Callable[..., object]:
+    """run_app(data_dir, page="pages/x.py", query={...}) runs the real app with
+    AppTest on `data_dir` (via $AMD_DATA_DIR, restored after the test), switched to
+    `page`, with URL query parameters `query`; returns the AppTest after the run.
+    Further `at.run()` calls in the test see the same folder."""
+    from streamlit.testing.v1 import AppTest
+
+    def run(data_dir: Path, page: str | None = None, query: dict | None = None):
+        monkeypatch.setenv(store.DATA_DIR_ENV, str(data_dir))
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        for key, value in (query or {}).items():
+            at.query_params[key] = value
+        if page:
+            at.switch_page(page)
+        return at.run()
+
+    return run
+
+
+# --- browser tests --------------------------------------------------------------
+# The real app (`streamlit run app.py`) on a free port, driven by Playwright in
+# Debian's Chromium. One server per test session, on its own copy of the demo data.
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory) -> str:
+    """Base URL of the app running on the demo data in a temporary data folder."""
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    data = tmp_path_factory.mktemp("browser-data")
+    port = _free_port()
+    env = {**os.environ, "AMD_DATA_DIR": str(data)}
+    log = open(data / "server.log", "wb")
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", "app.py",
+            "--server.port", str(port), "--server.headless", "true",
+            "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+        ],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            break
+        except OSError:
+            if server.poll() is not None:
+                raise RuntimeError((data / "server.log").read_text())
+            time.sleep(0.3)
+    else:
+        server.kill()
+        raise RuntimeError("streamlit did not start in 60 s")
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh 1440x900 browser page; fails the test on any Streamlit exception box."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(20_000)
+    yield pg
+    context.close()
+
+
+def wait_for_app(pg) -> None:
+    """Wait until Streamlit has finished running the page script."""
+    pg.wait_for_selector('[data-testid="stApp"]')
+    pg.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && document.querySelector('[data-testid=\"stMain\"]')",
+        timeout=30_000,
+    )
+    pg.wait_for_timeout(300)
+    assert pg.locator('[data-testid="stException"]').count() == 0, pg.locator(
+        '[data-testid="stException"]'
+    ).first.inner_text()

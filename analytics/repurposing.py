@@ -1,0 +1,345 @@
+"""Repurposing: rates by league, AM and partner, monthly cohorts at 30/60/90 days,
+weekly velocity, time to repurpose, and progress towards business plan aims."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from analytics import dates
+from analytics.partners import query
+from analytics.schema import NO_LEAGUE, league_rank_sql, status_rank_sql
+
+WINDOWS = (30, 60, 90)
+
+# Group columns for each `by`; rows come in report order: leagues with No league
+# first, the four, others A-Z; AMs A-Z (clients of no known partner last); partners
+# by league, status, size, name.
+GROUPS = {
+    "league": ("league",),
+    "account_manager": ("account_manager",),
+    "partner": ("partner_id", "partner_name", "account_manager", "league"),
+}
+
+
+def _order(by: str, size: str) -> str:
+    """ORDER BY for a grouped query; `size` is the count partners are ranked by
+    within their league and status (partner report order)."""
+    if by == "league":
+        return "min(league_rank), league"
+    if by == "account_manager":
+        return "account_manager is null, account_manager"
+    return (
+        f"min(league_rank), league, min(status_rank), {size} desc,"
+        " partner_name, partner_id"
+    )
+
+
+# One row per partner (the unknown pseudo-partner included), league labelled,
+# with its report-order ranks; only the AM's partners when one is given.
+PARTNERS_CTE = f"""
+partners as (
+    select
+        p.partner_id,
+        p.partner_name,
+        p.account_manager,
+        coalesce(p.league, $no_league) as league,
+        {league_rank_sql("p.league")} as league_rank,
+        {status_rank_sql("p.account_status")} as status_rank
+    from stg_partners as p
+    where $account_manager is null or p.account_manager = $account_manager
+)"""
+
+
+def _params(as_of: dt.date, account_manager: str | None, **more: object) -> dict:
+    return {
+        "as_of": as_of,
+        "account_manager": account_manager,
+        "no_league": NO_LEAGUE,
+        **more,
+    }
+
+
+def _group_columns(by: str) -> tuple[str, ...]:
+    if by not in GROUPS:
+        raise ValueError(f"by must be one of {tuple(GROUPS)}, not {by!r}")
+    return GROUPS[by]
+
+
+def rates(
+    con: duckdb.DuckDBPyConnection,
+    as_of: dt.date,
+    by: str = "league",
+    account_manager: str | None = None,
+) -> pd.DataFrame:
+    """Repurposing rate per league, AM or partner: clients repurposed by D over
+    clients added by D (churned clients included in both)."""
+    columns = ", ".join(f"p.{column}" for column in _group_columns(by))
+    # SPEC 4 "Repurposing rate": clients repurposed by D / clients added by D.
+    # Grain: one row per group (league, AM or partner), groups with no clients kept.
+    sql = f"""
+    with
+    {PARTNERS_CTE},
+
+    clients as (
+        select
+            partner_id,
+            count(*) as clients_added,
+            count(*) filter (where repurposed_date <= $as_of::date) as repurposed
+        from stg_clients
+        where added_date <= $as_of::date
+        group by partner_id
+    ),
+
+    final as (
+        select
+            {columns},
+            sum(coalesce(c.clients_added, 0))::bigint as clients_added,
+            sum(coalesce(c.repurposed, 0))::bigint as repurposed,
+            sum(coalesce(c.repurposed, 0)) * 1.0
+                / nullif(sum(coalesce(c.clients_added, 0)), 0) as rate
+        from partners as p
+        left join clients as c on c.partner_id = p.partner_id
+        group by {columns}
+        order by {_order(by, "clients_added")}
+    )
+
+    select * from final
+    """
+    return query(con, sql, _params(as_of, account_manager))
+
+
+def cohorts(
+    con: duckdb.DuckDBPyConnection,
+    as_of: dt.date,
+    account_manager: str | None = None,
+) -> pd.DataFrame:
+    """One row per month of clients added: the share repurposed within 30, 60 and
+    90 days among the clients already that old."""
+    window_columns = ",\n".join(
+        f"count(*) filter (where age >= {w}) as eligible_{w},\n"
+        f"count(*) filter (where age >= {w} and repurposed_date <= $as_of::date"
+        f" and days_to_repurpose <= {w}) as repurposed_{w}"
+        for w in WINDOWS
+    )
+    final_columns = ",\n".join(
+        f"coalesce(k.eligible_{w}, 0)::bigint as eligible_{w},\n"
+        f"coalesce(k.repurposed_{w}, 0)::bigint as repurposed_{w},\n"
+        f"k.repurposed_{w} * 1.0 / nullif(k.eligible_{w}, 0) as rate_{w}"
+        for w in WINDOWS
+    )
+    # SPEC 4 "Repurposing cohorts": one row per month from the first month with a
+    # client added up to D's month, empty months as zeros. A client is eligible for
+    # window W once D - added_date >= W days, and repurposed within W when
+    # repurposed_date - added_date <= W days (even if it churned later). Rate =
+    # repurposed / eligible, empty when none is eligible. Clients added after D are
+    # ignored. Grain: one row per month of added_date.
+    sql = f"""
+    with
+    {PARTNERS_CTE},
+
+    clients as (
+        select
+            date_trunc('month', c.added_date)::date as cohort_start,
+            $as_of::date - c.added_date as age,
+            c.repurposed_date,
+            c.repurposed_date - c.added_date as days_to_repurpose
+        from stg_clients as c
+        inner join partners as p on p.partner_id = c.partner_id
+        where c.added_date <= $as_of::date
+    ),
+
+    months as (
+        select unnest(generate_series(
+            min(cohort_start), date_trunc('month', $as_of::date), interval 1 month
+        ))::date as cohort_start
+        from clients
+        having count(*) > 0
+    ),
+
+    counts as (
+        select
+            cohort_start,
+            count(*) as clients_added,
+            {window_columns}
+        from clients
+        group by cohort_start
+    ),
+
+    final as (
+        select
+            strftime(m.cohort_start, '%Y-%m') as cohort_month,
+            coalesce(k.clients_added, 0)::bigint as clients_added,
+            {final_columns}
+        from months as m
+        left join counts as k on k.cohort_start = m.cohort_start
+        order by m.cohort_start
+    )
+
+    select * from final
+    """
+    return query(con, sql, _params(as_of, account_manager))
+
+
+def weekly_velocity(
+    con: duckdb.DuckDBPyConnection,
+    as_of: dt.date,
+    weeks: int = 26,
+    account_manager: str | None = None,
+) -> pd.DataFrame:
+    """Clients repurposed per ISO week, the `weeks` weeks ending with D's week."""
+    last_week = dates.week_start(as_of)
+    first_week = last_week - dt.timedelta(weeks=weeks - 1)
+    # Repurposed in a week: repurposed_date within the week (Monday-Sunday) and <= D.
+    # Grain: one row per week, oldest first, zeros included.
+    sql = f"""
+    with
+    {PARTNERS_CTE},
+
+    weeks as (
+        select unnest(generate_series(
+            $first_week::date, $last_week::date, interval 7 day
+        ))::date as week_start
+    ),
+
+    repurposed as (
+        select date_trunc('week', c.repurposed_date)::date as week_start, count(*) as n
+        from stg_clients as c
+        inner join partners as p on p.partner_id = c.partner_id
+        where c.repurposed_date between $first_week::date and $as_of::date
+        group by all
+    ),
+
+    final as (
+        select w.week_start, coalesce(r.n, 0)::bigint as repurposed
+        from weeks as w
+        left join repurposed as r on r.week_start = w.week_start
+        order by w.week_start
+    )
+
+    select * from final
+    """
+    params = _params(as_of, account_manager, first_week=first_week, last_week=last_week)
+    return query(con, sql, params)
+
+
+def time_to_repurpose(
+    con: duckdb.DuckDBPyConnection,
+    as_of: dt.date,
+    by: str | None = None,
+    account_manager: str | None = None,
+) -> pd.DataFrame:
+    """One row per client repurposed by D (churned later or not): days from added to
+    repurposed, with the group columns of `by` (league, account_manager, partner)."""
+    group = _group_columns(by) if by else ()
+    group_select = "".join(f"p.{column}, " for column in group)
+    # Time to repurpose: repurposed_date - added_date in days, clients with
+    # repurposed_date <= D. Grain: one row per client.
+    sql = f"""
+    with
+    {PARTNERS_CTE},
+
+    final as (
+        select
+            c.client_id,
+            c.client_name,
+            {group_select}
+            c.added_date,
+            c.repurposed_date,
+            c.repurposed_date - c.added_date as days
+        from stg_clients as c
+        inner join partners as p on p.partner_id = c.partner_id
+        where c.repurposed_date <= $as_of::date
+        order by p.league_rank, p.league, p.account_manager, days, c.client_id
+    )
+
+    select * from final
+    """
+    return query(con, sql, _params(as_of, account_manager))
+
+
+def median_days(
+    con: duckdb.DuckDBPyConnection,
+    as_of: dt.date,
+    by: str = "league",
+    account_manager: str | None = None,
+) -> pd.DataFrame:
+    """Per group: clients repurposed by D and the median days from added to
+    repurposed (empty when none)."""
+    columns = ", ".join(f"p.{column}" for column in _group_columns(by))
+    # Median of repurposed_date - added_date over clients repurposed by D.
+    # Grain: one row per group, groups with none repurposed kept (median empty).
+    sql = f"""
+    with
+    {PARTNERS_CTE},
+
+    repurposed as (
+        select partner_id, repurposed_date - added_date as days
+        from stg_clients
+        where repurposed_date <= $as_of::date
+    ),
+
+    final as (
+        select
+            {columns},
+            count(r.days)::bigint as repurposed,
+            median(r.days) as median_days
+        from partners as p
+        left join repurposed as r on r.partner_id = p.partner_id
+        group by {columns}
+        order by {_order(by, "repurposed")}
+    )
+
+    select * from final
+    """
+    return query(con, sql, _params(as_of, account_manager))
+
+
+def plan_progress(
+    con: duckdb.DuckDBPyConnection,
+    as_of: dt.date,
+    account_manager: str | None = None,
+) -> pd.DataFrame:
+    """Partners with a business plan aim: repurposed at D against the aim, ready
+    partners first, then the closest to their aim."""
+    # SPEC 4 "Plan progress": repurposed at D / business_plan_aim (empty when the aim
+    # is empty or 0). A partner at or above its aim is ready for the next stage.
+    # Repurposed at D: added_date <= D, not churned by D, repurposed_date <= D.
+    # Grain: one row per partner with an aim > 0.
+    sql = f"""
+    with
+    {PARTNERS_CTE},
+
+    repurposed as (
+        select partner_id, count(*) as repurposed
+        from stg_clients
+        where added_date <= $as_of::date
+            and (churned_date is null or churned_date > $as_of::date)
+            and repurposed_date <= $as_of::date
+        group by partner_id
+    ),
+
+    final as (
+        select
+            p.partner_id,
+            p.partner_name,
+            p.account_manager,
+            p.league,
+            s.business_plan_aim,
+            coalesce(r.repurposed, 0)::bigint as repurposed,
+            coalesce(r.repurposed, 0) / s.business_plan_aim as plan_progress,
+            greatest(s.business_plan_aim - coalesce(r.repurposed, 0), 0)::bigint
+                as to_go,
+            coalesce(r.repurposed, 0) >= s.business_plan_aim as ready
+        from partners as p
+        inner join stg_partners as s on s.partner_id = p.partner_id
+        left join repurposed as r on r.partner_id = p.partner_id
+        where s.business_plan_aim > 0
+        order by ready desc, to_go, plan_progress desc, p.partner_name, p.partner_id
+    )
+
+    select * from final
+    """
+    return query(con, sql, _params(as_of, account_manager))

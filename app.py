@@ -1,0 +1,86 @@
+"""Account Management Dashboard: page list, page config and the shared sidebar.
+
+Streamlit runs a `pages/` folder the legacy way until `st.navigation` has run once,
+so a first visit to /<file stem> would run that file alone, without this script:
+every url_path below therefore differs from its file's stem.
+"""
+
+import datetime as dt
+
+import streamlit as st
+
+from analytics import dates
+from analytics.schema import DEFAULT_NO_TOUCH_DAYS
+from ui import common
+
+PAGES = {
+    "": [
+        st.Page("pages/home.py", title="Dashboard", icon=":material/dashboard:", url_path="dashboard", default=True),
+    ],
+    "Partners": [
+        st.Page("pages/partner_report.py", title="Partner report", icon=":material/table_rows:", url_path="partners"),
+        st.Page("pages/partner_detail.py", title="Partner detail", icon=":material/storefront:", url_path="partner"),
+    ],
+    "Performance": [
+        st.Page("pages/quota_pace.py", title="Quota pace", icon=":material/speed:", url_path="quota"),
+        st.Page("pages/repurposing_rates.py", title="Repurposing", icon=":material/autorenew:", url_path="repurposing"),
+        st.Page("pages/weekly_churn.py", title="Weekly churn", icon=":material/trending_down:", url_path="churn"),
+    ],
+    "Hygiene and planning": [
+        st.Page("pages/activity_hygiene.py", title="Activity", icon=":material/event_note:", url_path="activity"),
+        st.Page("pages/account_plans.py", title="Account plans", icon=":material/flag:", url_path="plans"),
+    ],
+    "Data": [
+        st.Page("pages/data_upload.py", title="Data", icon=":material/upload_file:", url_path="data"),
+    ],
+}
+
+page = st.navigation(PAGES)
+st.set_page_config(page_title=f"{page.title} · Account Management", page_icon=":material/handshake:", layout="wide")
+
+latest = common.latest_data_date()
+today = dt.date.today()
+default_as_of = dates.default_as_of(latest, today)
+managers = common.call("partners.account_managers")
+
+with st.sidebar:
+    st.markdown("**Account Management Dashboard**")
+    st.date_input(
+        "As of",
+        value=default_as_of,
+        max_value=today,
+        key="as_of",
+        bind="query-params",
+        format="YYYY-MM-DD",
+        help="Every figure is computed as of this date. Default: the latest date in the data.",
+    )
+    st.selectbox(
+        "Account manager",
+        [common.ALL, *managers],
+        key="am",
+        bind="query-params",
+        help="Narrow every page to one account manager's partners.",
+    )
+    with st.expander("Settings"):
+        st.number_input(
+            "Needs attention after (days without a touch)",
+            min_value=1,
+            max_value=365,
+            value=DEFAULT_NO_TOUCH_DAYS,
+            key="no_touch",
+            bind="query-params",
+        )
+        st.selectbox(
+            "Fiscal year starts in",
+            range(1, 13),
+            index=common.fiscal_start_default() - 1,
+            format_func=lambda m: dt.date(2000, m, 1).strftime("%B"),
+            key="fy_start",
+            bind="query-params",
+        )
+    st.caption(
+        f"Data up to {latest:%d %b %Y}" if latest else "No data yet",
+        help=f"Dataset version {common.dataset_version()}",
+    )
+
+page.run()
