@@ -53,79 +53,22 @@ BASE62 = np.frombuffer(
 CHECKSUM_CHARS = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345", np.uint8)
 DIGITS = BASE62[:10]
 
-SURNAMES = (
-    "Hartley",
-    "Cole",
-    "Ashworth",
-    "Pemberton",
-    "Whitfield",
-    "Baxter",
-    "Fairbairn",
-    "Holloway",
-    "Kendrick",
-    "Lockwood",
-    "Marsden",
-    "Norcott",
-    "Oakley",
-    "Prescott",
-    "Radcliffe",
-    "Sutcliffe",
-    "Thornton",
-    "Underwood",
-    "Wainwright",
-    "Yardley",
-    "Armitage",
-    "Blackwood",
-    "Cartwright",
-    "Dunmore",
-    "Ellison",
-    "Fenwick",
-    "Gresham",
-    "Hargreaves",
-    "Ingram",
-    "Jessop",
-    "Kershaw",
-    "Lowther",
-    "Milburn",
-    "Nightingale",
-    "Ormerod",
-    "Pickering",
-    "Quarmby",
-    "Rowntree",
-    "Sheridan",
-    "Tennant",
-    "Villiers",
-    "Walsh",
-    "Abbott",
-    "Brennan",
-    "Carmichael",
-    "Davenport",
-    "Eastwood",
-    "Fletcher",
-    "Goodwin",
-    "Hathaway",
+SURNAMES = tuple(
+    """
+    Hartley Cole Ashworth Pemberton Whitfield Baxter Fairbairn Holloway Kendrick
+    Lockwood Marsden Norcott Oakley Prescott Radcliffe Sutcliffe Thornton
+    Underwood Wainwright Yardley Armitage Blackwood Cartwright Dunmore Ellison
+    Fenwick Gresham Hargreaves Ingram Jessop Kershaw Lowther Milburn Nightingale
+    Ormerod Pickering Quarmby Rowntree Sheridan Tennant Villiers Walsh Abbott
+    Brennan Carmichael Davenport Eastwood Fletcher Goodwin Hathaway
+    """.split()
 )
-TOWNS = (
-    "Harrogate",
-    "Chester",
-    "Bath",
-    "Ludlow",
-    "Kendal",
-    "Truro",
-    "Whitby",
-    "Ely",
-    "Durham",
-    "Malvern",
-    "Stamford",
-    "Hexham",
-    "Ripon",
-    "Shrewsbury",
-    "Colchester",
-    "Canterbury",
-    "Lichfield",
-    "Salisbury",
-    "Taunton",
-    "Wells",
+TOWNS = tuple(
+    """
+    Harrogate Chester Bath Ludlow Kendal Truro Whitby Ely Durham Malvern Stamford
+    Hexham Ripon Shrewsbury Colchester Canterbury Lichfield Salisbury Taunton
+    Wells
+    """.split()
 )
 PRACTICE_SUFFIXES = (
     "Accountants",
@@ -139,63 +82,20 @@ PRACTICE_SUFFIXES = (
     "Business Advisers",
     "Partners",
 )
-FIRST_NAMES = (
-    "Amelia",
-    "Oliver",
-    "Isla",
-    "George",
-    "Ava",
-    "Harry",
-    "Mia",
-    "Jack",
-    "Grace",
-    "Charlie",
-    "Sophie",
-    "Alfie",
-    "Ella",
-    "Freddie",
-    "Lily",
-    "Arthur",
-    "Chloe",
-    "Oscar",
-    "Emily",
-    "Henry",
-    "Ruby",
-    "Leo",
-    "Evie",
-    "Archie",
-    "Poppy",
-    "Theo",
-    "Rosie",
-    "Noah",
-    "Imogen",
-    "Samuel",
+FIRST_NAMES = tuple(
+    """
+    Amelia Oliver Isla George Ava Harry Mia Jack Grace Charlie Sophie Alfie Ella
+    Freddie Lily Arthur Chloe Oscar Emily Henry Ruby Leo Evie Archie Poppy Theo
+    Rosie Noah Imogen Samuel
+    """.split()
 )
-BUSINESS_WORDS = (
-    "Brightwater",
-    "Oakfield",
-    "Riverside",
-    "Northgate",
-    "Kingfisher",
-    "Greenway",
-    "Redbrick",
-    "Silverline",
-    "Meadowbank",
-    "Stonebridge",
-    "Hillcrest",
-    "Larkspur",
-    "Foxglove",
-    "Harbour",
-    "Copperleaf",
-    "Highfield",
-    "Ashgrove",
-    "Bluebell",
-    "Westbrook",
-    "Thistle",
-    "Juniper",
-    "Millstone",
-    "Parkside",
-    "Rosewood",
+BUSINESS_WORDS = tuple(
+    """
+    Brightwater Oakfield Riverside Northgate Kingfisher Greenway Redbrick
+    Silverline Meadowbank Stonebridge Hillcrest Larkspur Foxglove Harbour
+    Copperleaf Highfield Ashgrove Bluebell Westbrook Thistle Juniper Millstone
+    Parkside Rosewood
+    """.split()
 )
 TRADES = (
     "Plumbing",
@@ -282,6 +182,9 @@ COMMENT_CLOSERS = (
     ". Follow up next week.",
     ".\nNext step: send the migration checklist.",
     ". Will chase on Friday.",
+    ". Sent a recap email.",
+    ", all fine.",
+    ". Good call overall.",
     ".\nActions:\n- share case study\n- book QBR",
 )
 NOTES_COMMENTS = (
@@ -531,7 +434,7 @@ def _notes_tasks(rng: np.random.Generator, p: Partners, today: int) -> pa.Table:
     )
     completed_notes = broken & ~misspelt
     status = pc.if_else(pa.array(completed_notes), "Completed", status)
-    day = today - rng.integers(20, ACTIVITY_DAYS, len(rows))
+    day = _weekday(today - rng.integers(20, ACTIVITY_DAYS, len(rows)))
     return pa.table(
         {
             "Account ID": _partner_refs(rng, p, rows, share_18=0.10),
@@ -539,8 +442,8 @@ def _notes_tasks(rng: np.random.Generator, p: Partners, today: int) -> pa.Table:
             "Type": pa.array(["Task"] * len(rows)),
             "Subject": subject,
             "Status": status,
-            "Date": _dates(_weekday(day)),
-            "Completed Date": _dates(day + 30, ~completed_notes),
+            "Date": _dates(day),
+            "Completed Date": _dates(np.minimum(day + 10, today), ~completed_notes),
             "Comments": pa.array(NOTES_COMMENTS).take(
                 rng.integers(0, len(NOTES_COMMENTS), len(rows))
             ),
@@ -551,17 +454,17 @@ def _notes_tasks(rng: np.random.Generator, p: Partners, today: int) -> pa.Table:
 def _general_activities(
     rng: np.random.Generator, p: Partners, n: int, today: int
 ) -> pa.Table | None:
-    """Tasks, events, calls and emails over the last 6 months. ~10% of partners are
-    quiet (nothing in the last 35 days), ~2% never touched, ~20% have overdue tasks;
-    other open tasks fall due in the next two weeks."""
+    """Tasks, events, calls and emails over the last 6 months. ~2% of partners are
+    never touched and ~10% more are quiet (no touch in the last 35 days); ~15% have
+    overdue tasks, and other open tasks fall due in the next two weeks."""
     if n <= 0:
         return None
-    kind = rng.random(len(p))
-    weight = np.sqrt(p.size) * (kind >= 0.02)
+    draw = rng.random(len(p))
+    weight = np.sqrt(p.size) * (draw >= 0.02)
     if not weight.any():
         weight = np.ones(len(p))
     owner = rng.choice(len(p), n, p=weight / weight.sum())
-    quiet = (kind < 0.12)[owner]
+    quiet = (draw < 0.12)[owner]
     may_be_overdue = (rng.random(len(p)) < 0.15)[owner]
     kind = rng.choice(len(ACTIVITY_TYPES), n, p=ACTIVITY_TYPE_SHARES)
     task, event = kind == 0, kind == 1
@@ -640,7 +543,7 @@ def _quotas_table(
     months = [dates.add_months(this_month, k) for k in range(-6, 4)]
     past = _monthly_adds(p, c, months[:7])
     ams = len(ACCOUNT_MANAGERS)
-    ahead = past[:, -1:] * 1.04 ** np.arange(1, 5) * rng.uniform(1.0, 1.35, (ams, 4))
+    ahead = past[:, -1:] * 1.04 ** np.arange(1, 5) * rng.uniform(0.95, 1.45, (ams, 4))
     past = past * rng.uniform(0.85, 1.2, past.shape)
     target = np.maximum(np.round(np.hstack([past, ahead])), 1).astype(np.int64)
     am, month = np.divmod(np.arange(ams * len(months)), len(months))

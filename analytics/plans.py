@@ -4,6 +4,7 @@ partners, plan usage per AM, goal vs amount, reviews due, and the stage checklis
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import duckdb
 import pandas as pd
@@ -49,6 +50,12 @@ key_partners as (
     where p.partner_id <> ''
         and (list_contains($key_leagues, p.league) or p.account_status = $key_status)
 )"""
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pd.DataFrame:
+    """query() binding only the parameters the SQL names (DuckDB rejects extras)."""
+    named = set(re.findall(r"\$(\w+)", sql))
+    return query(con, sql, {k: v for k, v in params.items() if k in named})
 
 
 def _quarter_params(
@@ -120,7 +127,7 @@ def coverage(
 
     select * from final
     """
-    return query(con, sql, _key_params(as_of, account_manager))
+    return _run(con, sql, _key_params(as_of, account_manager))
 
 
 def _key_params(as_of: dt.date, account_manager: str | None) -> dict:
@@ -155,7 +162,7 @@ def uncovered_key_partners(
 
     select * from final
     """
-    return query(con, sql, _key_params(as_of, account_manager))
+    return _run(con, sql, _key_params(as_of, account_manager))
 
 
 def usage(
@@ -201,7 +208,7 @@ def usage(
 
     select * from final
     """
-    return query(con, sql, _quarter_params(as_of, fiscal_start_month, account_manager))
+    return _run(con, sql, _quarter_params(as_of, fiscal_start_month, account_manager))
 
 
 def summary_by_week(
@@ -259,7 +266,7 @@ def summary_by_week(
 
     select * from final
     """
-    return query(con, sql, params)
+    return _run(con, sql, params)
 
 
 def goal_vs_amount(
@@ -302,7 +309,7 @@ def goal_vs_amount(
 
     select * from final
     """
-    return query(con, sql, params)
+    return _run(con, sql, params)
 
 
 def reviews(
@@ -340,7 +347,7 @@ def reviews(
 
     select * from final
     """
-    return query(con, sql, params)
+    return _run(con, sql, params)
 
 
 def partner_plan(con: duckdb.DuckDBPyConnection, partner_id: str) -> pd.DataFrame:
@@ -357,7 +364,7 @@ def partner_plan(con: duckdb.DuckDBPyConnection, partner_id: str) -> pd.DataFram
 
     select * from final
     """
-    return query(con, sql, {"partner_id": partner_id})
+    return _run(con, sql, {"partner_id": partner_id})
 
 
 # --- the stage checklist ------------------------------------------------------
@@ -432,7 +439,7 @@ def _check_stale_plans(
     select * from final
     """
     params = {"as_of": as_of, "account_manager": am, "stale_days": STALE_PLAN_DAYS}
-    stale = query(con, sql, params)
+    stale = _run(con, sql, params)
     check = (
         f"{_plural(len(stale), 'plan')} not updated in the last {STALE_PLAN_DAYS} days"
         if len(stale)
@@ -507,7 +514,7 @@ def _check_trends(
         "prior_start": prior_start,
         "prior_end": recent_start - dt.timedelta(days=1),
     }
-    trends = query(con, sql, params)
+    trends = _run(con, sql, params)
     falling = int(trends["falling"].sum())
     check = (
         f"{_plural(falling, 'account manager')} of {len(trends)} repurposing fewer or "
@@ -632,3 +639,31 @@ def checklist(
         _check_forecast(con, as_of, number, fiscal_start_month, am),
         _check_overdue_reviews(con, as_of, number, fiscal_start_month, am),
     ]
+
+
+# --- added for the Account plans page (pages/account_plans.py) -----------------
+
+
+def planning_weeks(as_of: dt.date, fiscal_start_month: int = 1) -> pd.DataFrame:
+    """The 13 planning weeks of D's quarter, one row per week: its dates (the first
+    and last cut at the quarter's ends; week 13 runs to the quarter's end), its
+    stage, and whether D falls in it."""
+    span = dates.quarter(as_of, fiscal_start_month)
+    first_monday = dates.week_start(span.start)
+    current = dates.quarter_week(as_of, fiscal_start_month)
+    rows = []
+    for number, name, first, last in dates.STAGES:
+        for week in range(first, last + 1):
+            start = first_monday + dt.timedelta(weeks=week - 1)
+            end = start + dt.timedelta(days=6)
+            rows.append(
+                {
+                    "week": week,
+                    "week_start": max(start, span.start),
+                    "week_end": span.end if week == dates.PLANNING_WEEKS else end,
+                    "stage": number,
+                    "stage_name": name,
+                    "is_current": week == current,
+                }
+            )
+    return pd.DataFrame(rows)

@@ -12,7 +12,7 @@ from analytics import dates
 from analytics.partners import query
 
 PERIODS = ("month", "quarter")
-STATUSES = ("Ahead", "On pace", "Behind", "No quota")
+PACE_STATUSES = ("Ahead", "On pace", "Behind", "No quota")
 # Status boundaries as fractions (numerator, denominator) so that a pace of exactly
 # 1.05 or 0.95 is decided in integers, not by floating-point luck.
 AHEAD_AT = (21, 20)

@@ -90,6 +90,9 @@ def run_app(monkeypatch) -> Callable[..., object]:
         for key, value in (query or {}).items():
             at.query_params[key] = value
         if page:
+            # Run once first: st.navigation must register the url_paths, else the
+            # page would run alone the legacy pages/ way (without app.py's sidebar).
+            at.run()
             at.switch_page(page)
         return at.run()
 
@@ -135,11 +138,24 @@ def app_url(tmp_path_factory) -> str:
     log = open(data / "server.log", "wb")
     server = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", "app.py",
-            "--server.port", str(port), "--server.headless", "true",
-            "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+            "--browser.gatherUsageStats",
+            "false",
         ],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60

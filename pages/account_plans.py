@@ -1,0 +1,455 @@
+"""Account plans: where we are in the 13-week planning quarter, what this week's
+stage asks of a manager, and the account plans behind it (coverage of key partners,
+usage, goal against amount, reviews due)."""
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+import streamlit as st
+
+from analytics import dates, plans
+from ui import common
+
+STAGE_COLOURS = (
+    "#1f77b4",
+    "#2ca02c",
+    "#17becf",
+    "#9467bd",
+    "#ff7f0e",
+    "#d62728",
+    "#7f7f7f",
+)
+ON_TRACK_COLOURS = {"On track": "#2e7d32", "Off track": "#c62828", "No goal": "#9e9e9e"}
+BULLET_PLANS = 25
+
+
+def open_partner(frame: pd.DataFrame, event) -> None:
+    """Open the partner of the table row the user picked."""
+    rows = event.selection.rows if event is not None else []
+    if rows:
+        partner_id = frame.iloc[rows[0]]["partner_id"]
+        st.switch_page("pages/partner_detail.py", query_params={"partner": partner_id})
+
+
+def wrap(name: str) -> str:
+    """A stage name on two lines, split at the space nearest its middle."""
+    words = name.split()
+    if len(words) < 2:
+        return name
+    cut = min(
+        range(1, len(words)),
+        key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))),
+    )
+    return " ".join(words[:cut]) + "<br>" + " ".join(words[cut:])
+
+
+def quarter_strip(weeks: pd.DataFrame) -> go.Figure:
+    """The 13 planning weeks as one strip of blocks coloured by stage, the current
+    week solid and outlined, the stage names above their weeks."""
+    current = weeks["is_current"]
+    fig = go.Figure(
+        go.Bar(
+            x=weeks["week"],
+            y=[1] * len(weeks),
+            marker={
+                "color": [STAGE_COLOURS[s - 1] for s in weeks["stage"]],
+                "opacity": [1.0 if c else 0.35 for c in current],
+                "line": {
+                    "color": ["#111" if c else "white" for c in current],
+                    "width": [4 if c else 1 for c in current],
+                },
+            },
+            text=[f"<b>W{w}</b>" for w in weeks["week"]],
+            textposition="inside",
+            textfont={"color": ["white" if c else "#333" for c in current]},
+            insidetextanchor="middle",
+            customdata=list(
+                zip(
+                    weeks["week_start"].astype(str),
+                    weeks["week_end"].astype(str),
+                    weeks["stage"],
+                    weeks["stage_name"],
+                    strict=True,
+                )
+            ),
+            hovertemplate="Week %{x}: %{customdata[0]} to %{customdata[1]}<br>"
+            "Stage %{customdata[2]}: %{customdata[3]}<extra></extra>",
+        )
+    )
+    for number, name, first, last in dates.STAGES:
+        fig.add_annotation(
+            x=(first + last) / 2,
+            y=1.02,
+            yref="y",
+            yanchor="bottom",
+            showarrow=False,
+            text=f"<b>{number}</b> {wrap(name)}",
+            font={"size": 11},
+        )
+    now = weeks[current].iloc[0]
+    fig.add_annotation(
+        x=now["week"], y=-0.12, yref="y", showarrow=False, text="<b>this week</b>"
+    )
+    fig.update_layout(
+        title="The planning quarter: 13 weeks, 7 stages",
+        height=230,
+        bargap=0.08,
+        showlegend=False,
+        xaxis={"visible": False, "range": [0.5, 13.5]},
+        yaxis={"visible": False, "range": [-0.25, 1.4]},
+    )
+    return fig
+
+
+st.title("Account plans")
+st.caption(
+    "Where we are in the quarter's planning cadence, what this week's stage asks, and "
+    "the account plans behind it."
+)
+f = common.filters()
+am = f.account_manager
+quarter = plans.quarter_status(f.as_of, f.fiscal_start_month)
+args = {
+    "as_of": f.as_of,
+    "fiscal_start_month": f.fiscal_start_month,
+    "account_manager": am,
+}
+
+with st.spinner("Reading account plans..."):
+    coverage = common.call("plans.coverage", as_of=f.as_of, account_manager=am)
+    goals = common.call("plans.goal_vs_amount", **args)
+    due = common.call("plans.reviews", **args)
+    checklist = common.call("plans.checklist", **args)
+    usage = common.call("plans.usage", **args)
+
+key_total = int(coverage["key_partners"].sum())
+st.subheader(
+    f"Week {quarter['week']} of {dates.PLANNING_WEEKS} · stage {quarter['stage']}: "
+    f"{quarter['stage_name']}"
+)
+st.caption(
+    f"Quarter {quarter['quarter_start']:%d %b} to {quarter['quarter_end']:%d %b %Y}, "
+    f"{quarter['days_left']} days left. Stage {quarter['stage']} runs in weeks "
+    f"{quarter['stage_first_week']}–{quarter['stage_last_week']}."
+)
+tiles = st.columns(4)
+tiles[0].metric(
+    "Key partners with a plan",
+    common.pct(coverage["with_plan"].sum() / key_total if key_total else None),
+    f"{int(coverage['with_plan'].sum())} of {key_total}",
+    delta_color="off",
+    delta_arrow="off",
+    border=True,
+)
+tiles[1].metric(
+    "Plans on track",
+    f"{int(goals['on_track'].eq(True).sum())} of {len(goals)}",
+    border=True,
+    help="Current amount at least the goal times the share of the quarter gone.",
+)
+tiles[2].metric(
+    "Reviews overdue",
+    f"{int((due['state'] == 'overdue').sum())}",
+    f"{len(due)} due by quarter end",
+    delta_color="off",
+    delta_arrow="off",
+    border=True,
+)
+tiles[3].metric(
+    "Plans updated this quarter",
+    f"{int(usage['updated_this_quarter'].sum()):,}",
+    f"{int(usage['created_this_quarter'].sum()):,} created",
+    delta_color="off",
+    delta_arrow="off",
+    border=True,
+)
+
+weeks = plans.planning_weeks(f.as_of, f.fiscal_start_month)
+common.chart(
+    quarter_strip(weeks), weeks, "planning_quarter", config={"displayModeBar": False}
+)
+
+# --- this week's checklist --------------------------------------------------------
+st.subheader("This week's checklist")
+st.caption(
+    f"What stage {quarter['stage']}, {quarter['stage_name']}, asks of a manager; each "
+    "item is checked against the data as of the date in the sidebar."
+)
+for index, entry in enumerate(checklist):
+    with st.container(border=True):
+        text, figure = st.columns([5, 1], vertical_alignment="center")
+        text.markdown(f"**{entry['item']}**")
+        text.markdown(entry["check"])
+        if entry["count"] is not None:
+            figure.metric("To look at", f"{entry['count']:,}")
+        detail = entry["detail"]
+        if detail is not None and not detail.empty:
+            with st.expander(f"The rows behind this check ({len(detail):,})"):
+                common.table(detail, f"checklist_{index + 1}")
+
+# --- coverage -----------------------------------------------------------------------
+st.subheader("Plan coverage of key partners")
+st.caption("Key partners: Champions League, Premiership or Key Account Management.")
+if key_total == 0:
+    st.info("No key partners.")
+else:
+    shown = coverage[coverage["key_partners"] > 0]
+    fig = px.bar(
+        shown,
+        x="share",
+        y="account_manager",
+        orientation="h",
+        custom_data=["with_plan", "key_partners"],
+        text=[
+            f"{w} of {k}"
+            for w, k in zip(shown["with_plan"], shown["key_partners"], strict=True)
+        ],
+        title="Share of key partners with an account plan",
+        labels={"share": "Key partners with a plan", "account_manager": ""},
+    )
+    fig.update_traces(
+        marker_color="#1f77b4",
+        hovertemplate="%{y}<br>%{x:.0%} "
+        "(%{customdata[0]} of %{customdata[1]} key partners)<extra></extra>",
+    )
+    fig.update_layout(
+        xaxis_tickformat=".0%",
+        xaxis_range=[0, 1.05],
+        yaxis_autorange="reversed",
+        height=120 + 40 * len(shown),
+    )
+    common.chart(fig, coverage, "plan_coverage")
+    uncovered = common.call(
+        "plans.uncovered_key_partners", as_of=f.as_of, account_manager=am
+    )
+    if uncovered.empty:
+        st.success("Every key partner has an account plan.")
+    else:
+        st.markdown(
+            f"**Key partners without a plan** ({len(uncovered):,}) · select a "
+            "row to open the partner"
+        )
+        picked = common.table(
+            uncovered,
+            "key_partners_without_plan",
+            column_order=[
+                "partner_name",
+                "account_manager",
+                "league",
+                "account_status",
+            ],
+            column_config={
+                "partner_name": "Partner",
+                "account_manager": "Account manager",
+                "league": "League",
+                "account_status": "Account status",
+            },
+            on_select="rerun",
+            selection_mode="single-row",
+            key="uncovered_pick",
+        )
+        open_partner(uncovered, picked)
+
+# --- usage and summary by week ----------------------------------------------------
+left, right = st.columns(2)
+with left:
+    st.subheader("Plan usage this quarter")
+    if usage.empty or usage["plans"].sum() == 0:
+        st.info("No account plans yet.")
+    else:
+        long = usage.melt(
+            id_vars="account_manager",
+            value_vars=["created_this_quarter", "updated_this_quarter"],
+            var_name="what",
+            value_name="plans_count",
+        )
+        long["what"] = long["what"].map(
+            {"created_this_quarter": "Created", "updated_this_quarter": "Updated"}
+        )
+        fig = px.bar(
+            long,
+            x="account_manager",
+            y="plans_count",
+            color="what",
+            barmode="group",
+            title="Plans created and updated per account manager",
+            labels={"account_manager": "", "plans_count": "Plans", "what": ""},
+        )
+        fig.update_traces(
+            hovertemplate="%{x}<br>%{y} plans<extra>%{fullData.name}</extra>"
+        )
+        fig.update_layout(height=360)
+        common.chart(fig, usage, "plan_usage")
+with right:
+    st.subheader("Plan activity by week")
+    summary = common.call("plans.summary_by_week", **args)
+    if summary.empty or summary[["created", "updated"]].to_numpy().sum() == 0:
+        st.info("No plan created or updated this quarter yet.")
+    else:
+        long = summary.melt(
+            id_vars="week_start",
+            value_vars=["created", "updated"],
+            var_name="what",
+            value_name="plans_count",
+        )
+        long["what"] = long["what"].str.capitalize()
+        fig = px.bar(
+            long,
+            x="week_start",
+            y="plans_count",
+            color="what",
+            barmode="group",
+            title="Plans created and updated per week this quarter",
+            labels={"week_start": "Week starting", "plans_count": "Plans", "what": ""},
+        )
+        fig.update_traces(
+            hovertemplate="Week of %{x|%d %b %Y}<br>%{y} plans"
+            "<extra>%{fullData.name}</extra>"
+        )
+        fig.update_layout(height=360)
+        common.chart(fig, summary, "plan_summary_by_week")
+
+# --- goal vs amount -----------------------------------------------------------------
+st.subheader("Goal against amount")
+if goals.empty:
+    st.info("No account plans yet.")
+else:
+    share_gone = goals["elapsed_share"].iloc[0]
+    st.caption(
+        f"{share_gone:.0%} of the quarter has gone: a plan is on track when its "
+        "current amount is at least that share of its revenue goal."
+    )
+    track = (
+        goals["on_track"].map({True: "On track", False: "Off track"}).fillna("No goal")
+    )
+    named = goals.assign(
+        track=track,
+        label=goals["partner_name"]
+        .fillna("(no partner)")
+        .where(
+            ~goals["partner_name"].duplicated(keep=False),
+            goals["partner_name"].fillna("") + " · " + goals["plan_id"],
+        ),
+    ).head(BULLET_PLANS)
+    fig = go.Figure()
+    for name, colour in ON_TRACK_COLOURS.items():
+        part = named[named["track"] == name]
+        if part.empty:
+            continue
+        fig.add_bar(
+            y=part["label"],
+            x=part["current_amount"],
+            orientation="h",
+            name=name,
+            marker_color=colour,
+            customdata=list(
+                zip(
+                    part["revenue_goal"],
+                    part["attainment"],
+                    part["account_manager"],
+                    strict=True,
+                )
+            ),
+            hovertemplate="%{y} (%{customdata[2]})<br>amount %{x:,.0f} of goal "
+            "%{customdata[0]:,.0f} (%{customdata[1]:.0%})"
+            "<extra>%{fullData.name}</extra>",
+        )
+    fig.add_scatter(
+        y=named["label"],
+        x=named["revenue_goal"],
+        mode="markers",
+        name="Goal",
+        marker={
+            "symbol": "line-ns-open",
+            "size": 18,
+            "line": {"width": 3},
+            "color": "#111",
+        },
+        hovertemplate="%{y}<br>goal %{x:,.0f}<extra></extra>",
+    )
+    fig.add_scatter(
+        y=named["label"],
+        x=named["revenue_goal"] * share_gone,
+        mode="markers",
+        name="Expected by now",
+        marker={"symbol": "diamond", "size": 8, "color": "#555"},
+        hovertemplate="%{y}<br>expected by now %{x:,.0f}<extra></extra>",
+    )
+    title = (
+        "Current amount against revenue goal"
+        if len(goals) <= BULLET_PLANS
+        else f"Current amount against revenue goal: the {BULLET_PLANS} plans "
+        "furthest behind"
+    )
+    fig.update_layout(
+        title=title,
+        barmode="overlay",
+        height=140 + 26 * len(named),
+        yaxis={
+            "autorange": "reversed",
+            "categoryorder": "array",
+            "categoryarray": list(named["label"]),
+        },
+        xaxis_title="Amount",
+    )
+    common.chart(fig, named.drop(columns=["label"]), "goal_vs_amount_chart")
+    st.markdown("**Every plan** · off track first · select a row to open the partner")
+    picked = common.table(
+        goals,
+        "goal_vs_amount",
+        column_order=[
+            "partner_name",
+            "account_manager",
+            "revenue_goal",
+            "current_amount",
+            "attainment",
+            "on_track",
+            "status",
+        ],
+        column_config={
+            "partner_name": "Partner",
+            "account_manager": "Plan owner",
+            "revenue_goal": st.column_config.NumberColumn(
+                "Revenue goal", format="localized"
+            ),
+            "current_amount": st.column_config.NumberColumn(
+                "Current amount", format="localized"
+            ),
+            "attainment": st.column_config.ProgressColumn(
+                "Of goal", format="percent", min_value=0, max_value=1
+            ),
+            "on_track": st.column_config.CheckboxColumn("On track"),
+            "status": "Plan status",
+        },
+        on_select="rerun",
+        selection_mode="single-row",
+        key="goals_pick",
+    )
+    open_partner(goals, picked)
+
+# --- reviews --------------------------------------------------------------------------
+st.subheader("Reviews (QBRs) due this quarter")
+if due.empty:
+    st.info("No plan review is due this quarter.")
+else:
+    counts = due["state"].value_counts()
+    tiles = st.columns(3)
+    for tile, state in zip(tiles, plans.REVIEW_STATES, strict=True):
+        tile.metric(state.capitalize(), f"{int(counts.get(state, 0)):,}", border=True)
+    picked = common.table(
+        due,
+        "reviews",
+        column_order=["state", "next_review_date", "partner_name", "account_manager"],
+        column_config={
+            "state": "When",
+            "next_review_date": st.column_config.DateColumn(
+                "Review date", format="DD MMM YYYY"
+            ),
+            "partner_name": "Partner",
+            "account_manager": "Plan owner",
+        },
+        on_select="rerun",
+        selection_mode="single-row",
+        key="reviews_pick",
+    )
+    open_partner(due, picked)

@@ -1,0 +1,405 @@
+"""Activity: what the account managers did week by week, the tasks still open, a
+calendar, who needs attention, the Account Management Notes task and the touch
+cadence per league."""
+
+import datetime as dt
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from analytics import dates, schema
+from ui import calendar_grid, common
+
+CADENCE_KEYS = {
+    "Champions League": "cad_cl",
+    "Premiership": "cad_pl",
+    "1st Division": "cad_d1",
+    "2nd Division": "cad_d2",
+    schema.NO_LEAGUE: "cad_nl",
+}
+
+
+def open_partner(frame: pd.DataFrame, event) -> None:
+    """Open the partner of the table row the user picked."""
+    rows = event.selection.rows if event is not None else []
+    if rows:
+        partner_id = frame.iloc[rows[0]]["partner_id"]
+        st.switch_page("pages/partner_detail.py", query_params={"partner": partner_id})
+
+
+st.title("Activity")
+st.caption(
+    "Who is calling, meeting and following up, what is open or overdue, and which "
+    "partners need a call or a tidy-up in Salesforce."
+)
+f = common.filters()
+am = f.account_manager
+
+with st.spinner("Reading activities..."):
+    by_week = common.call(
+        "activity.activity_by_week", as_of=f.as_of, weeks=26, account_manager=am
+    )
+    tasks = common.call("activity.open_tasks", as_of=f.as_of, account_manager=am)
+    # The notes task is meant to stay open: it is followed in its own section.
+    tasks = tasks[~tasks["is_notes_task"]].reset_index(drop=True)
+    attention = common.call(
+        "activity.attention",
+        as_of=f.as_of,
+        no_touch_days=f.no_touch_days,
+        account_manager=am,
+    )
+    notes = common.call("activity.notes_hygiene", as_of=f.as_of)
+if am is not None:
+    notes = notes[notes["account_manager"] == am].reset_index(drop=True)
+
+this_week = by_week[by_week["week_start"] == dates.week_start(f.as_of)]
+partners_total = int(notes["partners"].sum())
+tiles = st.columns(4)
+tiles[0].metric(
+    "Activities this week",
+    f"{int(this_week['count'].sum()):,}",
+    border=True,
+    help="Tasks, events, calls and emails dated this week.",
+)
+tiles[1].metric(
+    "Overdue tasks",
+    f"{int(tasks['is_overdue'].sum()):,}",
+    f"{len(tasks):,} open",
+    delta_color="off",
+    delta_arrow="off",
+    border=True,
+    help="Open tasks due before the as-of date. The always-open "
+    f"'{schema.NOTES_SUBJECT}' tasks are not counted.",
+)
+tiles[2].metric("Partners needing attention", f"{len(attention):,}", border=True)
+tiles[3].metric(
+    "Partners with a notes task",
+    common.pct(
+        notes["with_notes_task"].sum() / partners_total if partners_total else None
+    ),
+    f"{int(notes['missing_count'].sum()):,} missing",
+    delta_color="off",
+    delta_arrow="off",
+    border=True,
+    help=f"Partners with an open task called '{schema.NOTES_SUBJECT}'.",
+)
+
+# --- tasks and events by week ---------------------------------------------------
+st.subheader("Tasks and events by week")
+stack = st.segmented_control(
+    "Colour by",
+    ["Account manager", "Type"],
+    default="Account manager",
+    required=True,
+    key="act_by",
+    bind="query-params",
+)
+weekly = by_week[by_week["activity_type"].notna()]
+if weekly["count"].sum() == 0:
+    st.info("No activities in the last 26 weeks.")
+else:
+    colour = "account_manager" if stack == "Account manager" else "activity_type"
+    fig = px.bar(
+        weekly,
+        x="week_start",
+        y="count",
+        color=colour,
+        custom_data=["account_manager", "activity_type"],
+        title="Activities per week, last 26 weeks",
+        labels={
+            "week_start": "Week starting",
+            "count": "Activities",
+            "account_manager": "Account manager",
+            "activity_type": "Type",
+        },
+    )
+    fig.update_traces(
+        hovertemplate="Week of %{x|%d %b %Y}<br>%{customdata[0]} · %{customdata[1]}"
+        "<br>%{y:,} activities<extra></extra>"
+    )
+    fig.update_layout(barmode="stack", height=360)
+    event = common.chart(
+        fig, weekly, "activity_by_week", on_select="rerun", selection_mode="points"
+    )
+    points = event.selection.points if event else []
+    if points:
+        week = dt.date.fromisoformat(str(points[0]["x"])[:10])
+        picked = {(p["customdata"][0], p["customdata"][1]) for p in points}
+        items = common.call(
+            "activity.calendar_items",
+            start=week,
+            end=min(dates.week(week).end, f.as_of),
+            account_manager=am,
+        )
+        chosen = items[
+            [
+                (a, t) in picked
+                for a, t in zip(
+                    items["account_manager"], items["activity_type"], strict=True
+                )
+            ]
+        ]
+        st.markdown(f"**Activities in the week of {week:%d %b %Y}** ({len(chosen):,})")
+        common.table(chosen, "activities_selected")
+    else:
+        st.caption("Click a bar to list the activities behind it.")
+
+# --- open and overdue tasks -----------------------------------------------------
+st.subheader("Open and overdue tasks")
+overdue_only = st.toggle(
+    "Overdue only", value=False, key="overdue", bind="query-params"
+)
+shown = tasks[tasks["is_overdue"]] if overdue_only else tasks
+if shown.empty:
+    st.info("No overdue tasks." if overdue_only else "No open tasks.")
+else:
+    st.caption(
+        f"Oldest due first; the '{schema.NOTES_SUBJECT}' tasks are followed below. "
+        "Select a row to open the partner."
+    )
+    picked = common.table(
+        shown.reset_index(drop=True),
+        "open_tasks",
+        column_order=[
+            "account_manager",
+            "partner_name",
+            "activity_date",
+            "subject",
+            "days_overdue",
+        ],
+        column_config={
+            "account_manager": "Who",
+            "partner_name": "Partner",
+            "activity_date": st.column_config.DateColumn(
+                "Due date", format="DD MMM YYYY"
+            ),
+            "subject": "Subject",
+            "days_overdue": st.column_config.NumberColumn("Days overdue"),
+        },
+        on_select="rerun",
+        selection_mode="single-row",
+        key="open_tasks_pick",
+    )
+    open_partner(shown.reset_index(drop=True), picked)
+
+# --- calendar -------------------------------------------------------------------
+st.subheader("Calendar")
+controls = st.columns([2, 2, 1, 1, 1], vertical_alignment="bottom")
+with controls[0]:
+    view = st.segmented_control(
+        "View",
+        calendar_grid.VIEWS,
+        default="Week",
+        required=True,
+        key=calendar_grid.VIEW_KEY,
+        bind="query-params",
+    )
+with controls[1]:
+    anchor = st.date_input(
+        "Date",
+        value=f.as_of,
+        key=calendar_grid.DATE_KEY,
+        bind="query-params",
+        format="YYYY-MM-DD",
+    )
+controls[2].button(
+    "Previous",
+    icon=":material/chevron_left:",
+    on_click=calendar_grid.move,
+    args=(-1,),
+    width="stretch",
+)
+controls[3].button(
+    "Next",
+    icon=":material/chevron_right:",
+    on_click=calendar_grid.move,
+    args=(1,),
+    width="stretch",
+)
+controls[4].button(
+    "As of",
+    icon=":material/today:",
+    on_click=calendar_grid.open_day,
+    args=(f.as_of,),
+    width="stretch",
+    help="Show the as-of date",
+)
+start, end = calendar_grid.date_range(view, anchor)
+items = common.call("activity.calendar_items", start=start, end=end, account_manager=am)
+if view == "Day":
+    st.markdown(f"**{anchor:%A %d %B %Y}** · {len(items):,} items")
+    if items.empty:
+        st.info("Nothing on this day.")
+    else:
+        picked = common.table(
+            items.assign(status=items["status"].fillna("")),
+            "calendar_day",
+            column_order=[
+                "account_manager",
+                "activity_type",
+                "partner_name",
+                "subject",
+                "status",
+            ],
+            column_config={
+                "account_manager": "Who",
+                "activity_type": "Type",
+                "partner_name": "Partner",
+                "subject": "Subject",
+                "status": "Status",
+            },
+            on_select="rerun",
+            selection_mode="single-row",
+            key="calendar_pick",
+        )
+        open_partner(items, picked)
+else:
+    title = f"Week of {start:%d %b %Y}" if view == "Week" else f"{anchor:%B %Y}"
+    st.markdown(f"**{title}** · {len(items):,} items · click a day to see it alone")
+    if view == "Week":
+        calendar_grid.draw_week(items, start, f.as_of)
+    else:
+        calendar_grid.draw_month(items, start, end, anchor, f.as_of)
+    with st.expander("Items in this view"):
+        common.table(items, f"calendar_{view.lower()}")
+
+# --- partners needing attention -------------------------------------------------
+st.subheader("Partners needing attention")
+if attention.empty:
+    st.info("No partner needs attention.")
+else:
+    st.caption(
+        f"No touch for {f.no_touch_days}+ days, no notes task, an overdue task, or 2+ "
+        "clients churned this week. Select a row to open the partner."
+    )
+    shown = attention.assign(reasons=attention["reasons"].str.split("; "))
+    picked = common.table(
+        shown,
+        "attention",
+        column_order=["partner_name", "account_manager", "reasons"],
+        column_config={
+            "partner_name": "Partner",
+            "account_manager": "Account manager",
+            "reasons": st.column_config.ListColumn("Reasons", width="large"),
+        },
+        on_select="rerun",
+        selection_mode="single-row",
+        key="attention_pick",
+    )
+    open_partner(attention, picked)
+
+# --- notes-task hygiene ---------------------------------------------------------
+st.subheader(f"'{schema.NOTES_SUBJECT}' task per account manager")
+if notes.empty:
+    st.info("No partners yet.")
+else:
+    chart_data = notes.drop(columns="missing")
+    named = chart_data.assign(
+        account_manager=chart_data["account_manager"].replace(
+            "", "(no account manager)"
+        )
+    )
+    fig = px.bar(
+        named,
+        x="share",
+        y="account_manager",
+        orientation="h",
+        custom_data=["with_notes_task", "partners", "missing_count"],
+        title="Share of partners with an open notes task",
+        labels={"share": "Partners with a notes task", "account_manager": ""},
+        text=[common.pct(v) for v in named["share"]],
+    )
+    fig.update_traces(
+        hovertemplate="%{y}<br>%{x:.0%} with a notes task (%{customdata[0]} of "
+        "%{customdata[1]})<br>%{customdata[2]} missing<extra></extra>",
+        marker_color="#2e7d32",
+    )
+    fig.update_layout(
+        xaxis_tickformat=".0%",
+        xaxis_range=[0, 1.05],
+        yaxis_autorange="reversed",
+        height=120 + 40 * len(named),
+    )
+    common.chart(fig, chart_data, "notes_hygiene")
+    missing = common.call("activity.partners_missing_notes", account_manager=am)
+    if missing.empty:
+        st.success("Every partner has a notes task.")
+    else:
+        st.markdown(f"**Partners missing the notes task** ({len(missing):,})")
+        picked = common.table(
+            missing,
+            "partners_missing_notes",
+            column_order=[
+                "partner_name",
+                "account_manager",
+                "league",
+                "account_status",
+            ],
+            column_config={
+                "partner_name": "Partner",
+                "account_manager": "Account manager",
+                "league": "League",
+                "account_status": "Account status",
+            },
+            on_select="rerun",
+            selection_mode="single-row",
+            key="missing_notes_pick",
+        )
+        open_partner(missing, picked)
+
+# --- cadence ----------------------------------------------------------------------
+st.subheader("Touch cadence per league")
+with st.expander("Days allowed between touches"):
+    columns = st.columns(len(CADENCE_KEYS))
+    cadence_days = {
+        league: int(
+            column.number_input(
+                league,
+                min_value=1,
+                max_value=365,
+                value=schema.DEFAULT_CADENCE_DAYS[league],
+                key=key,
+                bind="query-params",
+            )
+        )
+        for (league, key), column in zip(CADENCE_KEYS.items(), columns, strict=True)
+    }
+outside = common.call("activity.cadence", as_of=f.as_of, cadence_days=cadence_days)
+if am is not None:
+    outside = outside[outside["account_manager"] == am].reset_index(drop=True)
+rule = ", ".join(f"{league} {days} days" for league, days in cadence_days.items())
+st.caption(
+    f"A partner is outside its cadence when its last touch is older than: {rule}."
+)
+if outside.empty:
+    st.success("Every partner has been touched within its league's cadence.")
+else:
+    st.markdown(f"**Partners outside their cadence** ({len(outside):,})")
+    picked = common.table(
+        outside.assign(
+            league=outside["league"].fillna(schema.NO_LEAGUE),
+            never_touched=outside["days_since_touch"].isna(),
+        ),
+        "cadence",
+        column_order=[
+            "partner_name",
+            "account_manager",
+            "league",
+            "days_since_touch",
+            "never_touched",
+            "allowed_days",
+        ],
+        column_config={
+            "partner_name": "Partner",
+            "account_manager": "Account manager",
+            "league": "League",
+            "days_since_touch": st.column_config.NumberColumn("Days since touch"),
+            "never_touched": st.column_config.CheckboxColumn("Never touched"),
+            "allowed_days": st.column_config.NumberColumn("Days allowed"),
+        },
+        on_select="rerun",
+        selection_mode="single-row",
+        key="cadence_pick",
+    )
+    open_partner(outside, picked)

@@ -1,0 +1,220 @@
+"""Partner detail: one partner's account, business plan, clients, contacts,
+activity and notes on one page."""
+
+import streamlit as st
+
+from analytics import plans
+from analytics.schema import NOTES_SUBJECT, TRAINING_STATUSES, UNKNOWN_PARTNER
+from ui import common
+from ui import partners as ui
+
+
+def show_chosen_partner() -> None:
+    """Keep the chosen partner's id in the URL (`?partner=<id>`), so a copied link
+    and the other pages' links (which pass the id) open the same partner."""
+    chosen = st.session_state["partner_choice"]
+    if chosen is None:
+        st.query_params.pop("partner", None)
+    else:
+        st.query_params["partner"] = chosen or UNKNOWN_PARTNER
+
+
+f = common.filters()
+
+st.title("Partner detail")
+
+everyone = common.call("partners.partner_report", as_of=f.as_of)
+labels = ui.partner_labels(everyone)
+requested = ui.requested_partner(st.query_params.get("partner"), labels)
+if st.session_state.get("partner_choice") != requested:
+    st.session_state["partner_choice"] = requested
+partner_id = st.selectbox(
+    "Partner",
+    list(labels),
+    index=None,
+    format_func=labels.get,
+    key="partner_choice",
+    on_change=show_chosen_partner,
+    placeholder="Type part of a partner's name",
+)
+if partner_id is None:
+    st.info("Choose a partner above, or open one from the partner report.")
+    st.page_link(
+        "pages/partner_report.py", label="Partner report", icon=":material/table_rows:"
+    )
+    st.stop()
+
+account_info = common.call("partners.partner_info", partner_id=partner_id)
+if account_info is None:
+    st.warning("This partner is not in the current data.")
+    st.stop()
+info = {
+    **account_info,
+    **common.call("partners.partner_info", partner_id=partner_id, as_of=f.as_of),
+}
+
+st.header(ui.escape(info["partner_name"]))
+st.caption(f"As of {f.as_of:%d %B %Y}.")
+
+account, plan = st.columns([2, 3])
+with account.container(border=True):
+    st.subheader("Account information")
+    st.markdown(
+        f"**Account manager:** {ui.escape(info['account_manager'] or '–')}  \n"
+        f"**League:** {ui.league_label(info['league'])}  \n"
+        f"**Account status:** {ui.escape(info['account_status'] or '–')}  \n"
+        f"**Created:** {info['created_date'] or '–'}  \n"
+        f"**Partner ID:** `{info['partner_id'] or '–'}`"
+    )
+with plan.container(border=True):
+    st.subheader("Business plan")
+    aim, repurposed = info["business_plan_aim"], info["clients_repurposed"]
+    if not aim:
+        st.markdown(f"No business plan aim set. **{repurposed:,}** clients repurposed.")
+    else:
+        progress = info["plan_progress"]
+        st.markdown(f"Aim: **{aim:,}** clients · repurposed: **{repurposed:,}**")
+        st.progress(min(progress, 1.0), text=f"Plan progress {progress:.0%}")
+        if info["is_ready"]:
+            st.badge(
+                "Ready for the next stage",
+                icon=":material/check_circle:",
+                color="green",
+            )
+        else:
+            st.caption(f"{aim - repurposed:,} more to repurpose to reach the aim.")
+
+tiles = st.columns(6)
+touch = info["days_since_touch"]
+tiles[0].metric("Clients", f"{info['clients_total']:,}", border=True)
+tiles[1].metric("Active", f"{info['clients_active']:,}", border=True)
+tiles[2].metric("Repurposed", f"{repurposed:,}", border=True)
+tiles[3].metric("Added this month", f"{info['added_this_month']:,}", border=True)
+tiles[4].metric("Churned this week", f"{info['churned_this_week']:,}", border=True)
+tiles[5].metric(
+    "Days since touch",
+    "never" if touch is None else f"{touch:,}",
+    border=True,
+)
+
+notes = common.call("partners.partner_notes_task", partner_id=partner_id)
+if notes is None:
+    st.warning(
+        f"No open '{NOTES_SUBJECT}' task: not keeping Salesforce up to date.",
+        icon=":material/warning:",
+    )
+else:
+    with st.expander(
+        f"{NOTES_SUBJECT} · {notes['status'] or 'open'} · {notes['activity_date']} · "
+        f"{notes['account_manager']}",
+        icon=":material/sticky_note_2:",
+    ):
+        st.text(notes["comments"] or "(no notes written yet)")
+
+clients = common.call("partners.partner_clients", partner_id=partner_id, as_of=f.as_of)
+contacts = common.call("partners.partner_contacts", partner_id=partner_id)
+activities = common.call(
+    "partners.partner_activities", partner_id=partner_id, as_of=f.as_of
+)
+has_plans = hasattr(plans, "partner_plan")
+tab_names = [
+    f"Clients ({len(clients):,})",
+    f"Contacts ({len(contacts):,})",
+    f"Activity timeline ({len(activities):,})",
+]
+tabs = st.tabs([*tab_names, "Account plan"] if has_plans else tab_names)
+
+with tabs[0]:
+    common.table(
+        clients,
+        f"clients_{partner_id}",
+        column_config={
+            "client_id": "CRN",
+            "client_name": "Client",
+            "added_date": st.column_config.DateColumn("Added"),
+            "repurposed_date": st.column_config.DateColumn("Repurposed"),
+            "churned_date": st.column_config.DateColumn("Churned"),
+            "monthly_value": st.column_config.NumberColumn(
+                "Monthly value", format="%.2f"
+            ),
+            "status": "Status",
+        },
+    )
+
+with tabs[1]:
+    training = contacts["training_status"].fillna("Not recorded").value_counts()
+    others = [s for s in training.index if s not in TRAINING_STATUSES]
+    for tile, name in zip(st.columns(4), [*TRAINING_STATUSES, *others], strict=False):
+        tile.metric(f"Training: {name}", f"{training.get(name, 0):,}", border=True)
+    common.table(
+        contacts,
+        f"contacts_{partner_id}",
+        column_config={
+            "contact_id": None,
+            "contact_name": "Contact",
+            "role": "Role",
+            "privilege": "Privilege",
+            "training_status": "Training status",
+            "training_completed_date": st.column_config.DateColumn(
+                "Training completed"
+            ),
+        },
+    )
+
+with tabs[2]:
+    st.caption("Newest first; touches are events, calls, emails and completed tasks.")
+    common.table(
+        activities,
+        f"activities_{partner_id}",
+        column_order=[
+            "activity_date",
+            "activity_type",
+            "subject",
+            "status",
+            "completed_date",
+            "account_manager",
+            "is_touch",
+            "comments",
+        ],
+        column_config={
+            "activity_date": st.column_config.DateColumn("Date"),
+            "activity_type": "Type",
+            "subject": st.column_config.TextColumn("Subject", width="medium"),
+            "status": "Status",
+            "completed_date": st.column_config.DateColumn("Completed"),
+            "account_manager": "Assigned to",
+            "is_touch": st.column_config.CheckboxColumn("Touch"),
+            "comments": st.column_config.TextColumn("Comments", width="large"),
+        },
+    )
+
+if has_plans:
+    with tabs[3]:
+        account_plans = common.call("plans.partner_plan", partner_id=partner_id)
+        if account_plans.empty:
+            st.info("No account plan for this partner.")
+            st.page_link(
+                "pages/account_plans.py", label="Account plans", icon=":material/flag:"
+            )
+        else:
+            common.table(
+                account_plans.drop(columns=["partner_id"], errors="ignore"),
+                f"account_plans_{partner_id}",
+                column_config={
+                    "plan_id": "Plan",
+                    "account_manager": "Plan owner",
+                    "created_date": st.column_config.DateColumn("Created"),
+                    "last_updated": st.column_config.DateColumn("Last updated"),
+                    "revenue_goal": st.column_config.NumberColumn(
+                        "Revenue goal", format="%.2f"
+                    ),
+                    "current_amount": st.column_config.NumberColumn(
+                        "Current amount", format="%.2f"
+                    ),
+                    "status": "Status",
+                    "next_review_date": st.column_config.DateColumn("Next review"),
+                    "objectives": "Objectives",
+                    "strategies": "Strategies",
+                    "activities": "Activities",
+                },
+            )

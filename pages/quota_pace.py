@@ -1,0 +1,246 @@
+"""Quota pace: am I on pace for this month's and this quarter's quota?"""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from analytics import dates, store
+from ui import common
+from ui import performance as perf
+
+LEADERBOARD = {
+    "account_manager": st.column_config.TextColumn("Account manager"),
+    "status": perf.status_column(),
+    "pace": perf.percent_column("Pace", "Clients added / expected by today"),
+    "added": st.column_config.NumberColumn("Added"),
+    "target": st.column_config.NumberColumn("Target"),
+    "expected": st.column_config.NumberColumn(
+        "Expected", format="%.1f", help="Expected by today"
+    ),
+    "projection": st.column_config.NumberColumn(
+        "Projection", format="%.1f", help="At this pace, by period end"
+    ),
+    "needed_per_day": st.column_config.NumberColumn(
+        "Needed / day", format="%.1f", help="Per remaining working day"
+    ),
+    "source": st.column_config.TextColumn(
+        "Source", help="The quotas file, or *manual*: entered on this page"
+    ),
+}
+CLIENTS = {
+    "client_id": st.column_config.TextColumn("CRN"),
+    "partner_name": "Partner",
+    "added_date": st.column_config.DateColumn("Added", format="YYYY-MM-DD"),
+    "account_manager": "Account manager",
+    "client_name": "Client",
+}
+
+
+def save_target() -> None:
+    """The target form's submit, run before the page is drawn, so every figure
+    below already reads the dataset version holding the new target."""
+    state = st.session_state
+    am, month, target = state["tgt_am"], state["tgt_month"], int(state["tgt_value"])
+    store.set_manual_target(store.data_dir(common.data_directory()), am, month, target)
+    state["tgt_saved"] = f"Target of {target} for {am} in {month:%B %Y} saved."
+
+
+def target_form(managers: list[str], am: str | None, as_of: dt.date) -> None:
+    """AM, month and target, kept in the dataset as a target entered in the app."""
+    months = [dates.add_months(as_of, n) for n in range(-3, 6)]
+    with st.form("target_form", border=False):
+        st.selectbox(
+            "Account manager",
+            managers,
+            index=managers.index(am) if am in managers else 0,
+            key="tgt_am",
+        )
+        st.selectbox(
+            "Month",
+            months,
+            index=3,
+            format_func=lambda m: f"{m:%B %Y}",
+            key="tgt_month",
+        )
+        st.number_input("Clients target", min_value=0, step=1, key="tgt_value")
+        st.form_submit_button("Save target", on_click=save_target, type="primary")
+    st.caption("Overrides the quotas file for that month; shown as *manual*.")
+
+
+def am_tiles(row: pd.Series) -> None:
+    """One AM's answer: status, added against target, pace, projection, per day."""
+    has_target = not pd.isna(row["target"])
+    cells = st.columns(5)
+    cells[0].metric("Status", row["status"], border=True)
+    cells[1].metric(
+        "Clients added",
+        f"{row['added']:,} of {row['target']:,}" if has_target else f"{row['added']:,}",
+        delta=f"{row['added'] - row['expected']:+.1f} vs expected by today"
+        if has_target
+        else None,
+        border=True,
+    )
+    cells[2].metric("Pace", common.pct(row["pace"]), border=True)
+    cells[3].metric(
+        "Projection to period end", perf.number(row["projection"], 1), border=True
+    )
+    cells[4].metric(
+        "Needed per day left",
+        perf.number(row["needed_per_day"], 1),
+        border=True,
+        help="Clients still needed per remaining working day of the period",
+    )
+
+
+def team_tiles(rows: pd.DataFrame) -> None:
+    """The team's answer: clients added and how many AMs are in each status."""
+    counts = rows["status"].value_counts()
+    cells = st.columns(5)
+    cells[0].metric("Clients added (team)", f"{rows['added'].sum():,}", border=True)
+    for cell, status in zip(cells[1:], perf.STATUS_COLOURS, strict=True):
+        cell.metric(f"AMs {status.lower()}", f"{counts.get(status, 0):,}", border=True)
+
+
+def by_pace(rows: pd.DataFrame) -> pd.DataFrame:
+    """AMs by pace, those without a quota last."""
+    ranked = rows.sort_values(["pace", "added"], ascending=False, na_position="last")
+    return ranked.reset_index(drop=True)
+
+
+def leaderboard(rows: pd.DataFrame, name: str) -> None:
+    """The AMs by pace with status as a coloured label; expected by today is in
+    the chart beside it and in the download."""
+    board = rows[list(LEADERBOARD)]
+    shown = board.assign(status=board["status"].map(lambda s: [s]))
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_config=LEADERBOARD,
+        column_order=[c for c in LEADERBOARD if c != "expected"],
+        placeholder="–",
+        key="board",
+    )
+    common.download(board, name)
+
+
+def clients_table(clients: pd.DataFrame, name: str, span: str) -> None:
+    if clients.empty:
+        st.info(f"No clients added {span} yet.")
+        return
+    common.table(
+        clients,
+        name,
+        column_config=CLIENTS,
+        column_order=list(CLIENTS),
+        key=f"table-{name}",
+        height=300,
+    )
+
+
+def source_text(source: object) -> str:
+    if pd.isna(source):
+        return "no target yet"
+    return "target entered in the app" if source == "manual" else "target from the file"
+
+
+f = common.filters()
+managers = common.call("partners.account_managers")
+
+st.title("Quota pace")
+st.caption(
+    "Am I on pace? Clients added against the target, by working day, with the "
+    "projection to the end of the period."
+)
+if "tgt_saved" in st.session_state:
+    st.success(st.session_state.pop("tgt_saved"), icon=":material/check_circle:")
+
+top = st.columns([3, 1], vertical_alignment="bottom")
+choice = top[0].segmented_control(
+    "Period",
+    list(perf.PERIOD_CHOICES),
+    default="Month",
+    required=True,
+    key="period",
+    bind="query-params",
+    label_visibility="collapsed",
+)
+period = perf.PERIOD_CHOICES[choice]
+if managers:
+    with top[1].popover("Enter a target", icon=":material/edit:", width="stretch"):
+        target_form(managers, f.account_manager, f.as_of)
+
+span = perf.PERIOD_LABELS[period].lower()
+period_args = {
+    "as_of": f.as_of,
+    "fiscal_start_month": f.fiscal_start_month,
+    "account_manager": f.account_manager,
+}
+with st.spinner("Working out the pace..."):
+    detail = common.call("quota.quota_detail", **period_args)
+    clients = common.call("quota.clients_added", period=period, **period_args)
+rows = by_pace(detail[detail["period"] == period])
+
+if rows.empty:
+    st.info("No account managers in the data yet: upload partners on the Data page.")
+    st.stop()
+
+if len(rows) == 1:
+    chart_am = rows["account_manager"].iloc[0]
+    am_tiles(rows.iloc[0])
+    if rows["status"].iloc[0] == "No quota":
+        st.info(f"{chart_am} has no target {span}: use *Enter a target* above.")
+else:
+    team_tiles(rows)
+    left, right = st.columns([4, 7])
+    with left:
+        event = common.chart(
+            perf.pace_bars(rows, period),
+            rows,
+            f"quota_pace_{period}",
+            on_select="rerun",
+            selection_mode="points",
+        )
+    with right:
+        st.markdown(f"**Leaderboard, {span}**")
+        leaderboard(rows, f"quota_leaderboard_{period}")
+    chosen = perf.selected(event)
+    for am in chosen:
+        st.subheader(f"Clients {am} added {span}")
+        am_clients = clients[clients["account_manager"] == am]
+        clients_table(am_clients, f"clients_added_{period}_{am}", span)
+    if not chosen:
+        st.caption("Select a bar to see the clients that account manager added.")
+    chart_am = None
+
+left, right = st.columns([3, 2])
+with left:
+    if chart_am is None:
+        chart_am = st.selectbox(
+            "Account manager to chart",
+            rows["account_manager"].tolist(),
+            key="qam",
+            bind="query-params",
+        )
+    am_row = rows[rows["account_manager"] == chart_am].iloc[0]
+    cumulative = common.call(
+        "quota.cumulative_added",
+        as_of=f.as_of,
+        period=period,
+        fiscal_start_month=f.fiscal_start_month,
+        account_manager=chart_am,
+    )
+    common.chart(
+        perf.cumulative_chart(
+            cumulative, am_row["expected"], f.as_of, chart_am, period
+        ),
+        cumulative,
+        f"cumulative_added_{period}",
+    )
+    st.caption(
+        f"{am_row['elapsed_working_days']} of {am_row['working_days']} working days "
+        f"gone; {source_text(am_row['source'])}."
+    )
+with right:
+    st.markdown(f"**Clients added {span}**")
+    clients_table(clients, f"clients_added_{period}", span)

@@ -1,0 +1,161 @@
+"""Weekly churn: who churned this week, and how churn runs over 26 weeks."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from analytics.schema import NO_LEAGUE
+from ui import common
+from ui import performance as perf
+
+FLAG_AT = 2  # SPEC 4 "Needs attention": 2+ clients churned this week
+CLIENT_COLUMNS = {
+    "partner_name": "Partner",
+    "client_id": "CRN",
+    "league": "League",
+    "account_manager": "Account manager",
+    "churned_date": st.column_config.DateColumn("Churned", format="YYYY-MM-DD"),
+    "flagged": st.column_config.CheckboxColumn(
+        f"{FLAG_AT}+ lost", help=f"The partner lost {FLAG_AT} or more clients that week"
+    ),
+    "partner_churn_count": st.column_config.NumberColumn(
+        "Partner lost", help="Clients this partner lost that week"
+    ),
+    "client_name": "Client",
+}
+
+
+def for_display(clients: pd.DataFrame) -> pd.DataFrame:
+    """Churned clients with the league named and the 2+ flag."""
+    shown = clients.copy()
+    shown["league"] = shown["league"].fillna(NO_LEAGUE)
+    shown["flagged"] = shown["partner_churn_count"] >= FLAG_AT
+    return shown
+
+
+def week_tiles(totals: pd.DataFrame, flagged: pd.DataFrame) -> None:
+    """This week (up to the as-of date) against last week."""
+    now, before = totals.iloc[-1], totals.iloc[-2]
+    rate_change = now["churn_rate"] - before["churn_rate"]
+    cells = st.columns(4)
+    cells[0].metric(
+        "Churned this week",
+        f"{now['churned']:,}",
+        delta=f"{now['churned'] - before['churned']:+,} vs last week",
+        delta_color="inverse",
+        border=True,
+    )
+    cells[1].metric(
+        "Churn rate this week",
+        "–" if pd.isna(now["churn_rate"]) else f"{now['churn_rate']:.2%}",
+        delta=perf.points(rate_change),
+        delta_color="inverse",
+        border=True,
+        help=f"Last week: {perf.rate_text(before['churn_rate'])} "
+        f"({before['churned']:,} of {before['active_at_start']:,} active at its start)",
+    )
+    cells[2].metric(
+        "Active at the start of the week", f"{now['active_at_start']:,}", border=True
+    )
+    cells[3].metric(
+        f"Partners losing {FLAG_AT}+ this week",
+        f"{flagged['partner_id'].nunique():,}",
+        border=True,
+    )
+
+
+def clients_table(clients: pd.DataFrame, name: str, key: str) -> None:
+    common.table(
+        for_display(clients),
+        name,
+        column_config=CLIENT_COLUMNS,
+        column_order=list(CLIENT_COLUMNS),
+        key=key,
+    )
+
+
+def drill_down(points: list[tuple[str, str | None]]) -> None:
+    """The clients behind the selected bars (week x group) or rate points (week)."""
+    for week, group in points:
+        monday = dt.date.fromisoformat(week)
+        filters = {"account_manager": f.account_manager}
+        if group is not None:
+            filters["league" if by == "league" else "account_manager"] = group
+        clients = common.call(
+            "churn.churned_clients", as_of=f.as_of, week_start=monday, **filters
+        )
+        who = "all" if group is None else perf.group_label(group)
+        st.subheader(f"Churned in the week of {monday:%d %b %Y}: {who}")
+        if clients.empty:
+            st.info("No client churned in that week and group.")
+        else:
+            clients_table(clients, f"churned_{week}_{who}", key=f"drill-{week}-{who}")
+
+
+f = common.filters()
+
+st.title("Weekly churn")
+st.caption(
+    "Who churned this week? Clients lost per week over the last 26 weeks, by league "
+    "or account manager, with the churn rate."
+)
+
+with st.spinner("Counting churned clients..."):
+    totals = common.call(
+        "churn.churn_totals", as_of=f.as_of, account_manager=f.account_manager
+    )
+    this_week = common.call(
+        "churn.churned_clients", as_of=f.as_of, account_manager=f.account_manager
+    )
+
+flagged = this_week[this_week["partner_churn_count"] >= FLAG_AT]
+week_tiles(totals, flagged)
+if not flagged.empty:
+    counts = flagged.drop_duplicates("partner_id")
+    names = ", ".join(
+        f"{row.partner_name} ({row.partner_churn_count})" for row in counts.itertuples()
+    )
+    st.warning(
+        f"{FLAG_AT}+ clients churned this week: {names}", icon=":material/warning:"
+    )
+
+left, right = st.columns([3, 2])
+with left:
+    choice = st.segmented_control(
+        "Split by",
+        list(perf.GROUP_CHOICES),
+        default="League",
+        required=True,
+        key="cby",
+        bind="query-params",
+    )
+    by = perf.GROUP_CHOICES[choice]
+    weekly = common.call(
+        "churn.weekly_churn", as_of=f.as_of, by=by, account_manager=f.account_manager
+    )
+    if weekly.empty:
+        st.info("No partners in the data yet: upload partners on the Data page.")
+        event = None
+    else:
+        event = common.chart(
+            perf.churn_chart(weekly, totals, by),
+            weekly,
+            f"weekly_churn_by_{by}",
+            on_select="rerun",
+            selection_mode="points",
+        )
+with right:
+    st.markdown(
+        f"**Clients churned this week** (week of {totals['week_start'].iloc[-1]:%d %b})"
+    )
+    if this_week.empty:
+        st.info("No client churned this week.")
+    else:
+        clients_table(this_week, "churned_this_week", key="churned-this-week")
+
+points = [(week, group) for week, group, *_ in perf.selected_points(event)]
+if points:
+    drill_down(points)
+else:
+    st.caption("Select a bar to see the clients churned in that week and group.")

@@ -1,0 +1,158 @@
+"""The Dashboard, the Partner report and the Partner detail in a real browser on the
+demo data: each loads with its title and no exception box; a report row opens its
+partner; the sidebar's as-of date changes a KPI; a copied URL keeps its filters; and
+the partner report's table shows up quickly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import statistics
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from analytics import dates, kpis, partners, store
+from tests.conftest import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """A read-only connection to the demo data (the app's server runs on its own
+    copy of the same files) and its default as-of date, to know what to expect."""
+    from analytics.ingest import import_demo
+
+    folder = tmp_path_factory.mktemp("expected")
+    import_demo(folder)
+    con = store.connect(folder)
+    as_of = dates.default_as_of(store.latest_date(con))
+    yield con, as_of
+    con.close()
+
+
+def open_page(page, url: str, title: str) -> None:
+    page.goto(url)
+    wait_for_app(page)
+    expect(page.locator("h1").first).to_have_text(title)
+
+
+def grid(page, index: int = 0):
+    """The `index`-th dataframe, once its grid (canvas and accessible table) shows."""
+    frame = page.locator('[data-testid="stDataFrame"]').nth(index)
+    frame.scroll_into_view_if_needed()
+    expect(frame.locator("table[role=grid] td").first).to_be_attached()
+    return frame
+
+
+def cell(frame, column: int, row: int = 0) -> str:
+    """A cell's text (column 1 is the first data column)."""
+    return frame.locator(f'[data-testid="glide-cell-{column}-{row}"]').text_content()
+
+
+def metric_value(page, label: str) -> str:
+    tile = page.locator('[data-testid="stMetric"]', has_text=label)
+    return tile.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [("", "Dashboard"), ("partners", "Partner report"), ("partner", "Partner detail")],
+)
+def test_page_loads(page, app_url, path, title):
+    open_page(page, f"{app_url}/{path}", title)
+    if path == "":
+        expect(page.locator('[data-testid="stMetric"]')).to_have_count(4)
+        expect(page.locator('[data-testid="stPlotlyChart"]').first).to_be_visible()
+
+
+def test_report_first_partner(page, app_url, demo):
+    con, as_of = demo
+    first = partners.partner_report(con, as_of).iloc[0]
+    open_page(page, f"{app_url}/partners", "Partner report")
+    # The demo has partners without a league: their block comes first.
+    expect(page.locator("h2").first).to_have_text("No league")
+    assert cell(grid(page), 1) == first["partner_name"]
+    assert cell(grid(page), 2) == str(first["clients_total"])
+
+
+def test_report_row_opens_the_partner(page, app_url, demo):
+    con, as_of = demo
+    first = partners.partner_report(con, as_of).iloc[0]
+    open_page(page, f"{app_url}/partners", "Partner report")
+    box = grid(page).bounding_box()
+    # The row-selection checkbox of the first row: left edge, below the header row.
+    page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)
+    page.wait_for_url(re.compile(r"/partner\?"))
+    wait_for_app(page)
+    assert f"partner={first['partner_id']}" in page.url
+    expect(page.locator("h1").first).to_have_text("Partner detail")
+    expect(page.locator("h2").first).to_have_text(first["partner_name"])
+    clients = page.locator('[data-testid="stMetric"]', has_text="Clients").first
+    expect(clients.locator('[data-testid="stMetricValue"]')).to_have_text(
+        f"{first['clients_total']:,}"
+    )
+
+
+def test_as_of_date_changes_a_kpi(page, app_url, demo):
+    con, as_of = demo
+    earlier = as_of - dt.timedelta(days=10)
+    before = kpis.dashboard_kpis(con, as_of)["added_this_month"]
+    after = kpis.dashboard_kpis(con, earlier)["added_this_month"]
+    assert before != after  # the demo adds clients every working day
+    open_page(page, app_url, "Dashboard")
+    added_tile = page.locator('[data-testid="stMetric"]', has_text="Clients added")
+    expect(added_tile.locator('[data-testid="stMetricValue"]')).to_have_text(
+        f"{before:,}"
+    )
+    # The date field is three spin buttons; typing the year moves on to the month and
+    # the day, and leaving the field commits the date.
+    page.get_by_role("spinbutton", name="year, As of").click()
+    page.keyboard.type(earlier.strftime("%Y%m%d"))
+    page.locator("h1").first.click()
+    wait_for_app(page)
+    expect(added_tile.locator('[data-testid="stMetricValue"]')).to_have_text(
+        f"{after:,}"
+    )
+    assert f"as_of={earlier.isoformat()}" in page.url
+
+
+def test_copied_url_keeps_the_filters(page, app_url, demo):
+    con, as_of = demo
+    am = partners.account_managers(con)[0]
+    premiership = partners.partner_report(
+        con, as_of, account_manager=am, league="Premiership"
+    )
+    open_page(page, f"{app_url}/partners", "Partner report")
+    # Choose the league in the page; it goes into the URL.
+    page.locator('[data-testid="stSelectbox"]', has_text="League").click()
+    page.get_by_role("option", name="Premiership", exact=True).click()
+    wait_for_app(page)
+    assert "league=Premiership" in page.url
+    copied = f"{page.url}&am={am.replace(' ', '+')}"
+    page.goto("about:blank")
+    open_page(page, copied, "Partner report")
+    expect(page.get_by_role("combobox", name="League")).to_have_value("Premiership")
+    expect(page.get_by_role("combobox", name="Account manager")).to_have_value(am)
+    expect(page.locator("h2")).to_have_text(["Premiership"])
+    assert cell(grid(page), 1) == premiership.iloc[0]["partner_name"]
+    assert "league=Premiership" in page.url and "am=" in page.url
+
+
+def test_report_table_shows_quickly(page, app_url):
+    """Seconds from navigation to the partner report's first table drawn (median of
+    5 loads in fresh sessions)."""
+    timings = []
+    for _ in range(5):
+        page.goto("about:blank")
+        start = time.perf_counter()
+        page.goto(f"{app_url}/partners")
+        expect(
+            page.locator('[data-testid="stDataFrame"]').first.locator("table td").first
+        ).to_be_attached(timeout=30_000)
+        timings.append(time.perf_counter() - start)
+    median = statistics.median(timings)
+    print(f"partner report table visible after {median:.2f} s (median of {timings})")
+    assert median < 10

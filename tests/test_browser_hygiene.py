@@ -1,0 +1,159 @@
+"""The Activity and Account plans pages in a real browser on the demo data: each
+loads with its title and no exception; the calendar switches view through the URL;
+a bar lists its activities; the cadence rule lives in the URL; a row of the
+attention list opens the partner."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+HEADER_HEIGHT = 35  # Streamlit dataframe header and row heights, in pixels
+ROW_HEIGHT = 35
+
+
+def open_page(page, app_url: str, path: str, title: str) -> None:
+    """Open `path`; a fresh server's first session may land on the default page
+    (Streamlit's "Page not found" dialog), so try once more if the title is wrong."""
+    for _ in range(2):
+        page.goto(f"{app_url}/{path}")
+        wait_for_app(page)
+        if page.locator("h1").first.inner_text() == title:
+            break
+    expect(page.locator("h1").first).to_have_text(title)
+
+
+def table_after(page, heading: str):
+    """The first dataframe after the section heading `heading`."""
+    section = page.locator("h3", has_text=heading).first
+    grid = section.locator("xpath=following::*[@data-testid='stDataFrame'][1]")
+    grid.scroll_into_view_if_needed()
+    return grid
+
+
+def row_texts(grid, row: int) -> list[str]:
+    """The cell texts of one row of a dataframe (0: the header)."""
+    cells = (
+        grid.locator('[role="row"]')
+        .nth(row)
+        .locator('[role="gridcell"], [role="columnheader"]')
+    )
+    return [cell.text_content() or "" for cell in cells.all()]
+
+
+def select_first_row(page, grid) -> None:
+    """Tick the selection box of the first data row (the grid is a canvas)."""
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + HEADER_HEIGHT + ROW_HEIGHT / 2)
+
+
+def test_activity_page_loads(page, app_url):
+    open_page(page, app_url, "activity", "Activity")
+    expect(page.locator('[data-testid="stMetric"]').first).to_be_visible()
+    tasks = table_after(page, "Open and overdue tasks")
+    assert row_texts(tasks, 0)[:3] == ["Who", "Partner", "Due date"]
+    who, partner, due = row_texts(tasks, 1)[:3]
+    assert who and partner and re.fullmatch(r"\d\d \w{3} \d{4}", due)
+
+
+def test_activity_calendar_views(page, app_url):
+    open_page(page, app_url, "activity", "Activity")
+    expect(
+        page.get_by_text(re.compile(r"^Week of \d\d \w{3} \d{4} · [\d,]+ items"))
+    ).to_be_visible()
+
+    page.get_by_role("radio", name="Month", exact=True).click()
+    wait_for_app(page)
+    assert "view=Month" in page.url
+    expect(
+        page.get_by_text(re.compile(r"^[A-Z][a-z]+ \d{4} · [\d,]+ items"))
+    ).to_be_visible()
+
+    page.get_by_role("radio", name="Day", exact=True).click()
+    wait_for_app(page)
+    assert "view=Day" in page.url
+    heading = page.get_by_text(re.compile(r"^[A-Z][a-z]+day \d\d [A-Z][a-z]+ \d{4} · "))
+    expect(heading).to_be_visible()
+    first_day = heading.inner_text()
+
+    page.get_by_role("button", name="Next").click()
+    wait_for_app(page)
+    assert "cal_date=" in page.url
+    expect(heading).not_to_have_text(first_day)
+
+
+def test_activity_bar_lists_its_activities(page, app_url):
+    open_page(page, app_url, "activity", "Activity")
+    plot = page.locator('[data-testid="stPlotlyChart"]').first
+    plot.scroll_into_view_if_needed()
+    bars = plot.locator("g.trace.bars .point path")
+    expect(bars.first).to_be_attached()
+    heights = [(bar.bounding_box() or {"height": 0})["height"] for bar in bars.all()]
+    box = bars.nth(heights.index(max(heights))).bounding_box()
+    # plotly's drag layer takes the pointer: hover, then click at the bar's centre
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.wait_for_timeout(300)
+    page.mouse.click(x, y)
+    wait_for_app(page)
+    expect(page.get_by_text(re.compile(r"^Activities in the week of "))).to_be_visible()
+
+
+def test_cadence_rule_in_url(page, app_url):
+    open_page(page, app_url, "activity", "Activity")
+    count = page.get_by_text(re.compile(r"^Partners outside their cadence \(\d+\)$"))
+    count.scroll_into_view_if_needed()
+    before = int(re.search(r"\((\d+)\)", count.inner_text()).group(1))
+
+    page.get_by_text("Days allowed between touches").click()
+    box = page.get_by_label("Champions League", exact=True)
+    box.fill("1")
+    box.press("Enter")
+    wait_for_app(page)
+    assert "cad_cl=1" in page.url
+    # every Champions League partner not touched today is now outside its cadence
+    expect(count).not_to_have_text(f"Partners outside their cadence ({before})")
+    after = int(re.search(r"\((\d+)\)", count.inner_text()).group(1))
+    assert after > before
+
+
+def test_open_partner_from_attention_list(page, app_url):
+    open_page(page, app_url, "activity", "Activity")
+    grid = table_after(page, "Partners needing attention")
+    partner = row_texts(grid, 1)[0]
+    assert partner
+    select_first_row(page, grid)
+    page.wait_for_url(re.compile(r"/partner\?partner=\w+"))
+    wait_for_app(page)
+    expect(page.locator('[data-testid="stMain"]')).to_contain_text(partner)
+
+
+def test_account_plans_page_loads(page, app_url):
+    open_page(page, app_url, "plans", "Account plans")
+    expect(
+        page.locator("h3", has_text=re.compile(r"^Week \d+ of 13 · stage \d: "))
+    ).to_be_visible()
+    expect(page.get_by_text("The planning quarter: 13 weeks, 7 stages")).to_be_visible()
+    expect(page.locator("h3", has_text="This week's checklist")).to_be_visible()
+    reviews = table_after(page, "Reviews (QBRs) due this quarter")
+    assert row_texts(reviews, 0)[:2] == ["When", "Review date"]
+    assert row_texts(reviews, 1)[0] in ("overdue", "due this week", "due this quarter")
+
+
+def test_open_partner_from_key_partners_without_plan(page, app_url):
+    open_page(page, app_url, "plans", "Account plans")
+    grid = page.get_by_text(re.compile(r"^Key partners without a plan")).locator(
+        "xpath=following::*[@data-testid='stDataFrame'][1]"
+    )
+    grid.scroll_into_view_if_needed()
+    partner = row_texts(grid, 1)[0]
+    select_first_row(page, grid)
+    page.wait_for_url(re.compile(r"/partner\?partner=\w+"))
+    wait_for_app(page)
+    expect(page.locator('[data-testid="stMain"]')).to_contain_text(partner)

@@ -1,0 +1,276 @@
+"""The Data page with AppTest: upload, import report, commit, errors that change
+nothing, column mapping remembered, restore, reset to demo, compare uploads."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from analytics import mappings, store
+
+PAGE = "pages/data_upload.py"
+CSV = "text/csv"
+
+# The dataset before any upload: one partner with one client (version #1).
+START = {
+    "partners": [
+        {"partner_id": "Z1", "partner_name": "Zeta", "account_manager": "Zed Zane"}
+    ],
+    "clients": [{"client_id": "Z-1", "partner_id": "Z1", "added_date": "2026-01-02"}],
+}
+
+# A report export: Windows-1252 (the en dash), semicolons, CRLF, day-first dates
+# (25/12 settles it), an unknown column and a three-line footer.
+PARTNERS_CSV = (
+    "Account ID;Account Name;Account Owner;League Table;Business Plan Aim;"
+    "Created Date;Region\r\n"
+    "P1;Alpha Accounts;Ann Archer;Premiership;10;03/11/2025;North\r\n"
+    "P2;Beta – Books;Ann Archer;;4;25/12/2025;South\r\n"
+    "P3;Gamma & Co;Bob Baker;1st Division;;05/01/2026;East\r\n"
+    "\r\n"
+    '"Grand Totals (3 records)"\r\n'
+    '"Confidential Information - Do Not Distribute"\r\n'
+    '"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved."\r\n'
+).encode("cp1252")
+
+CLIENTS_CSV = (
+    b"CRN,Account ID,Opportunity Name,Created Date,Repurposed Date,Churned Date\n"
+    b"C1,P1,One,2026-01-05,2026-02-01,\n"
+    b"C2,P1,Two,2026-01-06,,\n"
+    b"C3,P3,Three,2026-02-01,,\n"
+    b"C4,P9,Four,2026-02-02,,\n"
+)
+
+# Row 3: not a date; row 4: CRN C1 again and churned before it was added.
+BROKEN_CLIENTS_CSV = (
+    b"CRN,Account ID,Created Date,Churned Date\n"
+    b"C1,Z1,2026-01-05,\n"
+    b"C2,Z1,not a date,\n"
+    b"C1,Z1,2026-01-07,2026-01-01\n"
+)
+
+# No header says CRN / Client ID: the table cannot be recognised from its headers.
+UNNAMED_CLIENTS_CSV = (
+    b"Ref,Account ID,Created Date\nX1,Z1,2026-03-01\nX2,Z1,2026-03-02\n"
+)
+
+
+FACTS = ["table", "rows", "encoding", "delimiter", "footer_lines", "ignored"]
+
+
+def frame_with(at, column: str) -> pd.DataFrame:
+    """The first dataframe on the page that has `column`."""
+    return next(df.value for df in at.dataframe if column in df.value.columns)
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def upload(at, *files: tuple[str, bytes]):
+    at.file_uploader(key="upload").set_value(
+        [(name, data, CSV) for name, data in files]
+    )
+    return at.run()
+
+
+def test_page_runs_on_the_demo_data(run_app, tmp_path):
+    at = run_app(tmp_path / "fresh", page=PAGE)
+    assert not at.exception
+    assert at.title[0].value == "Data"
+    # the empty folder got the demo data as its first upload
+    assert [u.kind for u in store.uploads(tmp_path / "fresh")] == ["demo"]
+    assert metrics(at)["Dataset version"] == "#1"
+    assert any("1,024 MB" in c.value for c in at.caption)
+
+
+def test_good_upload_is_reported_then_committed(run_app, make_data_dir):
+    data = make_data_dir(**START)
+    at = run_app(data, page=PAGE)
+    assert metrics(at)["Partners"] == "1"
+    assert at.sidebar.selectbox(key="am").options == [
+        "All account managers",
+        "Zed Zane",
+    ]
+
+    at = upload(at, ("partners.csv", PARTNERS_CSV), ("clients.csv", CLIENTS_CSV))
+    assert not at.exception
+    files = frame_with(at, "encoding").set_index("file")[FACTS]
+    # partners: 3 data rows (a footer of 3 lines removed), Windows-1252 because of
+    # the en dash, semicolons, Region ignored; clients: 4 rows, UTF-8, commas.
+    partners = ["Partners", 3, "Windows-1252", "semicolon", 3, 1]
+    assert files.loc["partners.csv"].tolist() == partners
+    assert files.loc["clients.csv"].tolist() == ["Clients", 4, "UTF-8", "comma", 0, 0]
+    columns = frame_with(at, "file_header").set_index("file_header")
+    assert columns.loc["Account Owner", "read_as"] == "account_manager"
+    assert columns.loc["Region", "read_as"] == "(ignored)"
+    # 25/12/2025 has a part above 12: the column is day-first, not by default
+    assert columns.loc["Created Date", "date_format"] == "day-first"
+    assert not columns.loc["Created Date", "default_used"]
+    # warnings: Region ignored; C4's partner P9 is not among the partners
+    assert metrics(at)["Errors"] == "0" and metrics(at)["Warnings"] == "2"
+    problems = frame_with(at, "reason").fillna("")
+    assert problems[["file", "row", "column", "value"]].values.tolist() == [
+        ["partners.csv", 1, "Region", ""],
+        ["clients.csv", 5, "Account ID", "P9"],
+    ]
+    assert not at.button(key="commit").disabled
+
+    at.button(key="commit").click().run()
+    assert not at.exception
+    assert "Committed as dataset version #2" in at.success[0].value
+    shown = metrics(at)
+    # 3 partners now; 4 clients (C4 kept under the unknown partner)
+    assert (shown["Dataset version"], shown["Partners"], shown["Clients"]) == (
+        "#2",
+        "3",
+        "4",
+    )
+    # the sidebar's cached call sees the new version: the new account managers
+    assert at.sidebar.selectbox(key="am").options == [
+        "All account managers",
+        "Ann Archer",
+        "Bob Baker",
+    ]
+    history = frame_with(at, "checksum")
+    assert history["kind"].tolist() == ["upload", "upload"]
+    assert history["current"].tolist() == [True, False]
+    assert history.loc[0, "files"] == "partners.csv, clients.csv"
+    assert (history.loc[0, "partners"], history.loc[0, "clients"]) == (3, 4)
+
+
+def test_broken_file_shows_errors_and_changes_nothing(run_app, make_data_dir):
+    data = make_data_dir(**START)
+    before = (store.current_version(data), store.table_checksums(data))
+    at = run_app(data, page=PAGE)
+    at = upload(at, ("clients.csv", BROKEN_CLIENTS_CSV))
+    assert not at.exception
+    problems = frame_with(at, "reason")
+    errors = problems[problems["severity"] == "error"]
+    assert errors[["file", "row", "column", "value"]].values.tolist() == [
+        ["clients.csv", 3, "Created Date", "not a date"],
+        ["clients.csv", 4, "CRN", "C1"],
+        ["clients.csv", 4, "Churned Date", "2026-01-01"],
+    ]
+    assert "duplicate client_id 'C1' (also on row 2)" in errors["reason"].tolist()
+    assert metrics(at)["Errors"] == "3"
+    assert at.button(key="commit").disabled
+    assert "nothing was changed" in at.error[0].value
+    # the download holds the full list
+    assert any(b.label == "Download CSV" for b in at.get("download_button"))
+    assert (store.current_version(data), store.table_checksums(data)) == before
+    assert metrics(at)["Clients"] == "1"
+
+
+def test_unrecognised_file_mapped_by_hand_and_remembered(run_app, make_data_dir):
+    data = make_data_dir(**START)
+    at = run_app(data, page=PAGE)
+    at = upload(at, ("export.csv", UNNAMED_CLIENTS_CSV))
+    assert at.button(key="commit").disabled
+    table_box = next(s for s in at.selectbox if s.key.startswith("table::"))
+    assert table_box.value is None
+    at = table_box.set_value("clients").run()
+    # client_id is required and no header matched: the user picks "Ref"
+    map_box = next(s for s in at.selectbox if s.key.startswith("map::"))
+    assert map_box.label == "client_id"
+    assert map_box.options == ["Ref", "Account ID", "Created Date"]
+    at = map_box.set_value("Ref").run()
+    assert metrics(at)["Errors"] == "0"
+    columns = frame_with(at, "file_header").set_index("file_header")
+    assert columns.loc["Ref", "read_as"] == "client_id"
+    at.button(key="commit").click().run()
+    assert not at.exception
+    assert metrics(at)["Clients"] == "2"  # X1 and X2 replace the clients table
+    headers = ["Ref", "Account ID", "Created Date"]
+    saved = json.loads((data / mappings.MAPPINGS_FILE).read_text())
+    assert saved[mappings.layout_key("clients", headers)]["mapping"] == {
+        "client_id": "Ref"
+    }
+
+    # a new session with a file of the same headers maps itself
+    again = run_app(data, page=PAGE)
+    again = upload(again, ("next-export.csv", UNNAMED_CLIENTS_CSV))
+    assert (
+        next(s for s in again.selectbox if s.key.startswith("table::")).value
+        == "clients"
+    )
+    assert next(s for s in again.selectbox if s.key.startswith("map::")).value == "Ref"
+    assert metrics(again)["Errors"] == "0"
+    assert not again.button(key="commit").disabled
+
+
+def test_restore_an_earlier_upload(run_app, make_data_dir):
+    data = make_data_dir(**START)  # version 1: 1 partner
+    second = [
+        *START["partners"],
+        {"partner_id": "Z2", "partner_name": "Eta", "account_manager": "Zed Zane"},
+    ]
+    store.commit(data, {"partners": pd.DataFrame(second)})  # version 2: 2 partners
+    first = store.uploads(data)[-1].version
+    at = run_app(data, page=PAGE)
+    assert metrics(at)["Partners"] == "2"
+    assert at.button(key="restore").disabled  # not confirmed yet
+    at.selectbox(key="restore_version").set_value(first)
+    at.checkbox(key="restore_sure").check().run()
+    at.button(key="restore").click().run()
+    assert not at.exception
+    assert "Restored upload #1 as dataset version #3" in at.success[0].value
+    assert (metrics(at)["Dataset version"], metrics(at)["Partners"]) == ("#3", "1")
+    assert store.uploads(data)[0].kind == "restore"
+
+
+def test_reset_to_demo_data(run_app, make_data_dir):
+    data = make_data_dir(**START)
+    at = run_app(data, page=PAGE)
+    at.checkbox(key="demo_sure").check().run()
+    at.button(key="demo").click().run()
+    assert not at.exception
+    assert "Reset to the demo data as dataset version #2" in at.success[0].value
+    assert [u.kind for u in store.uploads(data)] == ["demo", "upload"]
+
+
+@pytest.fixture
+def two_client_uploads(make_data_dir):
+    """Version 1 with clients C1 (P1), C2 (P1); version 2 moves C1 to P2, churns
+    C2 and adds C3."""
+    partners = [
+        {"partner_id": p, "partner_name": p, "account_manager": "Ann"}
+        for p in ("P1", "P2")
+    ]
+    data = make_data_dir(
+        partners=partners,
+        clients=[
+            {"client_id": "C1", "partner_id": "P1", "added_date": "2026-01-01"},
+            {"client_id": "C2", "partner_id": "P1", "added_date": "2026-01-02"},
+        ],
+    )
+    new = pd.DataFrame(
+        {
+            "client_id": ["C1", "C2", "C3"],
+            "partner_id": ["P2", "P1", "P2"],
+            "added_date": pd.to_datetime(
+                ["2026-01-01", "2026-01-02", "2026-03-01"]
+            ).date,
+            "churned_date": [None, pd.Timestamp("2026-03-05").date(), None],
+        }
+    )
+    store.commit(data, {"clients": new})
+    return data
+
+
+def test_compare_two_uploads_of_clients(run_app, two_client_uploads):
+    at = run_app(two_client_uploads, page=PAGE)
+    assert not at.exception
+    shown = metrics(at)
+    # added C3; churned C2; moved C1 (P1 -> P2); nothing removed or repurposed
+    changes = ("Added", "Removed", "Churned", "Repurposed", "Moved")
+    assert [shown[f"{c} clients"] for c in changes] == ["1", "0", "1", "0", "1"]
+    rows = frame_with(at, "change").fillna("")
+    ids = ["change", "client_id", "old_partner_id", "new_partner_id"]
+    assert rows[ids].values.tolist() == [
+        ["added", "C3", "", "P2"],
+        ["churned", "C2", "P1", "P1"],
+        ["moved", "C1", "P1", "P2"],
+    ]

@@ -1,0 +1,116 @@
+"""What the dashboard, the partner report and the partner detail share: the report's
+columns in the users' words, the KPI tiles' deltas, partner labels and opening a
+partner's detail page."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analytics.schema import NO_LEAGUE, STATUSES, UNKNOWN_PARTNER
+
+DETAIL_PAGE = "pages/partner_detail.py"
+OTHER_STATUSES = "Other or no status"
+STATUS_DELTA = {
+    # status -> (delta colour, arrow) for the "clients added vs quota" tile
+    "Ahead": ("green", "up"),
+    "On pace": ("blue", "off"),
+    "Behind": ("red", "down"),
+    "No quota": ("gray", "off"),
+}
+
+REPORT_COLUMNS = {
+    "partner_name": st.column_config.TextColumn("Partner", width=190, pinned=True),
+    "account_status": st.column_config.TextColumn("Account status", width=150),
+    "clients_total": st.column_config.NumberColumn(
+        "Clients",
+        width=62,
+        help="Clients added by the as-of date, churned ones included.",
+    ),
+    "clients_active": st.column_config.NumberColumn("Active", width=58),
+    "clients_repurposed": st.column_config.NumberColumn(
+        "Repurposed", width=92, help="Active clients moved onto the product."
+    ),
+    "business_plan_aim": st.column_config.NumberColumn("Business plan aim", width=128),
+    "plan_progress": st.column_config.ProgressColumn(
+        "Plan progress",
+        width=120,
+        help="Repurposed / business plan aim; 100% or more: ready for the next stage.",
+        format="percent",
+        min_value=0.0,
+        max_value=1.0,
+        color="blue",
+    ),
+    "added_this_month": st.column_config.NumberColumn("Added this month", width=124),
+    "churned_this_week": st.column_config.NumberColumn("Churned this week", width=130),
+    "days_since_touch": st.column_config.NumberColumn(
+        "Days since touch",
+        width=118,
+        help="Days since the last event, call, email or completed task.",
+    ),
+    "has_notes_task": st.column_config.CheckboxColumn(
+        "Notes task", width=82, help="Has an open 'Account Management Notes' task."
+    ),
+    "account_manager": st.column_config.TextColumn("Account manager", width=130),
+}
+
+
+def report_order(with_status: bool) -> list[str]:
+    """The report's visible columns; the status only in the mixed 'other' group."""
+    columns = list(REPORT_COLUMNS)
+    if not with_status:
+        columns.remove("account_status")
+    return columns
+
+
+def league_label(league: object) -> str:
+    return (
+        NO_LEAGUE if league is None or pd.isna(league) or league == "" else str(league)
+    )
+
+
+def status_group(status: object) -> str:
+    """The status group a partner sits in: one of the four, or the rest together."""
+    return status if status in STATUSES else OTHER_STATUSES
+
+
+def partner_labels(report: pd.DataFrame) -> dict[str, str]:
+    """partner_id -> the name shown in a chooser; a name two partners share gets
+    its id, so every label is unique (the URL keeps the label)."""
+    names = report["partner_name"].fillna(UNKNOWN_PARTNER)
+    repeated = set(names[names.duplicated()])
+    return {
+        pid: f"{name} ({pid})" if name in repeated else name
+        for pid, name in zip(report["partner_id"], names, strict=True)
+    }
+
+
+def selected_row(event: object) -> int | None:
+    """The index of the row selected in a dataframe event, or None."""
+    rows = getattr(getattr(event, "selection", None), "rows", None) or []
+    return rows[0] if rows else None
+
+
+def open_partner(partner_id: str) -> None:
+    """Switch to the partner's detail page; the `(unknown partner)`, whose id is
+    empty, travels by its label (an empty parameter would clear the chooser)."""
+    st.switch_page(DETAIL_PAGE, query_params={"partner": partner_id or UNKNOWN_PARTNER})
+
+
+def requested_partner(value: str | None, labels: dict[str, str]) -> str | None:
+    """The partner a `?partner=` value names: its id, an 18-character id (finds its
+    15-character partner) or its chooser label; None when it names none."""
+    if value is None:
+        return None
+    if value in labels:
+        return value
+    if len(value) == 18 and value[:15] in labels:
+        return value[:15]
+    by_label = {label: pid for pid, label in labels.items()}
+    return by_label.get(value)
+
+
+def escape(text: object) -> str:
+    """Text from the data made safe to show inside markdown."""
+    special = "\\`*_[]<>#|$~"
+    return "".join("\\" + c if c in special else c for c in str(text))

@@ -1,0 +1,406 @@
+"""Figures and column settings shared by the performance pages (quota pace,
+repurposing, weekly churn): plotly charts titled in the users' words, with exact
+figures on hover and ids in customdata for drill-downs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from analytics.schema import UNKNOWN_PARTNER
+
+PERIOD_LABELS = {"month": "This month", "quarter": "This quarter"}
+# Toggle options as shown (and kept in the URL) -> the analytics argument.
+PERIOD_CHOICES = {"Month": "month", "Quarter": "quarter"}
+GROUP_CHOICES = {"League": "league", "Account manager": "account_manager"}
+STATUS_COLOURS = {
+    "Ahead": "#2e7d32",
+    "On pace": "#1565c0",
+    "Behind": "#c62828",
+    "No quota": "#9e9e9e",
+}
+# Status labels in tables: Streamlit theme colours, in STATUS_COLOURS' order.
+STATUS_LABEL_COLOURS = ("green", "blue", "red", "gray")
+GROUP_LABELS = {"league": "League", "account_manager": "Account manager"}
+# The columns that identify a row of repurposing.rates / median_days for each `by`.
+GROUPS_KEYS = {
+    "league": ("league",),
+    "account_manager": ("account_manager",),
+    "partner": ("partner_id",),
+}
+PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
+CHART_HEIGHT = 360
+
+
+def group_label(value: str | None) -> str:
+    """How a league or account manager reads in a chart: the blank AM of the
+    unknown pseudo-partner is named."""
+    return value if value else UNKNOWN_PARTNER
+
+
+def selected_points(event: object) -> list[tuple]:
+    """The customdata of the points selected in a chart event, as tuples, in
+    order and without repeats (empty when nothing is selected)."""
+    points = getattr(getattr(event, "selection", None), "points", None) or []
+    chosen = []
+    for point in points:
+        data = point.get("customdata")
+        if data is None:
+            continue
+        values = tuple(data) if isinstance(data, list | tuple) else (data,)
+        if values not in chosen:
+            chosen.append(values)
+    return chosen
+
+
+def selected(event: object) -> list:
+    """The first customdata value (the id) of each selected point."""
+    return list(dict.fromkeys(point[0] for point in selected_points(event)))
+
+
+def number(value: object, digits: int = 0) -> str:
+    """A figure for a tile: `–` when empty."""
+    if value is None or pd.isna(value):
+        return "–"
+    return f"{value:,.{digits}f}"
+
+
+def rate_text(value: object) -> str:
+    """A churn rate for text: two decimals, `–` when empty."""
+    return "–" if value is None or pd.isna(value) else f"{value:.2%}"
+
+
+def points(change: object) -> str | None:
+    """A change of rate in percentage points for a tile's delta; none when it
+    rounds to zero (an arrow on +0.00 would mislead)."""
+    if change is None or pd.isna(change) or round(change * 100, 2) == 0:
+        return None
+    return f"{change * 100:+.2f} pts"
+
+
+def days(value: float) -> str:
+    """Days for a tile: `10.5`, `51`."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def status_column(label: str = "Status") -> object:
+    """Quota status as a coloured label (the cell holds a one-item list)."""
+    return st.column_config.MultiselectColumn(
+        label,
+        options=list(STATUS_COLOURS),
+        color=list(STATUS_LABEL_COLOURS),
+        width="small",
+    )
+
+
+# --- quota pace ---------------------------------------------------------------
+
+
+def pace_bars(rows: pd.DataFrame, period: str) -> go.Figure:
+    """Clients added per AM (horizontal bars coloured by status) with the
+    expected-by-today and the target marks; customdata carries the AM."""
+    fig = go.Figure()
+    for status, colour in STATUS_COLOURS.items():
+        part = rows[rows["status"] == status]
+        if part.empty:
+            continue
+        custom = part[["account_manager", "target", "expected", "pace"]].to_numpy(
+            dtype=object
+        )
+        fig.add_bar(
+            x=part["added"],
+            y=part["account_manager"],
+            orientation="h",
+            name=status,
+            marker_color=colour,
+            showlegend=False,
+            customdata=custom,
+            hovertemplate=(
+                "<b>%{customdata[0]}</b><br>Added: %{x:,}<br>Target: %{customdata[1]}"
+                "<br>Expected by today: %{customdata[2]:.1f}"
+                "<br>Pace: %{customdata[3]:.0%}<extra>" + status + "</extra>"
+            ),
+        )
+    with_target = rows[rows["target"].notna()]
+    for column, name, colour in (
+        ("expected", "Expected by today", "#212121"),
+        ("target", "Target", "#ff8f00"),
+    ):
+        fig.add_scatter(
+            x=with_target[column],
+            y=with_target["account_manager"],
+            mode="markers",
+            name=name,
+            marker={
+                "symbol": "line-ns-open",
+                "size": 22,
+                "color": colour,
+                "line": {"width": 3, "color": colour},
+            },
+            hovertemplate="%{y}<br>" + name + ": %{x:,.1f}<extra></extra>",
+        )
+    fig.update_layout(
+        title=f"Clients added {PERIOD_LABELS[period].lower()} against target",
+        height=CHART_HEIGHT,
+        xaxis_title="Clients added",
+        yaxis={
+            "autorange": "reversed",
+            "categoryorder": "array",
+            "categoryarray": rows["account_manager"].tolist(),
+        },
+        legend={"orientation": "h", "y": -0.25, "x": 0},
+        clickmode="event+select",
+        barmode="overlay",
+    )
+    return fig
+
+
+def cumulative_chart(
+    cumulative: pd.DataFrame,
+    expected: float | None,
+    as_of: dt.date,
+    account_manager: str,
+    period: str,
+) -> go.Figure:
+    """One AM's clients added so far by working day, the target line and the
+    expected-by-today marker."""
+    fig = go.Figure()
+    if cumulative["target_line"].notna().any():
+        fig.add_scatter(
+            x=cumulative["day"],
+            y=cumulative["target_line"],
+            mode="lines",
+            name="Target line",
+            line={"color": "#ff8f00", "dash": "dash"},
+            hovertemplate="%{x|%a %d %b}<br>Target line: %{y:.1f}<extra></extra>",
+        )
+    added = cumulative[cumulative["added_cumulative"].notna()]
+    fig.add_scatter(
+        x=added["day"],
+        y=added["added_cumulative"],
+        mode="lines+markers",
+        name="Clients added",
+        line={"color": "#1565c0", "width": 3},
+        hovertemplate="%{x|%a %d %b}<br>Clients added so far: %{y}<extra></extra>",
+    )
+    if expected is not None and not pd.isna(expected):
+        fig.add_scatter(
+            x=[as_of],
+            y=[expected],
+            mode="markers",
+            name="Expected by today",
+            marker={"symbol": "diamond", "size": 13, "color": "#212121"},
+            hovertemplate="%{x|%a %d %b}<br>Expected by today: %{y:.1f}<extra></extra>",
+        )
+    fig.update_layout(
+        title=f"{account_manager}: clients added {PERIOD_LABELS[period].lower()}, "
+        "by working day",
+        height=CHART_HEIGHT,
+        yaxis_title="Clients added (cumulative)",
+        yaxis_rangemode="tozero",
+        xaxis_range=[cumulative["day"].min(), cumulative["day"].max()]
+        if len(cumulative)
+        else None,
+        legend={"orientation": "h", "y": -0.15},
+    )
+    return fig
+
+
+# --- repurposing ----------------------------------------------------------------
+
+
+def rate_bars(rates: pd.DataFrame, by: str, title: str) -> go.Figure:
+    """Repurposing rate per league, AM or partner; customdata carries the group
+    key (partner_id for partners)."""
+    label_column = "partner_name" if by == "partner" else by
+    key_column = "partner_id" if by == "partner" else by
+    custom = rates[[key_column, "repurposed", "clients_added"]].to_numpy(dtype=object)
+    fig = go.Figure(
+        go.Bar(
+            x=rates["rate"],
+            y=rates[label_column].map(group_label),
+            orientation="h",
+            marker_color="#2e7d32",
+            customdata=custom,
+            text=rates["rate"].map(lambda r: "" if pd.isna(r) else f"{r:.0%}"),
+            textposition="outside",
+            hovertemplate=(
+                "<b>%{y}</b><br>Repurposing rate: %{x:.1%}"
+                "<br>Repurposed: %{customdata[1]:,} of %{customdata[2]:,} added"
+                "<extra></extra>"
+            ),
+        )
+    )
+    top = rates["rate"].max()
+    fig.update_layout(
+        title=title,
+        height=CHART_HEIGHT,
+        xaxis={
+            "tickformat": ".0%",
+            "title": "Repurposed / added",
+            "range": [0, (top if top > 0 else 1) * 1.12],
+        },
+        yaxis={"autorange": "reversed", "title": ""},
+        clickmode="event+select",
+    )
+    return fig
+
+
+def cohort_chart(cohorts: pd.DataFrame) -> go.Figure:
+    """Share of each month's clients repurposed within 30, 60 and 90 days."""
+    fig = go.Figure()
+    months = pd.to_datetime(cohorts["cohort_month"], format="%Y-%m")
+    shades = ("#a5d6a7", "#43a047", "#1b5e20")
+    for window, colour in zip((30, 60, 90), shades, strict=True):
+        custom = cohorts[[f"repurposed_{window}", f"eligible_{window}"]].to_numpy(
+            dtype=object
+        )
+        fig.add_scatter(
+            x=months,
+            y=cohorts[f"rate_{window}"],
+            mode="lines+markers",
+            name=f"Within {window} days",
+            line={"color": colour},
+            customdata=custom,
+            connectgaps=False,
+            hovertemplate=(
+                f"Added in %{{x|%b %Y}}<br>Repurposed within {window} days: %{{y:.1%}}"
+                "<br>%{customdata[0]:,} of %{customdata[1]:,} old enough"
+                "<extra></extra>"
+            ),
+        )
+    fig.update_layout(
+        title="Share repurposed within 30, 60 and 90 days, by month added",
+        height=CHART_HEIGHT,
+        yaxis={"tickformat": ".0%", "title": "Repurposed", "rangemode": "tozero"},
+        xaxis={"title": "Month added", "tickformat": "%b %Y"},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig
+
+
+def velocity_bars(velocity: pd.DataFrame) -> go.Figure:
+    """Clients repurposed per ISO week."""
+    fig = go.Figure(
+        go.Bar(
+            x=velocity["week_start"],
+            y=velocity["repurposed"],
+            marker_color="#43a047",
+            hovertemplate="Week of %{x|%d %b %Y}<br>Repurposed: %{y:,}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title="Clients repurposed per week (last 26 weeks)",
+        height=CHART_HEIGHT,
+        yaxis_title="Clients repurposed",
+        xaxis_title="Week starting",
+    )
+    return fig
+
+
+def time_histogram(times: pd.DataFrame) -> go.Figure:
+    """Days from added to repurposed over the clients repurposed by D, in weekly
+    bins (the medians by league sit in the table beside it)."""
+    fig = go.Figure(
+        go.Histogram(
+            x=times["days"],
+            xbins={"start": 0, "size": 7},
+            marker_color="#66bb6a",
+            name="Clients",
+            hovertemplate="%{x} days<br>Clients: %{y:,}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title="Days from added to repurposed (weekly bins)",
+        height=CHART_HEIGHT,
+        xaxis_title="Days to repurpose",
+        yaxis_title="Clients repurposed",
+        bargap=0.05,
+    )
+    return fig
+
+
+# --- weekly churn ---------------------------------------------------------------
+
+
+def churn_chart(weekly: pd.DataFrame, totals: pd.DataFrame, by: str) -> go.Figure:
+    """Churned clients per week stacked by league or AM, with the churn rate on a
+    secondary axis; customdata carries (week_start, group) for the bars and
+    (week_start, None) for the rate line."""
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    groups = list(dict.fromkeys(weekly[by]))
+    for group, colour in zip(groups, _cycle(PALETTE, len(groups)), strict=True):
+        part = weekly[weekly[by] == group]
+        custom = [[week.isoformat(), group] for week in part["week_start"]]
+        fig.add_bar(
+            x=part["week_start"],
+            y=part["churned"],
+            name=group_label(group),
+            marker_color=colour,
+            customdata=custom,
+            hovertemplate=(
+                "Week of %{x|%d %b %Y}<br>"
+                + group_label(group)
+                + "<br>Churned: %{y:,}<extra></extra>"
+            ),
+            secondary_y=False,
+        )
+    fig.add_scatter(
+        x=totals["week_start"],
+        y=totals["churn_rate"],
+        mode="lines+markers",
+        name="Churn rate (all)",
+        line={"color": "#212121", "width": 2},
+        customdata=[[w.isoformat(), None] for w in totals["week_start"]],
+        text=[
+            f"{c:,} of {a:,} active at the start"
+            for c, a in zip(totals["churned"], totals["active_at_start"], strict=True)
+        ],
+        hovertemplate=(
+            "Week of %{x|%d %b %Y}<br>Churn rate: %{y:.2%}<br>%{text}<extra></extra>"
+        ),
+        secondary_y=True,
+    )
+    fig.update_layout(
+        title=f"Clients churned per week by {GROUP_LABELS[by].lower()}, "
+        "with the churn rate",
+        barmode="stack",
+        height=CHART_HEIGHT + 20,
+        legend={"orientation": "h", "y": -0.18},
+        clickmode="event+select",
+    )
+    fig.update_yaxes(title_text="Clients churned", secondary_y=False)
+    fig.update_yaxes(
+        title_text="Churn rate",
+        tickformat=".1%",
+        rangemode="tozero",
+        secondary_y=True,
+        showgrid=False,
+    )
+    return fig
+
+
+def _cycle(colours: Iterable[str], count: int) -> list[str]:
+    colours = list(colours)
+    return [colours[i % len(colours)] for i in range(count)]
+
+
+def percent_column(label: str, help: str | None = None) -> object:
+    """A rate shown as a percentage."""
+    return st.column_config.NumberColumn(label, format="percent", help=help)
