@@ -15,28 +15,78 @@ from ui import common
 
 PAGES = {
     "": [
-        st.Page("pages/home.py", title="Dashboard", icon=":material/dashboard:", url_path="dashboard", default=True),
+        st.Page(
+            "pages/home.py",
+            title="Dashboard",
+            icon=":material/dashboard:",
+            url_path="dashboard",
+            default=True,
+        ),
     ],
     "Partners": [
-        st.Page("pages/partner_report.py", title="Partner report", icon=":material/table_rows:", url_path="partners"),
-        st.Page("pages/partner_detail.py", title="Partner detail", icon=":material/storefront:", url_path="partner"),
+        st.Page(
+            "pages/partner_report.py",
+            title="Partner report",
+            icon=":material/table_rows:",
+            url_path="partners",
+        ),
+        st.Page(
+            "pages/partner_detail.py",
+            title="Partner detail",
+            icon=":material/storefront:",
+            url_path="partner",
+        ),
     ],
     "Performance": [
-        st.Page("pages/quota_pace.py", title="Quota pace", icon=":material/speed:", url_path="quota"),
-        st.Page("pages/repurposing_rates.py", title="Repurposing", icon=":material/autorenew:", url_path="repurposing"),
-        st.Page("pages/weekly_churn.py", title="Weekly churn", icon=":material/trending_down:", url_path="churn"),
+        st.Page(
+            "pages/quota_pace.py",
+            title="Quota pace",
+            icon=":material/speed:",
+            url_path="quota",
+        ),
+        st.Page(
+            "pages/repurposing_rates.py",
+            title="Repurposing",
+            icon=":material/autorenew:",
+            url_path="repurposing",
+        ),
+        st.Page(
+            "pages/weekly_churn.py",
+            title="Weekly churn",
+            icon=":material/trending_down:",
+            url_path="churn",
+        ),
     ],
     "Hygiene and planning": [
-        st.Page("pages/activity_hygiene.py", title="Activity", icon=":material/event_note:", url_path="activity"),
-        st.Page("pages/account_plans.py", title="Account plans", icon=":material/flag:", url_path="plans"),
+        st.Page(
+            "pages/activity_hygiene.py",
+            title="Activity",
+            icon=":material/event_note:",
+            url_path="activity",
+        ),
+        st.Page(
+            "pages/account_plans.py",
+            title="Account plans",
+            icon=":material/flag:",
+            url_path="plans",
+        ),
     ],
     "Data": [
-        st.Page("pages/data_upload.py", title="Data", icon=":material/upload_file:", url_path="data"),
+        st.Page(
+            "pages/data_upload.py",
+            title="Data",
+            icon=":material/upload_file:",
+            url_path="data",
+        ),
     ],
 }
 
 page = st.navigation(PAGES)
-st.set_page_config(page_title=f"{page.title} · Account Management", page_icon=":material/handshake:", layout="wide")
+st.set_page_config(
+    page_title=f"{page.title} · Account Management",
+    page_icon=":material/handshake:",
+    layout="wide",
+)
 
 latest = common.latest_data_date()
 today = dt.date.today()
@@ -52,7 +102,7 @@ with st.sidebar:
         key="as_of",
         bind="query-params",
         format="YYYY-MM-DD",
-        help="Every figure is computed as of this date. Default: the latest date in the data.",
+        help="Every figure is as of this date (default: the latest date in the data).",
     )
     st.selectbox(
         "Account manager",

@@ -22,20 +22,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analytics", parents=[common])
     commands = parser.add_subparsers(dest="command", required=True)
 
-    imp = commands.add_parser("import", parents=[common], help="check and commit CSV exports")
+    imp = commands.add_parser(
+        "import", parents=[common], help="check and commit CSV exports"
+    )
     imp.add_argument("files", nargs="+", type=Path)
-    imp.add_argument("--table", help="the table of every file (default: from its headers)")
+    imp.add_argument(
+        "--table", help="the table of every file (default: from its headers)"
+    )
     imp.add_argument("--check", action="store_true", help="check only, commit nothing")
 
-    exp = commands.add_parser("export", parents=[common], help="write the reports as CSV")
+    exp = commands.add_parser(
+        "export", parents=[common], help="write the reports as CSV"
+    )
     exp.add_argument("--as-of", type=dates.parse_date)
     exp.add_argument("--out", type=Path, required=True)
 
-    dig = commands.add_parser("digest", parents=[common], help="the daily dashboard as HTML")
+    dig = commands.add_parser(
+        "digest", parents=[common], help="the daily dashboard as HTML"
+    )
     dig.add_argument("--as-of", type=dates.parse_date)
     dig.add_argument("--out", type=Path, required=True)
 
-    demo = commands.add_parser("demo", parents=[common], help="write a seeded synthetic dataset")
+    demo = commands.add_parser(
+        "demo", parents=[common], help="write a seeded synthetic dataset"
+    )
     demo.add_argument("--partners", type=int, default=300)
     demo.add_argument("--clients", type=int, default=6000)
     demo.add_argument("--activities", type=int, help="default: 3 per client")
@@ -61,9 +71,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
             return 2
         if args.table and args.table not in store.TABLES:
-            print(f"error: --table must be one of {', '.join(store.TABLES)}", file=sys.stderr)
+            print(
+                f"error: --table must be one of {', '.join(store.TABLES)}",
+                file=sys.stderr,
+            )
             return 2
-        result = ingest.import_paths(directory, args.files, table=args.table, commit=not args.check)
+        result = ingest.import_paths(
+            directory, args.files, table=args.table, commit=not args.check
+        )
         print(result.report.format_text())
         return 0 if result.report.ok else 1
 

@@ -54,14 +54,18 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def quarter(day: dt.date, fiscal_start_month: int = DEFAULT_FISCAL_START_MONTH) -> Period:
-    """The fiscal quarter containing `day`; the fiscal year starts in `fiscal_start_month`."""
+def quarter(
+    day: dt.date, fiscal_start_month: int = DEFAULT_FISCAL_START_MONTH
+) -> Period:
+    """The fiscal quarter containing `day` (the year starts in `fiscal_start_month`)."""
     offset = (day.month - fiscal_start_month) % 3
     start = add_months(day.replace(day=1), -offset)
     return Period(start, add_months(start, 3) - dt.timedelta(days=1))
 
 
-def quarter_months(day: dt.date, fiscal_start_month: int = DEFAULT_FISCAL_START_MONTH) -> list[dt.date]:
+def quarter_months(
+    day: dt.date, fiscal_start_month: int = DEFAULT_FISCAL_START_MONTH
+) -> list[dt.date]:
     start = quarter(day, fiscal_start_month).start
     return [add_months(start, i) for i in range(3)]
 
@@ -73,7 +77,9 @@ def working_days(start: dt.date, end: dt.date) -> int:
     return int(np.busday_count(start, end + dt.timedelta(days=1)))
 
 
-def quarter_week(day: dt.date, fiscal_start_month: int = DEFAULT_FISCAL_START_MONTH) -> int:
+def quarter_week(
+    day: dt.date, fiscal_start_month: int = DEFAULT_FISCAL_START_MONTH
+) -> int:
     """Planning week 1-13 of the quarter: ISO weeks counted from the one holding the
     quarter's first day; weeks after the 13th count as week 13."""
     start = quarter(day, fiscal_start_month).start
@@ -81,13 +87,17 @@ def quarter_week(day: dt.date, fiscal_start_month: int = DEFAULT_FISCAL_START_MO
     return min(weeks, PLANNING_WEEKS)
 
 
-def stage(day: dt.date, fiscal_start_month: int = DEFAULT_FISCAL_START_MONTH) -> tuple[int, str]:
+def stage(
+    day: dt.date, fiscal_start_month: int = DEFAULT_FISCAL_START_MONTH
+) -> tuple[int, str]:
     """The account-planning stage (number, name) for the quarter week of `day`."""
     number = quarter_week(day, fiscal_start_month)
     return next((n, name) for n, name, first, last in STAGES if first <= number <= last)
 
 
-def default_as_of(latest_in_data: dt.date | None, today: dt.date | None = None) -> dt.date:
+def default_as_of(
+    latest_in_data: dt.date | None, today: dt.date | None = None
+) -> dt.date:
     """The latest date found in the data, never after today."""
     today = today or dt.date.today()
     if latest_in_data is None:

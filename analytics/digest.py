@@ -18,7 +18,8 @@ STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px;
        color: #1b2733; }
 h1 { margin-bottom: 0; } .sub { color: #5b6b7b; margin-top: .2rem; }
-.tiles { display: grid; grid-template-columns: repeat(4, 1fr); gap: 1rem; margin: 1.5rem 0; }
+.tiles { display: grid; grid-template-columns: repeat(4, 1fr); gap: 1rem;
+         margin: 1.5rem 0; }
 .tile { border: 1px solid #d5dde5; border-radius: .5rem; padding: .8rem 1rem; }
 .tile .label { color: #5b6b7b; font-size: .9rem; } .tile .value { font-size: 1.8rem; }
 .tile .delta { font-size: .85rem; color: #5b6b7b; }
@@ -28,7 +29,9 @@ th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #e3e8e
 
 
 def _tile(label: str, value: object, delta: str = "") -> str:
-    shown = "–" if value is None or (isinstance(value, float) and pd.isna(value)) else value
+    shown = (
+        "–" if value is None or (isinstance(value, float) and pd.isna(value)) else value
+    )
     return (
         f'<div class="tile"><div class="label">{html.escape(label)}</div>'
         f'<div class="value">{html.escape(str(shown))}</div>'
@@ -40,44 +43,80 @@ def _quota_chart(pace: pd.DataFrame) -> go.Figure:
     month = pace[pace["period"] == "month"]
     fig = go.Figure(
         [
-            go.Bar(name="Added", x=month["account_manager"], y=month["added"],
-                   hovertemplate="%{x}<br>Added: %{y}<extra></extra>"),
-            go.Bar(name="Expected by today", x=month["account_manager"], y=month["expected"],
-                   hovertemplate="%{x}<br>Expected: %{y:.1f}<extra></extra>"),
-            go.Scatter(name="Month target", x=month["account_manager"], y=month["target"],
-                       mode="markers", marker={"symbol": "line-ew-open", "size": 30},
-                       hovertemplate="%{x}<br>Target: %{y}<extra></extra>"),
+            go.Bar(
+                name="Added",
+                x=month["account_manager"],
+                y=month["added"],
+                hovertemplate="%{x}<br>Added: %{y}<extra></extra>",
+            ),
+            go.Bar(
+                name="Expected by today",
+                x=month["account_manager"],
+                y=month["expected"],
+                hovertemplate="%{x}<br>Expected: %{y:.1f}<extra></extra>",
+            ),
+            go.Scatter(
+                name="Month target",
+                x=month["account_manager"],
+                y=month["target"],
+                mode="markers",
+                marker={"symbol": "line-ew-open", "size": 30},
+                hovertemplate="%{x}<br>Target: %{y}<extra></extra>",
+            ),
         ]
     )
-    fig.update_layout(title="Quota pace this month: clients added per account manager",
-                      barmode="group")
+    fig.update_layout(
+        title="Quota pace this month: clients added per account manager",
+        barmode="group",
+    )
     return fig
 
 
 def _churn_chart(totals: pd.DataFrame) -> go.Figure:
     fig = go.Figure(
         [
-            go.Bar(name="Churned", x=totals["week_start"], y=totals["churned"],
-                   hovertemplate="Week of %{x|%d %b %Y}<br>Churned: %{y}<extra></extra>"),
-            go.Scatter(name="Churn rate", x=totals["week_start"], y=totals["churn_rate"],
-                       yaxis="y2", mode="lines+markers",
-                       hovertemplate="Week of %{x|%d %b %Y}<br>Churn rate: %{y:.2%}<extra></extra>"),
+            go.Bar(
+                name="Churned",
+                x=totals["week_start"],
+                y=totals["churned"],
+                hovertemplate="Week of %{x|%d %b %Y}<br>Churned: %{y}<extra></extra>",
+            ),
+            go.Scatter(
+                name="Churn rate",
+                x=totals["week_start"],
+                y=totals["churn_rate"],
+                yaxis="y2",
+                mode="lines+markers",
+                hovertemplate="Week of %{x|%d %b %Y}<br>Churn rate: %{y:.2%}"
+                "<extra></extra>",
+            ),
         ]
     )
-    fig.update_layout(title="Weekly churn, last 26 weeks",
-                      yaxis={"title": "Clients churned"},
-                      yaxis2={"title": "Churn rate", "overlaying": "y", "side": "right",
-                              "tickformat": ".1%"})
+    fig.update_layout(
+        title="Weekly churn, last 26 weeks",
+        yaxis={"title": "Clients churned"},
+        yaxis2={
+            "title": "Churn rate",
+            "overlaying": "y",
+            "side": "right",
+            "tickformat": ".1%",
+        },
+    )
     return fig
 
 
 def _repurposing_chart(velocity: pd.DataFrame) -> go.Figure:
     fig = go.Figure(
-        go.Bar(x=velocity["week_start"], y=velocity["repurposed"],
-               hovertemplate="Week of %{x|%d %b %Y}<br>Repurposed: %{y}<extra></extra>")
+        go.Bar(
+            x=velocity["week_start"],
+            y=velocity["repurposed"],
+            hovertemplate="Week of %{x|%d %b %Y}<br>Repurposed: %{y}<extra></extra>",
+        )
     )
-    fig.update_layout(title="Repurposing trend: clients repurposed per week",
-                      yaxis={"title": "Clients repurposed"})
+    fig.update_layout(
+        title="Repurposing trend: clients repurposed per week",
+        yaxis={"title": "Clients repurposed"},
+    )
     return fig
 
 
@@ -92,23 +131,36 @@ def build_digest(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str:
         _repurposing_chart(repurposing.weekly_velocity(con, as_of)),
     ]
     charts = [
-        fig.update_layout(height=380).to_html(full_html=False, include_plotlyjs=(i == 0))
+        fig.update_layout(height=380).to_html(
+            full_html=False, include_plotlyjs=(i == 0)
+        )
         for i, fig in enumerate(figures)
     ]
     target = k.get("month_target")
     tiles = "".join(
         [
-            _tile("Clients added this month", k.get("added_this_month"),
-                  f"target {target} · {k.get('month_status')}" if target else "no quota"),
-            _tile("Repurposed this month", k.get("repurposed_this_month"),
-                  f"{k.get('repurposed_last_month')} at this point last month"),
-            _tile("Churned this week", k.get("churned_this_week"),
-                  f"{k.get('churned_last_week')} last week"),
+            _tile(
+                "Clients added this month",
+                k.get("added_this_month"),
+                f"target {target} · {k.get('month_status')}" if target else "no quota",
+            ),
+            _tile(
+                "Repurposed this month",
+                k.get("repurposed_this_month"),
+                f"{k.get('repurposed_last_month')} at this point last month",
+            ),
+            _tile(
+                "Churned this week",
+                k.get("churned_this_week"),
+                f"{k.get('churned_last_week')} last week",
+            ),
             _tile("Partners needing attention", k.get("partners_needing_attention")),
         ]
     )
-    table = attention.to_html(index=False, escape=True, border=0) if len(attention) else (
-        "<p>No partner needs attention.</p>"
+    table = (
+        attention.to_html(index=False, escape=True, border=0)
+        if len(attention)
+        else ("<p>No partner needs attention.</p>")
     )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

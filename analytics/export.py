@@ -23,7 +23,11 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v
+                lambda v: (
+                    "'" + v
+                    if isinstance(v, str) and v.startswith(FORMULA_STARTS)
+                    else v
+                )
             )
     return out
 
@@ -65,7 +69,9 @@ def reports(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict[str, pd.Data
     }
 
 
-def write_exports(con: duckdb.DuckDBPyConnection, as_of: dt.date, out: Path) -> list[Path]:
+def write_exports(
+    con: duckdb.DuckDBPyConnection, as_of: dt.date, out: Path
+) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, df in reports(con, as_of).items():

@@ -473,19 +473,28 @@ def split_footer(text: str, delimiter: str) -> tuple[str, int]:
             text.index("\n", tail_start) + 1 if "\n" in text[tail_start:] else 0
         )
     lines = text[tail_start:].split("\n")
-    i = len(lines) - 1
-    while i > 0 and _is_blank(lines[i], delimiter):
-        i -= 1
-    block_end = i
-    while i > 0 and block_end - i < 20 and _is_footer_line(lines[i], delimiter):
-        i -= 1
-    if i == block_end or not _is_blank(lines[i], delimiter):
+    # Walk up over blank and single-field lines (a report footer may hold blank lines
+    # of its own between `Grand Totals` and `Confidential ...`); the block is a footer
+    # when it has footer lines and is set apart from the data by a blank line.
+    i, footer = len(lines) - 1, 0
+    while i > 0 and len(lines) - i <= 40:
+        if _is_blank(lines[i], delimiter):
+            i -= 1
+        elif _is_footer_line(lines[i], delimiter):
+            footer += 1
+            i -= 1
+        else:
+            break
+    first = i + 1
+    while first < len(lines) and not _is_blank(lines[first], delimiter):
+        first += 1  # footer-like lines right under the data are data
+    footer = sum(
+        1 for line in lines[first:] if not _is_blank(line, delimiter)
+    )
+    if not footer:
         return text, 0
-    footer = block_end - i
-    while i > 0 and _is_blank(lines[i], delimiter):
-        i -= 1
-    end = tail_start + sum(len(line) + 1 for line in lines[: i + 1])
-    return text[:end], footer
+    end = tail_start + sum(len(line) + 1 for line in lines[:first])
+    return text[:end].rstrip("\n") + "\n", footer
 
 
 def _mark_blank_lines(body: str) -> str:
@@ -604,7 +613,7 @@ class _FileCheck:
         mapping: dict[str, str] | None,
         day_first: bool,
     ) -> None:
-        text = self.decode(content)
+        text = self.decode_text(content)
         if text is None:
             return
         prepared = prepare_text(text)
@@ -625,7 +634,7 @@ class _FileCheck:
             self.build_typed(chosen, day_first)
             self.check_values(chosen)
 
-    def decode(self, content: bytes) -> str | None:
+    def decode_text(self, content: bytes) -> str | None:
         if not content:
             self.add(None, None, None, "the file is empty")
             return None
@@ -747,7 +756,7 @@ class _FileCheck:
         self.check_extra_fields()
         return True
 
-    def scalar(self, sql: str, params: dict | None = None):
+    def scalar(self, sql: str, params: dict | None = None) -> object:
         return self.con.execute(sql, params or {}).fetchone()[0]
 
     def check_extra_fields(self) -> None:

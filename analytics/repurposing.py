@@ -343,3 +343,40 @@ def plan_progress(
     select * from final
     """
     return query(con, sql, _params(as_of, account_manager))
+
+
+def days_distribution(
+    con: duckdb.DuckDBPyConnection,
+    as_of: dt.date,
+    bin_days: int = 7,
+    account_manager: str | None = None,
+) -> pd.DataFrame:
+    """Clients repurposed by D counted by days from added to repurposed, in bins of
+    `bin_days` (the histogram's bars, small however many clients)."""
+    # Time to repurpose: repurposed_date - added_date in days, over the clients with
+    # repurposed_date <= D (churned later or not), counted per bin
+    # [days_from, days_to]. Grain: one row per bin holding clients, shortest first.
+    sql = f"""
+    with
+    {PARTNERS_CTE},
+
+    repurposed as (
+        select c.repurposed_date - c.added_date as days
+        from stg_clients as c
+        inner join partners as p on p.partner_id = c.partner_id
+        where c.repurposed_date <= $as_of::date
+    ),
+
+    final as (
+        select
+            (days // $bin_days) * $bin_days as days_from,
+            (days // $bin_days) * $bin_days + $bin_days - 1 as days_to,
+            count(*) as clients
+        from repurposed
+        group by all
+        order by days_from
+    )
+
+    select * from final
+    """
+    return query(con, sql, _params(as_of, account_manager, bin_days=bin_days))

@@ -59,7 +59,13 @@ PARTNERS = Table(
     "Partners",
     True,
     (
-        Column("partner_id", TEXT, True, ("Account ID", "AccountId", "Id", "Partner ID"), unique=True),
+        Column(
+            "partner_id",
+            TEXT,
+            True,
+            ("Account ID", "AccountId", "Id", "Partner ID"),
+            unique=True,
+        ),
         Column("partner_name", TEXT, True, ("Account Name", "Name", "Partner Name")),
         Column(
             "account_manager",
@@ -69,7 +75,13 @@ PARTNERS = Table(
         ),
         Column("league", TEXT, False, ("League Table", "League")),
         Column("account_status", TEXT, False, ("RB Account Status", "Account Status")),
-        Column("business_plan_aim", INT, False, ("Business Plan Aim", "Plan Aim"), nonneg=True),
+        Column(
+            "business_plan_aim",
+            INT,
+            False,
+            ("Business Plan Aim", "Plan Aim"),
+            nonneg=True,
+        ),
         Column("created_date", DATE, False, ("Created Date", "CreatedDate")),
     ),
 )
@@ -88,10 +100,23 @@ CLIENTS = Table(
         ),
         Column("partner_id", TEXT, True, ("Account ID", "AccountId", "Partner ID")),
         Column("client_name", TEXT, False, ("Opportunity Name", "Client Name")),
-        Column("added_date", DATE, True, ("Created Date", "CreatedDate", "Added Date", "Date Added")),
+        Column(
+            "added_date",
+            DATE,
+            True,
+            ("Created Date", "CreatedDate", "Added Date", "Date Added"),
+        ),
         Column("repurposed_date", DATE, False, ("Repurposed Date", "Date Repurposed")),
-        Column("churned_date", DATE, False, ("Churned Date", "Churn Date", "Lost Date")),
-        Column("monthly_value", DECIMAL, False, ("Amount", "Monthly Value", "MRR"), nonneg=True),
+        Column(
+            "churned_date", DATE, False, ("Churned Date", "Churn Date", "Lost Date")
+        ),
+        Column(
+            "monthly_value",
+            DECIMAL,
+            False,
+            ("Amount", "Monthly Value", "MRR"),
+            nonneg=True,
+        ),
     ),
     date_order=(("added_date", "repurposed_date"), ("added_date", "churned_date")),
 )
@@ -101,16 +126,35 @@ ACTIVITIES = Table(
     "Activities",
     True,
     (
-        Column("activity_id", TEXT, True, ("Activity ID", "Task ID", "Event ID"), unique=True),
-        Column("partner_id", TEXT, True, ("Account ID", "AccountId", "Related To ID")),
-        Column("account_manager", TEXT, True, ("Assigned", "Assigned To", "Owner Name")),
         Column(
-            "activity_type", TEXT, False, ("Type", "Task/Event", "Activity Type"), default="Task"
+            "activity_id",
+            TEXT,
+            True,
+            ("Activity ID", "Task ID", "Event ID"),
+            unique=True,
+        ),
+        Column("partner_id", TEXT, True, ("Account ID", "AccountId", "Related To ID")),
+        Column(
+            "account_manager", TEXT, True, ("Assigned", "Assigned To", "Owner Name")
+        ),
+        Column(
+            "activity_type",
+            TEXT,
+            False,
+            ("Type", "Task/Event", "Activity Type"),
+            default="Task",
         ),
         Column("subject", TEXT, False, ("Subject",)),
         Column("status", TEXT, False, ("Status",)),
-        Column("activity_date", DATE, True, ("Date", "Activity Date", "Due Date", "Start Date")),
-        Column("completed_date", DATE, False, ("Completed Date", "Completed Date/Time")),
+        Column(
+            "activity_date",
+            DATE,
+            True,
+            ("Date", "Activity Date", "Due Date", "Start Date"),
+        ),
+        Column(
+            "completed_date", DATE, False, ("Completed Date", "Completed Date/Time")
+        ),
         Column("comments", TEXT, False, ("Comments", "Description", "Full Comments")),
     ),
 )
@@ -120,10 +164,21 @@ QUOTAS = Table(
     "Quotas",
     False,
     (
-        Column("account_manager", TEXT, True, ("Account Manager", "AM", "Owner Name", "Owner")),
+        Column(
+            "account_manager",
+            TEXT,
+            True,
+            ("Account Manager", "AM", "Owner Name", "Owner"),
+        ),
         # YYYY-MM or any date in the month; stored as the month's first day.
         Column("month", DATE, True, ("Month", "Period")),
-        Column("clients_target", INT, True, ("Target", "Clients Target", "Quota"), nonneg=True),
+        Column(
+            "clients_target",
+            INT,
+            True,
+            ("Target", "Clients Target", "Quota"),
+            nonneg=True,
+        ),
     ),
 )
 
@@ -132,15 +187,34 @@ ACCOUNT_PLANS = Table(
     "Account plans",
     False,
     (
-        Column("plan_id", TEXT, True, ("Plan ID", "Account Plan ID", "Id"), unique=True),
+        Column(
+            "plan_id", TEXT, True, ("Plan ID", "Account Plan ID", "Id"), unique=True
+        ),
         Column("partner_id", TEXT, True, ("Account ID", "AccountId", "Partner ID")),
-        Column("account_manager", TEXT, False, ("Plan Owner", "Owner Name", "Owner", "Account Manager")),
+        Column(
+            "account_manager",
+            TEXT,
+            False,
+            ("Plan Owner", "Owner Name", "Owner", "Account Manager"),
+        ),
         Column("created_date", DATE, False, ("Created Date", "CreatedDate")),
-        Column("last_updated", DATE, False, ("Last Updated", "Last Modified Date", "LastModifiedDate")),
+        Column(
+            "last_updated",
+            DATE,
+            False,
+            ("Last Updated", "Last Modified Date", "LastModifiedDate"),
+        ),
         Column("revenue_goal", DECIMAL, False, ("Revenue Goal", "Goal"), nonneg=True),
-        Column("current_amount", DECIMAL, False, ("Current Amount", "Amount"), nonneg=True),
+        Column(
+            "current_amount", DECIMAL, False, ("Current Amount", "Amount"), nonneg=True
+        ),
         Column("status", TEXT, False, ("Status", "Plan Status")),
-        Column("next_review_date", DATE, False, ("Next Review Date", "Next Review", "QBR Date")),
+        Column(
+            "next_review_date",
+            DATE,
+            False,
+            ("Next Review Date", "Next Review", "QBR Date"),
+        ),
         Column("objectives", INT, False, ("Objectives",), nonneg=True),
         Column("strategies", INT, False, ("Strategies",), nonneg=True),
         Column("activities", INT, False, ("Activities",), nonneg=True),
@@ -152,13 +226,20 @@ CONTACTS = Table(
     "Contacts",
     False,
     (
-        Column("contact_id", TEXT, True, ("Contact ID", "ContactId", "Id"), unique=True),
+        Column(
+            "contact_id", TEXT, True, ("Contact ID", "ContactId", "Id"), unique=True
+        ),
         Column("partner_id", TEXT, True, ("Account ID", "AccountId", "Partner ID")),
         Column("contact_name", TEXT, False, ("Contact Name", "Full Name", "Name")),
         Column("role", TEXT, False, ("Role", "Title")),
         Column("privilege", TEXT, False, ("Privilege", "Privileges", "User Privilege")),
         Column("training_status", TEXT, False, ("Training Status",)),
-        Column("training_completed_date", DATE, False, ("Training Completed Date", "Training Completed")),
+        Column(
+            "training_completed_date",
+            DATE,
+            False,
+            ("Training Completed Date", "Training Completed"),
+        ),
     ),
 )
 
@@ -187,7 +268,12 @@ NOTES_SUBJECT = "Account Management Notes"
 TOUCH_TYPES = ("Event", "Call", "Email")
 TRAINING_STATUSES = ("Not enrolled", "Enrolled", "Completed")
 PLACEHOLDER_IDS = ("000000000000000AAA", "000000000000000", "#N/A")
-ATTENTION_REASONS = ("no touch in 30+ days", "no notes task", "overdue task", "churn this week")
+ATTENTION_REASONS = (
+    "no touch in 30+ days",
+    "no notes task",
+    "overdue task",
+    "churn this week",
+)
 DEFAULT_NO_TOUCH_DAYS = 30
 # Days allowed between touches per league before a partner is outside its cadence.
 DEFAULT_CADENCE_DAYS = {
@@ -201,11 +287,15 @@ DEFAULT_CADENCE_DAYS = {
 
 def league_rank_sql(column: str) -> str:
     """SQL ranking a league column in report order: none, the four, then others."""
-    whens = " ".join(f"when {column} = '{name}' then {i + 1}" for i, name in enumerate(LEAGUES))
+    whens = " ".join(
+        f"when {column} = '{name}' then {i + 1}" for i, name in enumerate(LEAGUES)
+    )
     return f"case when {column} is null or {column} = '' then 0 {whens} else 9 end"
 
 
 def status_rank_sql(column: str) -> str:
     """SQL ranking an account status column: the four statuses, then all others."""
-    whens = " ".join(f"when {column} = '{name}' then {i}" for i, name in enumerate(STATUSES))
+    whens = " ".join(
+        f"when {column} = '{name}' then {i}" for i, name in enumerate(STATUSES)
+    )
     return f"case {whens} else 9 end"

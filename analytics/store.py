@@ -98,7 +98,9 @@ def ensure_dataset(directory: Path) -> str:
 
 def _next_version(directory: Path) -> str:
     versions = directory / "versions"
-    numbers = [int(p.stem[:6]) for p in versions.glob("*.duckdb") if p.stem[:6].isdigit()]
+    numbers = [
+        int(p.stem[:6]) for p in versions.glob("*.duckdb") if p.stem[:6].isdigit()
+    ]
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
     return f"{max(numbers, default=0) + 1:06d}-{stamp}"
 
@@ -114,7 +116,9 @@ def _insert_frame(con: duckdb.DuckDBPyConnection, table: Table, frame) -> None:
     _create_empty(con, table)
     con.register("incoming", frame)
     try:
-        present = {d[0] for d in con.execute("select * from incoming limit 0").description}
+        present = {
+            d[0] for d in con.execute("select * from incoming limit 0").description
+        }
         select = ", ".join(
             f"cast({c.name} as {DUCKDB_TYPES[c.type]})" if c.name in present else "null"
             for c in table.columns
@@ -151,7 +155,9 @@ def commit(
         con = duckdb.connect(str(tmp_path))
         try:
             if base is not None:
-                con.execute("attach ? as old (read_only)", [str(version_path(directory, base))])
+                con.execute(
+                    "attach ? as old (read_only)", [str(version_path(directory, base))]
+                )
             for name, table in ALL_TABLES.items():
                 if name in tables:
                     _insert_frame(con, table, tables[name])
@@ -188,7 +194,9 @@ def commit(
         return upload
 
 
-def _archive(directory: Path, version: str, files: Mapping[str, tuple[str, bytes]]) -> list[ArchivedFile]:
+def _archive(
+    directory: Path, version: str, files: Mapping[str, tuple[str, bytes]]
+) -> list[ArchivedFile]:
     folder = directory / "archive" / version
     folder.mkdir(parents=True, exist_ok=True)
     archived = []
@@ -198,7 +206,9 @@ def _archive(directory: Path, version: str, files: Mapping[str, tuple[str, bytes
         _write_atomic(target, content)
         rows = max(content.count(b"\n") - 1, 0)
         archived.append(
-            ArchivedFile(safe, table, hashlib.sha256(content).hexdigest(), len(content), rows)
+            ArchivedFile(
+                safe, table, hashlib.sha256(content).hexdigest(), len(content), rows
+            )
         )
     return archived
 
@@ -242,7 +252,9 @@ def uploads(directory: Path) -> list[Upload]:
     return sorted(records, key=lambda u: u.version, reverse=True)
 
 
-def archived_file(directory: Path, version: str, table: str) -> tuple[str, bytes] | None:
+def archived_file(
+    directory: Path, version: str, table: str
+) -> tuple[str, bytes] | None:
     """The file committed for `table` in upload `version`, as (name, bytes)."""
     for path in (directory / "archive" / version).glob(f"{table}__*"):
         return path.name.split("__", 1)[1], path.read_bytes()
@@ -254,11 +266,16 @@ def restore(directory: Path, version: str) -> Upload:
     (a new version, so the history stays linear)."""
     if not version_path(directory, version).exists():
         raise StoreError(f"upload {version} is not in {directory}")
-    return commit(directory, {}, kind="restore", note=f"restored {version}", base_version=version)
+    return commit(
+        directory, {}, kind="restore", note=f"restored {version}", base_version=version
+    )
 
 
-def set_manual_target(directory: Path, account_manager: str, month: dt.date, target: int) -> Upload:
-    """Keep a target typed into the app (overrides the quotas file for that AM and month)."""
+def set_manual_target(
+    directory: Path, account_manager: str, month: dt.date, target: int
+) -> Upload:
+    """Keep a target typed into the app; it overrides the quotas file for that
+    account manager and month."""
     if target < 0:
         raise StoreError("a target cannot be negative")
     month = month.replace(day=1)

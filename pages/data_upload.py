@@ -48,6 +48,8 @@ with upload_tab:
             column_config=data.ACCEPTED_CONFIG,
         )
     if uploaded:
+        # Checked as found, then with the tables chosen, then with the columns
+        # mapped; each check runs once per set of files and choices.
         upload = data.read_upload(uploaded)
         data.choose_tables(directory, upload, data.check(directory, upload))
         base = data.check(directory, upload)

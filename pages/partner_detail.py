@@ -19,6 +19,8 @@ def show_chosen_partner() -> None:
         st.query_params["partner"] = chosen or UNKNOWN_PARTNER
 
 
+TIMELINE_ITEMS = 20
+
 f = common.filters()
 
 st.title("Partner detail")
@@ -139,6 +141,7 @@ with tabs[0]:
             ),
             "status": "Status",
         },
+        placeholder="–",
     )
 
 with tabs[1]:
@@ -159,34 +162,47 @@ with tabs[1]:
                 "Training completed"
             ),
         },
+        placeholder="–",
     )
 
 with tabs[2]:
-    st.caption("Newest first; touches are events, calls, emails and completed tasks.")
-    common.table(
-        activities,
-        f"activities_{partner_id}",
-        column_order=[
-            "activity_date",
-            "activity_type",
-            "subject",
-            "status",
-            "completed_date",
-            "account_manager",
-            "is_touch",
-            "comments",
-        ],
-        column_config={
-            "activity_date": st.column_config.DateColumn("Date"),
-            "activity_type": "Type",
-            "subject": st.column_config.TextColumn("Subject", width="medium"),
-            "status": "Status",
-            "completed_date": st.column_config.DateColumn("Completed"),
-            "account_manager": "Assigned to",
-            "is_touch": st.column_config.CheckboxColumn("Touch"),
-            "comments": st.column_config.TextColumn("Comments", width="large"),
-        },
-    )
+    if activities.empty:
+        st.info("No activities recorded for this partner.")
+    else:
+        latest = activities.head(TIMELINE_ITEMS)
+        st.caption(
+            f"Newest first: the latest {len(latest):,} with their comments. A check "
+            "marks a touch (an event, call, email or completed task)."
+        )
+        with st.container(height=460):
+            for row in latest.itertuples():
+                ui.timeline_entry(row)
+        with st.expander(f"All {len(activities):,} activities as a table"):
+            common.table(
+                activities,
+                f"activities_{partner_id}",
+                column_order=[
+                    "activity_date",
+                    "activity_type",
+                    "subject",
+                    "status",
+                    "completed_date",
+                    "account_manager",
+                    "is_touch",
+                    "comments",
+                ],
+                column_config={
+                    "activity_date": st.column_config.DateColumn("Date"),
+                    "activity_type": "Type",
+                    "subject": st.column_config.TextColumn("Subject", width="medium"),
+                    "status": "Status",
+                    "completed_date": st.column_config.DateColumn("Completed"),
+                    "account_manager": "Assigned to",
+                    "is_touch": st.column_config.CheckboxColumn("Touch"),
+                    "comments": st.column_config.TextColumn("Comments", width="large"),
+                },
+                placeholder="–",
+            )
 
 if has_plans:
     with tabs[3]:
@@ -217,4 +233,5 @@ if has_plans:
                     "strategies": "Strategies",
                     "activities": "Activities",
                 },
+                placeholder="–",
             )

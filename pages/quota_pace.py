@@ -182,7 +182,11 @@ with st.spinner("Working out the pace..."):
 rows = by_pace(detail[detail["period"] == period])
 
 if rows.empty:
-    st.info("No account managers in the data yet: upload partners on the Data page.")
+    st.info(
+        f"{f.account_manager} owns no partners and has no target."
+        if f.account_manager
+        else "No account managers in the data yet: upload partners on the Data page."
+    )
     st.stop()
 
 if len(rows) == 1:

@@ -7,9 +7,9 @@ from ui import common
 from ui import performance as perf
 
 GROUPS = {
-    "league": "League",
-    "account_manager": "Account manager",
-    "partner": "Partner",
+    "League": "league",
+    "Account manager": "account_manager",
+    "Partner": "partner",
 }
 TOP_PARTNERS = 15
 PARTNER_COLUMNS = {
@@ -33,12 +33,24 @@ PLAN_COLUMNS = {
 }
 
 
-def leader_tiles(table: pd.DataFrame, velocity: pd.DataFrame, ready: int) -> None:
-    """The answer first: the highest rate, the quickest median, this week's
-    repurposed clients and the partners ready for the next stage."""
-    label = GROUPS[by].lower()
-    name = "partner_name" if by == "partner" else by
-    cells = st.columns(4)
+def name_column(by: str) -> str:
+    return "partner_name" if by == "partner" else by
+
+
+def rates_with_medians(rates: pd.DataFrame, medians: pd.DataFrame, by: str):
+    """Rate and median days side by side; AMs and partners highest rate first,
+    leagues in league order."""
+    keys = list(perf.GROUPS_KEYS[by])
+    table = rates.merge(medians[[*keys, "median_days"]], on=keys, how="left")
+    if by == "league":
+        return table
+    ranked = table.sort_values(["rate", "clients_added"], ascending=False)
+    return ranked.reset_index(drop=True)
+
+
+def best_tiles(cells, table: pd.DataFrame, by: str) -> None:
+    """The answer first: the highest rate and the quickest median."""
+    name = name_column(by)
     ranked = table.dropna(subset=["rate"]).sort_values(
         ["rate", "clients_added"], ascending=False
     )
@@ -46,45 +58,50 @@ def leader_tiles(table: pd.DataFrame, velocity: pd.DataFrame, ready: int) -> Non
         ["median_days", "repurposed"], ascending=[True, False]
     )
     if ranked.empty:
-        cells[0].metric(f"Highest rate ({label})", "–", border=True)
+        cells[0].metric("Highest rate", "–", border=True)
     else:
         top = ranked.iloc[0]
+        who = perf.group_label(top[name])
         cells[0].metric(
-            f"Highest rate: {perf.group_label(top[name])}",
+            f"Highest rate: {who}",
             f"{top['rate']:.0%}",
             border=True,
-            help=f"{perf.group_label(top[name])}: {top['repurposed']:,} repurposed "
-            f"of {top['clients_added']:,} added",
+            help=f"{who}: {top['repurposed']:,} repurposed of "
+            f"{top['clients_added']:,} added",
         )
     if quickest.empty:
-        cells[1].metric(f"Quickest ({label})", "–", border=True)
+        cells[1].metric("Quickest", "–", border=True)
     else:
         fast = quickest.iloc[0]
+        who = perf.group_label(fast[name])
         cells[1].metric(
-            f"Quickest: {perf.group_label(fast[name])}",
+            f"Quickest: {who}",
             f"{perf.days(fast['median_days'])} days",
             border=True,
-            help=f"{perf.group_label(fast[name])}: median days from added to "
-            f"repurposed over {fast['repurposed']:,} clients",
+            help=f"{who}: median days from added to repurposed, over "
+            f"{fast['repurposed']:,} clients",
         )
+
+
+def week_tiles(cells, velocity: pd.DataFrame, ready: int) -> None:
+    """This week's repurposed clients and the partners at their aim."""
     this_week, last_week = (
         velocity["repurposed"].iloc[-1],
         velocity["repurposed"].iloc[-2],
     )
-    cells[2].metric(
+    cells[0].metric(
         "Repurposed this week",
         f"{this_week:,}",
         delta=f"{this_week - last_week:+,} vs last week",
         border=True,
     )
-    cells[3].metric("Partners ready for the next stage", f"{ready:,}", border=True)
+    cells[1].metric("Partners ready for the next stage", f"{ready:,}", border=True)
 
 
-def rate_table(table: pd.DataFrame) -> None:
+def rate_table(table: pd.DataFrame, by: str, label: str) -> None:
     """Rate and median days per group, beside the chart."""
-    key = "partner_name" if by == "partner" else by
     columns = {
-        key: GROUPS[by],
+        name_column(by): label,
         "clients_added": st.column_config.NumberColumn("Added"),
         "repurposed": st.column_config.NumberColumn("Repurposed"),
         "rate": perf.percent_column("Rate"),
@@ -100,36 +117,27 @@ def rate_table(table: pd.DataFrame) -> None:
     )
 
 
-def drill_down(keys: list) -> None:
-    """The partners behind the selected league or AM bars (or the selected
-    partner), with a download."""
-    if by == "partner":
-        chosen = rates[rates["partner_id"].isin(keys)]
-        for _, row in chosen.iterrows():
-            if st.button(
-                f"Open {row['partner_name']}", key=f"open-{row['partner_id']}"
-            ):
-                st.switch_page(
-                    "pages/partner_detail.py",
-                    query_params={"partner": row["partner_id"]},
-                )
-        return
-    partners = common.call(
-        "repurposing.rates",
-        as_of=f.as_of,
-        by="partner",
-        account_manager=f.account_manager,
-    )
+def partners_behind(keys: list, by: str, mine: dict) -> None:
+    """The partners behind the selected league or AM bars, with a download."""
+    partners = common.call("repurposing.rates", by="partner", **mine)
     behind = partners[partners[by].isin(keys)].reset_index(drop=True)
-    names = ", ".join(perf.group_label(k) for k in keys)
-    st.subheader(f"Partners behind {names}")
+    st.subheader(f"Partners behind {', '.join(perf.group_label(k) for k in keys)}")
     common.table(
         behind,
-        f"repurposing_partners_{by}",
+        f"repurposing_partners_by_{by}",
         column_config=PARTNER_COLUMNS,
         column_order=list(PARTNER_COLUMNS),
         key="drill-partners",
     )
+
+
+def open_buttons(chosen: pd.DataFrame) -> None:
+    """A button per selected partner bar that opens the partner."""
+    for row in chosen.itertuples():
+        if st.button(f"Open {row.partner_name}", key=f"open-{row.partner_id}"):
+            st.switch_page(
+                "pages/partner_detail.py", query_params={"partner": row.partner_id}
+            )
 
 
 def plan_table(plans: pd.DataFrame, name: str, key: str) -> None:
@@ -145,65 +153,51 @@ def plan_table(plans: pd.DataFrame, name: str, key: str) -> None:
         key=key,
         height=250,
     )
-    rows = event.selection.rows if event else []
-    if rows:
-        partner = shown.iloc[rows[0]]["partner_id"]
+    if event and event.selection.rows:
+        partner = shown.iloc[event.selection.rows[0]]["partner_id"]
         st.switch_page("pages/partner_detail.py", query_params={"partner": partner})
 
 
 f = common.filters()
+mine = {"as_of": f.as_of, "account_manager": f.account_manager}
 
 st.title("Repurposing")
 st.caption(
     "Who repurposes fastest? The share of clients moved onto the product, how soon "
     "after they were added, and the partners nearest their business plan aim."
 )
-choice = st.segmented_control(
+label = st.segmented_control(
     "Rate by",
-    list(GROUPS.values()),
+    list(GROUPS),
     default="League",
     required=True,
     key="rby",
     bind="query-params",
 )
-by = next(key for key, label in GROUPS.items() if label == choice)
+by = GROUPS[label]
 
 with st.spinner("Working out repurposing rates..."):
-    rates = common.call(
-        "repurposing.rates", as_of=f.as_of, by=by, account_manager=f.account_manager
-    )
-    medians = common.call(
-        "repurposing.median_days",
-        as_of=f.as_of,
-        by=by,
-        account_manager=f.account_manager,
-    )
-    velocity = common.call(
-        "repurposing.weekly_velocity", as_of=f.as_of, account_manager=f.account_manager
-    )
-    plans = common.call(
-        "repurposing.plan_progress", as_of=f.as_of, account_manager=f.account_manager
-    )
-
-group_keys = list(perf.GROUPS_KEYS[by])
-table = rates.merge(medians[[*group_keys, "median_days"]], on=group_keys, how="left")
-if by != "league":
-    table = table.sort_values(
-        ["rate", "clients_added"], ascending=False, na_position="last"
-    )
+    rates = common.call("repurposing.rates", by=by, **mine)
+    medians = common.call("repurposing.median_days", by=by, **mine)
+    velocity = common.call("repurposing.weekly_velocity", **mine)
+    plans = common.call("repurposing.plan_progress", **mine)
 
 if rates["clients_added"].sum() == 0:
     st.info("No clients added yet: upload clients on the Data page.")
     st.stop()
 
-leader_tiles(table, velocity, int(plans["ready"].sum()))
+table = rates_with_medians(rates, medians, by)
+cells = st.columns(4)
+best_tiles(cells[:2], table, by)
+week_tiles(cells[2:], velocity, int(plans["ready"].sum()))
 
 left, right = st.columns(2)
 with left:
-    bars = table.head(TOP_PARTNERS) if by == "partner" else table
-    title = f"Repurposing rate by {GROUPS[by].lower()}"
     if by == "partner":
+        bars = table.head(TOP_PARTNERS)
         title = f"The {len(bars)} partners with the highest repurposing rate"
+    else:
+        bars, title = table, f"Repurposing rate by {label.lower()}"
     event = common.chart(
         perf.rate_bars(bars, by, title),
         table,
@@ -212,46 +206,35 @@ with left:
         selection_mode="points",
     )
 with right:
-    st.markdown(f"**Rate and speed by {GROUPS[by].lower()}**")
-    rate_table(table)
+    st.markdown(f"**Rate and speed by {label.lower()}**")
+    rate_table(table, by, label)
 
 keys = perf.selected(event)
-if keys:
-    drill_down(keys)
-else:
+if not keys:
     st.caption("Select a bar to see the partners behind it.")
+elif by == "partner":
+    open_buttons(table[table["partner_id"].isin(keys)])
+else:
+    partners_behind(keys, by, mine)
 
 left, right = st.columns(2)
 with left:
-    cohorts = common.call(
-        "repurposing.cohorts", as_of=f.as_of, account_manager=f.account_manager
-    )
+    cohorts = common.call("repurposing.cohorts", **mine)
     common.chart(perf.cohort_chart(cohorts), cohorts, "repurposing_cohorts")
 with right:
     common.chart(perf.velocity_bars(velocity), velocity, "repurposing_velocity")
 
 left, right = st.columns([3, 2])
-times = common.call(
-    "repurposing.time_to_repurpose",
-    as_of=f.as_of,
-    by="league",
-    account_manager=f.account_manager,
-)
-league_medians = common.call(
-    "repurposing.median_days",
-    as_of=f.as_of,
-    by="league",
-    account_manager=f.account_manager,
-)
 with left:
-    if times.empty:
+    bins = common.call("repurposing.days_distribution", **mine)
+    if bins.empty:
         st.info("No client has been repurposed yet.")
     else:
-        common.chart(perf.time_histogram(times), times, "time_to_repurpose")
+        common.chart(perf.time_histogram(bins), bins, "time_to_repurpose")
 with right:
     st.markdown("**Median days to repurpose, by league**")
     common.table(
-        league_medians,
+        common.call("repurposing.median_days", by="league", **mine),
         "median_days_by_league",
         column_config={
             "league": "League",

@@ -75,16 +75,14 @@ def clients_table(clients: pd.DataFrame, name: str, key: str) -> None:
     )
 
 
-def drill_down(points: list[tuple[str, str | None]]) -> None:
+def drill_down(points: list[tuple], by: str, mine: dict) -> None:
     """The clients behind the selected bars (week x group) or rate points (week)."""
     for week, group in points:
         monday = dt.date.fromisoformat(week)
-        filters = {"account_manager": f.account_manager}
+        filters = dict(mine)
         if group is not None:
-            filters["league" if by == "league" else "account_manager"] = group
-        clients = common.call(
-            "churn.churned_clients", as_of=f.as_of, week_start=monday, **filters
-        )
+            filters[by] = group
+        clients = common.call("churn.churned_clients", week_start=monday, **filters)
         who = "all" if group is None else perf.group_label(group)
         st.subheader(f"Churned in the week of {monday:%d %b %Y}: {who}")
         if clients.empty:
@@ -94,6 +92,7 @@ def drill_down(points: list[tuple[str, str | None]]) -> None:
 
 
 f = common.filters()
+mine = {"as_of": f.as_of, "account_manager": f.account_manager}
 
 st.title("Weekly churn")
 st.caption(
@@ -102,12 +101,8 @@ st.caption(
 )
 
 with st.spinner("Counting churned clients..."):
-    totals = common.call(
-        "churn.churn_totals", as_of=f.as_of, account_manager=f.account_manager
-    )
-    this_week = common.call(
-        "churn.churned_clients", as_of=f.as_of, account_manager=f.account_manager
-    )
+    totals = common.call("churn.churn_totals", **mine)
+    this_week = common.call("churn.churned_clients", **mine)
 
 flagged = this_week[this_week["partner_churn_count"] >= FLAG_AT]
 week_tiles(totals, flagged)
@@ -131,9 +126,7 @@ with left:
         bind="query-params",
     )
     by = perf.GROUP_CHOICES[choice]
-    weekly = common.call(
-        "churn.weekly_churn", as_of=f.as_of, by=by, account_manager=f.account_manager
-    )
+    weekly = common.call("churn.weekly_churn", by=by, **mine)
     if weekly.empty:
         st.info("No partners in the data yet: upload partners on the Data page.")
         event = None
@@ -156,6 +149,6 @@ with right:
 
 points = [(week, group) for week, group, *_ in perf.selected_points(event)]
 if points:
-    drill_down(points)
+    drill_down(points, by, mine)
 else:
     st.caption("Select a bar to see the clients churned in that week and group.")

@@ -110,8 +110,11 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="amd-bench-"))
     data_dir = work / "store"
     if store.current_version(data_dir) is None:
-        t = timed(lambda: demo.write_demo(work / "csv", partners=args.partners,
-                                          clients=args.clients, as_of=AS_OF))
+        t = timed(
+            lambda: demo.write_demo(
+                work / "csv", partners=args.partners, clients=args.clients, as_of=AS_OF
+            )
+        )
         print(f"generated {args.clients:,} clients in {t:.1f} s")
         paths = sorted((work / "csv").glob("*.csv"))
         t = timed(lambda: ingest.import_paths(data_dir, paths))
@@ -123,9 +126,9 @@ def main() -> None:
             cold = []
             for _ in range(5):
                 with store.connect(data_dir) as fresh:
-                    cold.append(timed(lambda fresh=fresh: fn(fresh)))
+                    cold.append(timed(lambda fresh=fresh, fn=fn: fn(fresh)))
             fn(con)
-            warm = [timed(lambda: fn(con)) for _ in range(5)]
+            warm = [timed(lambda fn=fn: fn(con)) for _ in range(5)]
             rows.append((name, statistics.median(cold), statistics.median(warm)))
 
         p = con.sql("select * from stg_partners").df()

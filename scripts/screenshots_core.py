@@ -73,11 +73,16 @@ def showcase_partner(data: Path) -> str:
     return report["partner_id"].iloc[0]
 
 
-def shoot(page, url: str, path: Path, ready: str) -> None:
-    """Open `url`, wait for the `ready` selector and the page to settle, save."""
+def shoot(page, url: str, path: Path, ready: str, wide: bool = False) -> None:
+    """Open `url`, wait for the `ready` selector and the page to settle, save;
+    `wide` collapses the sidebar first (the partner report's eleven columns need
+    the room at 1440 pixels)."""
     page.goto(url)
     wait_for_app(page)
-    page.locator(ready).first.wait_for()
+    if wide:
+        page.locator('[data-testid="stSidebar"]').hover()
+        page.locator('[data-testid="stSidebarCollapseButton"] button').click()
+    page.locator(ready).first.wait_for(state="attached")
     page.wait_for_timeout(1500)  # plotly and the grids finish drawing
     page.screenshot(path=str(path))
     print(path)
@@ -109,15 +114,16 @@ def main() -> None:
                 shoot(page, url, args.out / "dashboard.png", ".plotly")
                 shoot(
                     page,
-                    f"{url}/partners",
-                    args.out / "partner_report.png",
+                    f"{url}/partner?partner={partner}",
+                    args.out / "partner_detail.png",
                     '[data-testid="stDataFrame"] table td',
                 )
                 shoot(
                     page,
-                    f"{url}/partner?partner={partner}",
-                    args.out / "partner_detail.png",
+                    f"{url}/partners",
+                    args.out / "partner_report.png",
                     '[data-testid="stDataFrame"] table td',
+                    wide=True,
                 )
                 browser.close()
         finally:

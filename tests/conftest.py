@@ -165,7 +165,7 @@ def app_url(tmp_path_factory) -> str:
             break
         except OSError:
             if server.poll() is not None:
-                raise RuntimeError((data / "server.log").read_text())
+                raise RuntimeError((data / "server.log").read_text()) from None
             time.sleep(0.3)
     else:
         server.kill()

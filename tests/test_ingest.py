@@ -270,6 +270,18 @@ SALESFORCE_FOOTER = [
         pytest.param(
             ["", "Grand Totals (2 records)", "", ""], 1, id="unquoted-trailing-blank"
         ),
+        pytest.param(
+            [
+                "",
+                '"Grand Totals (2 records)"',
+                "",
+                "",
+                '"Confidential Information - Do Not Distribute"',
+                '"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved."',
+            ],
+            3,
+            id="blank-lines-inside-the-footer",
+        ),
     ],
 )
 def test_report_footer_is_removed_by_content(footer: list[str], removed: int):

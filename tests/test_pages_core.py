@@ -27,6 +27,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from analytics import dates, partners, store
 from ui.partners import partner_labels, requested_partner
 
 HOME = "pages/home.py"
@@ -436,6 +437,13 @@ def test_detail_tables(run_app, data):
     # Timeline newest first with comments.
     assert list(activities["activity_id"]) == ["A1", "A2"]
     assert activities["comments"].iloc[0] == "Talked about the spring migration"
+    timeline = [m.value for m in at.markdown if m.value.startswith(":material/")]
+    assert timeline == [
+        ":material/check_circle: **2026-11-18** · Call · Check-in · Completed · Ann",
+        ":material/pending: **2026-01-01** · Task · Account Management Notes · "
+        "Not Started · Ann",
+    ]
+    assert "Talked about the spring migration" in [c.value for c in at.caption]
     assert list(plans["plan_id"]) == ["PL1"]
     notes = [e for e in at.expander if e.label.startswith(NOTES)]
     assert notes[0].label == f"{NOTES} · Not Started · 2026-01-01 · Ann"
@@ -524,7 +532,12 @@ def test_pages_on_demo_data(run_app, demo_dir):
     at = run_app(demo_dir, page=REPORT)
     assert not at.exception
     assert at.header[0].value == "No league"  # the demo has partners without a league
-    first = at.dataframe[0].value.iloc[0]
+    with store.connect(demo_dir) as con:
+        as_of = dates.default_as_of(store.latest_date(con))
+        first = partners.partner_report(con, as_of).iloc[0]
+    shown = at.dataframe[0].value.iloc[0]
+    assert shown["partner_name"] == first["partner_name"]
+    assert shown["clients_total"] == first["clients_total"]
     at = run_app(demo_dir, page=DETAIL, query={"partner": first["partner_id"]})
     assert not at.exception
     assert at.header[0].value == first["partner_name"]

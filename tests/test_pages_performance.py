@@ -325,6 +325,9 @@ def test_repurposing_cohorts_and_plans(data_dir, run_app):
     # September: nobody added, a row of zeros; November: nobody 30 days old yet.
     assert cohorts.loc["2026-09", "clients_added"] == 0
     assert pd.isna(cohorts.loc["2026-11", "rate_30"])
+    bins = frame(at, "days_from", "days_to", "clients")
+    # Days to repurpose: N1 4 (bin 0-6), A1 17 (bin 14-20), A2 51 (bin 49-55).
+    assert bins.values.tolist() == [[0, 6, 1], [14, 20, 1], [49, 55, 1]]
     plan_columns = (
         "partner_id",
         "partner_name",
@@ -412,6 +415,18 @@ def test_weekly_churn_by_account_manager(data_dir, run_app):
     assert by_am.to_dict() == {"Ann": 2, "Bob": 1, "Cara": 0}
 
 
+def test_weekly_churn_one_account_manager(data_dir, run_app):
+    at = open_page(run_app, data_dir, "pages/weekly_churn.py", query={"am": "Ann"})
+    assert not at.exception
+    tiles = metrics(at)
+    # Ann's partners (Acme, Bolt): A3 and O1 churned this week, none last week; on
+    # Monday 16th A1-A3, O1, N1-N8 = 12 were active: 2/12 = 16.67%.
+    assert tiles["Churned this week"] == ("2", "+2 vs last week")
+    assert tiles["Active at the start of the week"][0] == "12"
+    assert tiles["Churn rate this week"][0] == "16.67%"
+    assert [w.value for w in at.warning] == ["2+ clients churned this week: Bolt (2)"]
+
+
 # --- every page on an empty dataset and on the demo data --------------------------
 
 PAGES = ["pages/quota_pace.py", "pages/repurposing_rates.py", "pages/weekly_churn.py"]
@@ -451,5 +466,16 @@ def test_page_on_demo_data(page, widgets, demo_dir, run_app):
     for key, value in widgets.items():
         at.session_state[key] = value
     at.run()
+    assert not at.exception
+    assert at.metric, "the answer tiles are shown"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_on_demo_data_for_one_account_manager(page, demo_dir, run_app):
+    from analytics import partners, store
+
+    with store.connect(demo_dir) as con:
+        manager = partners.account_managers(con)[0]
+    at = run_app(demo_dir, page=page, query={"am": manager})
     assert not at.exception
     assert at.metric, "the answer tiles are shown"

@@ -82,7 +82,9 @@ def filters() -> Filters:
 
 
 def fiscal_start_default() -> int:
-    return int(os.environ.get("AMD_FISCAL_START_MONTH", dates.DEFAULT_FISCAL_START_MONTH))
+    return int(
+        os.environ.get("AMD_FISCAL_START_MONTH", dates.DEFAULT_FISCAL_START_MONTH)
+    )
 
 
 def download(df: pd.DataFrame, name: str, key: str | None = None) -> None:

@@ -157,9 +157,8 @@ def check(directory: Path, upload: Upload) -> ingest.ImportReport:
     files and choices (kept in the session, so other widgets do not re-check)."""
     kept = st.session_state.setdefault("data_checks", {})
     if upload.key not in kept:
-        with st.status(
-            f"Checking {len(upload.files)} file(s)…", expanded=True
-        ) as status:
+        label = f"Checking {plural(len(upload.files), 'file')}…"
+        with st.status(label, expanded=True) as status:
             for name, content in upload.files:
                 st.write(f"{name}: {len(content) / 1e6:,.1f} MB")
             result = ingest.check_files(
@@ -177,15 +176,11 @@ def check(directory: Path, upload: Upload) -> ingest.ImportReport:
 
 
 def checked_label(report: ingest.ImportReport) -> str:
-    files, errors, warnings = (
-        len(report.files),
-        report.error_count,
-        report.warning_count,
+    errors, warnings = (
+        plural(report.error_count, "error"),
+        plural(report.warning_count, "warning"),
     )
-    return (
-        f"Checked {plural(files, 'file')}: {plural(errors, 'error')},"
-        f" {plural(warnings, 'warning')}"
-    )
+    return f"Checked {plural(len(report.files), 'file')}: {errors}, {warnings}"
 
 
 def plural(n: int, word: str) -> str:
@@ -232,9 +227,7 @@ def choose_mapping(
     (pre-set from a mapping remembered for the same headers)."""
     headers = upload.headers[report_file.file]
     remembered = mappings.load_mapping(directory, report_file.table, headers)
-    st.markdown(
-        "Pick the file's column for each required column that was not recognised:"
-    )
+    st.caption("Pick the file's column for each required column not recognised:")
     chosen = {}
     for canonical in report_file.missing:
         default = remembered.get(canonical)
@@ -276,7 +269,7 @@ def files_frame(report: ingest.ImportReport) -> pd.DataFrame:
         rows.append(
             {
                 "file": f.file,
-                "table": schema.TABLES[f.table].label if f.table else None,
+                "table": schema.TABLES[f.table].label if f.table else "not recognised",
                 "rows": f.rows,
                 "encoding": f.encoding,
                 "delimiter": ingest.DELIMITER_NAMES.get(f.delimiter, f.delimiter),
@@ -378,7 +371,8 @@ def fill_file_sections(
         with slots[file_id]:
             columns = columns_frame(report_file)
             if columns.empty:
-                st.caption("No header is matched yet: choose the file's table.")
+                headers = ", ".join(upload.headers[report_file.file]) or "none"
+                st.caption(f"Choose the file's table. Its headers: {headers}.")
             else:
                 st.dataframe(
                     columns,
@@ -464,20 +458,22 @@ def uploads_frame(directory: Path) -> pd.DataFrame:
     for u in store.uploads(directory):
         rows.append(
             {
-                "version": u.version,
+                "upload": short_version(u.version),
                 "current": u.version == current,
                 "committed_at": pd.Timestamp(u.committed_at).tz_convert(None),
                 "kind": u.kind,
-                "files": ", ".join(f.name for f in u.files),
                 **{table: u.tables.get(table) for table in schema.TABLES},
+                "files": ", ".join(f.name for f in u.files),
                 "checksum": ", ".join(f.sha256[:10] for f in u.files),
                 "note": u.note,
+                "version": u.version,
             }
         )
     return pd.DataFrame(rows)
 
 
 UPLOADS_CONFIG = {
+    "upload": st.column_config.TextColumn("Upload"),
     "version": st.column_config.TextColumn("Version"),
     "current": st.column_config.CheckboxColumn("Current"),
     "committed_at": st.column_config.DatetimeColumn(

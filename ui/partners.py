@@ -20,36 +20,36 @@ STATUS_DELTA = {
 }
 
 REPORT_COLUMNS = {
-    "partner_name": st.column_config.TextColumn("Partner", width=190, pinned=True),
+    "partner_name": st.column_config.TextColumn("Partner", width=250, pinned=True),
     "account_status": st.column_config.TextColumn("Account status", width=150),
     "clients_total": st.column_config.NumberColumn(
         "Clients",
-        width=62,
+        width=58,
         help="Clients added by the as-of date, churned ones included.",
     ),
-    "clients_active": st.column_config.NumberColumn("Active", width=58),
+    "clients_active": st.column_config.NumberColumn("Active", width=54),
     "clients_repurposed": st.column_config.NumberColumn(
-        "Repurposed", width=92, help="Active clients moved onto the product."
+        "Repurposed", width=88, help="Active clients moved onto the product."
     ),
-    "business_plan_aim": st.column_config.NumberColumn("Business plan aim", width=128),
+    "business_plan_aim": st.column_config.NumberColumn("Business plan aim", width=122),
     "plan_progress": st.column_config.ProgressColumn(
         "Plan progress",
-        width=120,
+        width=112,
         help="Repurposed / business plan aim; 100% or more: ready for the next stage.",
         format="percent",
         min_value=0.0,
         max_value=1.0,
         color="blue",
     ),
-    "added_this_month": st.column_config.NumberColumn("Added this month", width=124),
-    "churned_this_week": st.column_config.NumberColumn("Churned this week", width=130),
+    "added_this_month": st.column_config.NumberColumn("Added this month", width=120),
+    "churned_this_week": st.column_config.NumberColumn("Churned this week", width=126),
     "days_since_touch": st.column_config.NumberColumn(
         "Days since touch",
-        width=118,
+        width=114,
         help="Days since the last event, call, email or completed task.",
     ),
     "has_notes_task": st.column_config.CheckboxColumn(
-        "Notes task", width=82, help="Has an open 'Account Management Notes' task."
+        "Notes task", width=78, help="Has an open 'Account Management Notes' task."
     ),
     "account_manager": st.column_config.TextColumn("Account manager", width=130),
 }
@@ -108,6 +108,17 @@ def requested_partner(value: str | None, labels: dict[str, str]) -> str | None:
         return value[:15]
     by_label = {label: pid for pid, label in labels.items()}
     return by_label.get(value)
+
+
+def timeline_entry(row: object) -> None:
+    """One activity of a partner's timeline: date, type, subject, status, who, and
+    its comments beneath."""
+    parts = (row.activity_type, row.subject, row.status, row.account_manager)
+    heading = " · ".join(escape(p) for p in parts if isinstance(p, str) and p)
+    icon = ":material/check_circle:" if row.is_touch else ":material/pending:"
+    st.markdown(f"{icon} **{row.activity_date}** · {heading}")
+    if isinstance(row.comments, str) and row.comments.strip():
+        st.caption(escape(row.comments.strip()).replace("\n", "  \n"))
 
 
 def escape(text: object) -> str:

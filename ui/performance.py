@@ -314,24 +314,30 @@ def velocity_bars(velocity: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def time_histogram(times: pd.DataFrame) -> go.Figure:
-    """Days from added to repurposed over the clients repurposed by D, in weekly
-    bins (the medians by league sit in the table beside it)."""
+def time_histogram(bins: pd.DataFrame) -> go.Figure:
+    """Clients by days from added to repurposed, one bar per bin (the medians by
+    league sit in the table beside it)."""
+    width = int(bins["days_to"].iloc[0] - bins["days_from"].iloc[0] + 1)
     fig = go.Figure(
-        go.Histogram(
-            x=times["days"],
-            xbins={"start": 0, "size": 7},
+        go.Bar(
+            x=bins["days_from"],
+            y=bins["clients"],
+            width=width,
+            offset=0,
             marker_color="#66bb6a",
-            name="Clients",
-            hovertemplate="%{x} days<br>Clients: %{y:,}<extra></extra>",
+            marker_line={"color": "white", "width": 1},
+            customdata=bins[["days_to"]].to_numpy(),
+            hovertemplate=(
+                "%{x}-%{customdata[0]} days<br>Clients repurposed: %{y:,}"
+                "<extra></extra>"
+            ),
         )
     )
     fig.update_layout(
-        title="Days from added to repurposed (weekly bins)",
+        title=f"Days from added to repurposed ({width}-day bins)",
         height=CHART_HEIGHT,
         xaxis_title="Days to repurpose",
         yaxis_title="Clients repurposed",
-        bargap=0.05,
     )
     return fig
 
