@@ -128,8 +128,14 @@ with st.sidebar:
             key="fy_start",
             bind="query-params",
         )
+    last = common.last_upload()
     st.caption(
-        f"Data up to {latest:%d %b %Y}" if latest else "No data yet",
+        (f"Data up to {default_as_of:%d %b %Y}" if latest else "No data yet")
+        + (
+            f" · imported {last.committed_at[:16].replace('T', ' ')} UTC"
+            if last
+            else ""
+        ),
         help=f"Dataset version {common.dataset_version()}",
     )
 

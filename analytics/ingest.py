@@ -9,7 +9,9 @@ whole upload is free of errors.
 Numbers: an optional currency sign (£ $ €) before or after the number, commas as
 thousands separators (`1,234.50`) and, in decimal columns only, a decimal comma
 with one or two decimals (`12,5`); an integer column also accepts `12.0` and
-`12.00` (but `1.000` is refused: it may mean a thousand). Ids: an 18-character id
+`12.00` (but `1.000` is refused: it may mean a thousand). A decimal must be below
+10^15 in size (a double holds cents exactly up to there; a 1 MB run of digits would
+otherwise be stored as infinity), an integer within BIGINT. Ids: an 18-character id
 counts as the 15-character id that begins it (case-sensitively) for duplicates and
 partner matching, so two 18-character ids that share their first 15 characters are
 duplicates too; ids are stored as written.
@@ -22,6 +24,7 @@ import csv
 import datetime as dt
 import io
 import math
+import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -38,6 +41,13 @@ from analytics.schema import DATE, DECIMAL, DUCKDB_TYPES, INT, TEXT, Column, Tab
 ERROR, WARNING = "error", "warning"
 # Problems reported per column and rule; the rest are summed in one line.
 MAX_PER_RULE = 1000
+# Characters of a value quoted in a problem.
+MAX_VALUE_CHARS = 200
+# The largest file accepted, in MB: the app's upload limit (.streamlit/config.toml
+# server.maxUploadSize), overridden by $AMD_MAX_FILE_MB.
+MAX_FILE_MB_ENV = "AMD_MAX_FILE_MB"
+DEFAULT_MAX_FILE_MB = 1024
+MB = 1024 * 1024
 # Fields beyond the header that a row may carry before DuckDB refuses the file;
 # any non-empty one is reported as "more fields than the header".
 EXTRA_FIELDS = 8
@@ -83,6 +93,8 @@ _MONEY = rf"[+-]?\s*{_CURRENCY}?\s*[+-]?[0-9.,]+\s*{_CURRENCY}?"
 _THOUSANDS = r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?"
 _DECIMAL_COMMA = r"[+-]?\d+,\d{1,2}"
 _FRACTION = r"[+-]?(\d+\.\d*|\.\d+|\d+,\d{1,2})"
+# Decimals at or above this size are refused as too large.
+MAX_DECIMAL = "1e15"
 
 # The SQL helpers every file check uses. Values arrive as parameters; only these
 # constant patterns are spliced in. The placeholder fast path relies on every
@@ -158,11 +170,13 @@ create or replace temp macro decimal_text(s) as
         when regexp_full_match(s, '{_DECIMAL_COMMA}')
             then try_cast(replace(s, ',', '.') as double)
     end;
+create or replace temp macro within_size(x) as
+    case when abs(x) < {MAX_DECIMAL} then x end;
 create or replace temp macro parse_decimal(v) as
-    case
+    within_size(case
         when regexp_full_match(v, '{_PLAIN_DECIMAL}') then try_cast(v as double)
         else decimal_text(number_text(v))
-    end;
+    end);
 create or replace temp macro id_key(v) as
     case when length(v) = 18 then left(v, 15) else v end;
 """
@@ -299,6 +313,14 @@ def _format_problem(problem: Problem) -> str:
     return f"{problem.severity}: {where}: {problem.reason}"
 
 
+def _clip(value: str) -> str:
+    """A value as a problem quotes it: at most MAX_VALUE_CHARS characters (a 1 MB
+    cell would otherwise be repeated whole in the report)."""
+    if len(value) <= MAX_VALUE_CHARS:
+        return value
+    return value[: MAX_VALUE_CHARS - 3] + "..."
+
+
 def _short(value: str, limit: int = 60) -> str:
     text = value.replace("\n", "\\n")
     return text if len(text) <= limit else text[: limit - 3] + "..."
@@ -400,16 +422,28 @@ class NotCsvText(Exception):
 _CONTROL = bytes(range(0, 9)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20)) + b"\x7f"
 
 
+class MixedEncodings(NotCsvText):
+    """Some lines are UTF-8 and others are not: no one decoding reads them all."""
+
+
+# How UTF-8 writes the accented letters, symbols and curly quotes a Windows-1252
+# file would hold as one byte; in Windows-1252 text these pairs (`Ã©`, `Â£`,
+# `â€™`) are almost only ever such UTF-8 misread.
+_UTF8_LATIN = re.compile(rb"[\xc2\xc3][\x80-\xbf]|\xe2\x80[\x80-\xbf]")
+
+
 def decode(content: bytes) -> tuple[str, str]:
     """Text and encoding name: a BOM decides, else valid UTF-8, else Windows-1252
-    (Latin-1 for its five undefined bytes). Raises NotCsvText for binary data."""
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    (Latin-1 for its five undefined bytes). Raises NotCsvText for binary data and
+    MixedEncodings for a file with UTF-8 and other lines."""
+    utf16 = _utf16_codec(content)
+    if utf16 is not None:
         try:
-            text = content.decode("utf-16")
+            text = content.decode(utf16)
         except UnicodeDecodeError as error:
             raise NotCsvText("it is not valid UTF-16 text") from error
         _check_control(text.encode("utf-8"))
-        return text, "UTF-16"
+        return text, "UTF-16" if utf16 == "utf-16" else "UTF-16 (no byte-order mark)"
     _check_control(content)
     if content.startswith(codecs.BOM_UTF8):
         try:
@@ -420,8 +454,56 @@ def decode(content: bytes) -> tuple[str, str]:
         return content.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
         pass
+    if _UTF8_LATIN.search(content):
+        _check_mixed(content)
     name = "Windows-1252" if re.search(rb"[\x80-\x9f]", content) else "ISO-8859-1"
     return content.decode("cp1252", errors="latin1_fallback"), name
+
+
+def _utf16_codec(content: bytes) -> str | None:
+    """ "utf-16" for a UTF-16 byte-order mark; "utf-16-le"/"-be" for text without
+    one whose every other byte is NUL (as ASCII text in UTF-16 is); else None."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if len(content) < 4 or len(content) % 2:
+        return None
+    half = len(content) // 2
+    for codec, zeros, other in (
+        ("utf-16-le", content[1::2], content[0::2]),
+        ("utf-16-be", content[0::2], content[1::2]),
+    ):
+        if zeros.count(0) >= 0.9 * half and other.count(0) == 0:
+            return codec
+    return None
+
+
+def _check_mixed(content: bytes) -> None:
+    """Raise MixedEncodings naming a UTF-8 line and a line that is not UTF-8. The
+    last line may end inside a character (the start of a file read for its header)."""
+    utf8_line = other_line = None
+    lines = content.split(b"\n")
+    for number, line in enumerate(lines, start=1):
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(
+                line, final=number < len(lines)
+            )
+        except UnicodeDecodeError:
+            other_line = other_line or (number, line)
+        else:
+            if utf8_line is None and _UTF8_LATIN.search(line):
+                utf8_line = (number, line)
+        if utf8_line and other_line:
+            raise MixedEncodings(
+                f"the file mixes text encodings: line {utf8_line[0]} is UTF-8"
+                f" ({_sample(utf8_line[1], 'utf-8')}) but line {other_line[0]} is"
+                f" not ({_sample(other_line[1], 'cp1252')}); save the whole file"
+                " again in one encoding (UTF-8)"
+            )
+
+
+def _sample(line: bytes, encoding: str) -> str:
+    text = line.decode(encoding, errors="replace").strip()
+    return "'" + _short(text) + "'"
 
 
 def _check_control(data: bytes) -> None:
@@ -488,9 +570,7 @@ def split_footer(text: str, delimiter: str) -> tuple[str, int]:
     first = i + 1
     while first < len(lines) and not _is_blank(lines[first], delimiter):
         first += 1  # footer-like lines right under the data are data
-    footer = sum(
-        1 for line in lines[first:] if not _is_blank(line, delimiter)
-    )
+    footer = sum(1 for line in lines[first:] if not _is_blank(line, delimiter))
     if not footer:
         return text, 0
     end = tail_start + sum(len(line) + 1 for line in lines[:first])
@@ -597,6 +677,7 @@ class _FileCheck:
             params,
         ).fetchall()
         for found in rows:
+            found = tuple(_clip(v) if isinstance(v, str) else v for v in found)
             self.add(found[0], column, found[1], reason(found), severity)
         if rows and rows[0][-1] > len(rows):
             rest = rows[0][-1] - len(rows)
@@ -613,10 +694,9 @@ class _FileCheck:
         mapping: dict[str, str] | None,
         day_first: bool,
     ) -> None:
-        text = self.decode_text(content)
-        if text is None:
+        prepared = self.prepare(content)
+        if prepared is None:
             return
-        prepared = prepare_text(text)
         self.headers = prepared.headers
         self.report.delimiter = prepared.delimiter
         self.report.footer_lines = prepared.footer_lines
@@ -624,7 +704,9 @@ class _FileCheck:
             self.add(None, None, None, "the file has no header row")
             return
         chosen = self.choose_table(table, mapping)
-        if not self.load(prepared):
+        path = self.write_body(prepared)
+        del prepared  # the text is on disk for DuckDB now: free it before the read
+        if path is None or not self.load(path):
             return
         self.report_blank_headers(chosen)
         if self.report.rows == 0:
@@ -634,12 +716,24 @@ class _FileCheck:
             self.build_typed(chosen, day_first)
             self.check_values(chosen)
 
+    def prepare(self, content: bytes) -> _Text | None:
+        """The tidied text (the decoded text is freed on return: a 1 GB file is
+        held as bytes and tidied text, not also as the text in between)."""
+        text = self.decode_text(content)
+        return None if text is None else prepare_text(text)
+
     def decode_text(self, content: bytes) -> str | None:
+        if len(content) > max_file_bytes():
+            self.add(None, None, None, too_large(len(content)))
+            return None
         if not content:
             self.add(None, None, None, "the file is empty")
             return None
         try:
             text, self.report.encoding = decode(content)
+        except MixedEncodings as error:
+            self.add(None, None, None, str(error))
+            return None
         except NotCsvText as error:
             self.add(None, None, None, f"the file is not CSV text: {error}")
             return None
@@ -698,9 +792,10 @@ class _FileCheck:
         self.add(1, None, None, reason)
         return None
 
-    def load(self, prepared: _Text) -> bool:
-        """DuckDB reads the tidied text; `clean_<k>` holds trimmed values with
-        placeholders as null, blank rows dropped, `_row` the user's row number."""
+    def write_body(self, prepared: _Text) -> Path | None:
+        """The tidied text as a UTF-8 file for DuckDB (None, with the problem
+        reported, when a quoted field never closes: DuckDB would drop it silently).
+        Written in slices, so a 1 GB text is not also held encoded whole."""
         if prepared.body.count('"') % 2:
             row = _unclosed_quote_row(prepared.body, prepared.delimiter)
             if row is not None:
@@ -710,9 +805,17 @@ class _FileCheck:
                     None,
                     "a quoted field is never closed (a '\"' is missing)",
                 )
-                return False
+                return None
         path = self.workdir / f"file{self.k}.csv"
-        path.write_text(prepared.body, encoding="utf-8")
+        body, step = prepared.body, 1 << 24
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            for start in range(0, len(body), step):
+                handle.write(body[start : start + step])
+        return path
+
+    def load(self, path: Path) -> bool:
+        """DuckDB reads the tidied text; `clean_<k>` holds trimmed values with
+        placeholders as null, blank rows dropped, `_row` the user's row number."""
         width = len(self.headers) + EXTRA_FIELDS
         names = [f"c{i}" for i in range(width)]
         columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
@@ -720,7 +823,7 @@ class _FileCheck:
             self.con.execute(
                 f"create or replace table raw_{self.k} as select * from read_csv($path,"
                 f" columns={columns}, auto_detect=false, header=true,"
-                f" delim={DELIMITERS[prepared.delimiter]}, quote='\"', escape='\"',"
+                f" delim={DELIMITERS[self.report.delimiter]}, quote='\"', escape='\"',"
                 " comment='', new_line='\\n', null_padding=true, parallel=false,"
                 " skip=0, max_line_size=20000000)",
                 {"path": str(path)},
@@ -730,21 +833,34 @@ class _FileCheck:
             return False
         finally:
             path.unlink(missing_ok=True)
+        kept, rest = self.split_columns(names)
         values = ", ".join(
             f"clean_value({n}, $chars, $placeholders) as {n}"
             if i < len(self.headers)
             else f"nullif(trim({n}), '') as {n}"
-            for i, n in enumerate(names)
+            for i, n in kept
         )
+        # The columns no check reads are only looked at to tell blank rows, in one
+        # list expression: one expression per column costs DuckDB seconds per
+        # thousand columns.
+        rest_filled = "false"
+        if rest:
+            rest_filled = (
+                f"len(list_filter(list_value({', '.join(rest)}),"
+                " lambda v: clean_value(v, $chars, $placeholders) is not null)) > 0"
+            )
+        kept_names = ", ".join(n for _, n in kept)
         self.con.execute(
             f"""
             create or replace table clean_{self.k} as
             with cleaned as (
-                select rowid + 2 as _row, {values} from raw_{self.k}
+                select rowid + 2 as _row, {values}, {rest_filled} as _rest_filled
+                from raw_{self.k}
             ),
 
             final as (
-                select * from cleaned where coalesce({", ".join(names)}) is not null
+                select * exclude (_rest_filled) from cleaned
+                where coalesce({kept_names}) is not null or _rest_filled
             )
 
             select * from final
@@ -755,6 +871,20 @@ class _FileCheck:
         self.report.rows = self.scalar(f"select count(*) from clean_{self.k}")
         self.check_extra_fields()
         return True
+
+    def split_columns(
+        self, names: list[str]
+    ) -> tuple[list[tuple[int, str]], list[str]]:
+        """The columns kept in `clean_<k>` (matched, without a header, beyond the
+        header) as (index, name), and the others, read only to tell blank rows."""
+        used = set(self.columns.values())
+        kept, rest = [], []
+        for i, name in enumerate(names):
+            if i >= len(self.headers) or i in used or not self.headers[i]:
+                kept.append((i, name))
+            else:
+                rest.append(name)
+        return kept, rest
 
     def scalar(self, sql: str, params: dict | None = None) -> object:
         return self.con.execute(sql, params or {}).fetchone()[0]
@@ -805,6 +935,7 @@ class _FileCheck:
             """,
             params,
         )
+        self.con.execute(f"drop table clean_{self.k}")
         self.typed = True
 
     def date_parts_ctes(self, dates: list[Column]) -> str:
@@ -1177,7 +1308,9 @@ def _date_parts_sql(x: str) -> str:
 
 
 def _number_reason(value: str, digits: bool, fraction: bool, whole: bool) -> str:
-    if digits:
+    """Why a number did not parse: a number in form is too large (a decimal column
+    parses every fraction, so only its size can refuse it)."""
+    if digits or (fraction and not whole):
         return f"'{value}' is too large"
     if whole and fraction:
         return f"'{value}' is not a whole number"
@@ -1414,10 +1547,45 @@ def import_paths(
     table: str | None = None,
     commit: bool = True,
 ) -> ImportResult:
-    """import_files for files on disk; `table` names the table of every file."""
+    """import_files for files on disk; `table` names the table of every file. A file
+    above the size limit blocks the upload before any file is read."""
+    sizes = {Path(p).name: os.stat(p).st_size for p in paths}
+    if any(size > max_file_bytes() for size in sizes.values()):
+        return _refuse_large(sizes, commit)
     files = [(Path(p).name, Path(p).read_bytes()) for p in paths]
     tables = {name: table for name, _ in files} if table else None
     return import_files(directory, files, tables, commit=commit)
+
+
+def max_file_bytes() -> int:
+    """The largest file the importer reads: $AMD_MAX_FILE_MB (default 1024) MB."""
+    megabytes = float(os.environ.get(MAX_FILE_MB_ENV) or DEFAULT_MAX_FILE_MB)
+    return int(megabytes * MB)
+
+
+def too_large(size: int) -> str:
+    """The reason a file of `size` bytes is refused."""
+    return (
+        f"the file is {size / MB:,.1f} MB, above the limit of"
+        f" {max_file_bytes() / MB:g} MB ({MAX_FILE_MB_ENV}); split it or raise"
+        " the limit"
+    )
+
+
+def _refuse_large(sizes: dict[str, int], commit: bool) -> ImportResult:
+    """The report of an upload blocked by files above the size limit (unread)."""
+    reports = []
+    for name, size in sizes.items():
+        report = FileReport(file=name)
+        if size > max_file_bytes():
+            report.problems.append(
+                Problem(name, None, None, None, too_large(size), ERROR)
+            )
+        reports.append(report)
+    problems = [p for r in reports for p in r.problems]
+    return ImportResult(
+        ImportReport(reports, problems, check_only=not commit), None, {}
+    )
 
 
 def import_demo(directory: Path) -> str:

@@ -16,12 +16,18 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+try:
+    import fcntl
+except ImportError:  # Windows: commits are serialised within one process only
+    fcntl = None
 
 from analytics.schema import DUCKDB_TYPES, MANUAL_QUOTAS, TABLES, Table
 
@@ -33,6 +39,16 @@ STAGING_SQL = Path(__file__).with_name("sql") / "staging.sql"
 ALL_TABLES: dict[str, Table] = {**TABLES, MANUAL_QUOTAS.name: MANUAL_QUOTAS}
 
 _commit_lock = threading.Lock()
+
+
+def _no_crash(point: str) -> None:
+    """The default `_crash_point`: nothing."""
+
+
+# Called with a point's name at each step of a commit ("archived", "inserted",
+# "written", "renamed", "manifest", "switched"); the crash tests replace it to stop
+# a child process there.
+_crash_point: Callable[[str], None] = _no_crash
 
 
 class StoreError(Exception):
@@ -142,8 +158,8 @@ def commit(
     unknown = set(tables) - set(ALL_TABLES)
     if unknown:
         raise StoreError(f"unknown tables: {sorted(unknown)}")
-    with _commit_lock:
-        directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(parents=True, exist_ok=True)
+    with _locked(directory):
         (directory / "versions").mkdir(exist_ok=True)
         _clean_leftovers(directory)
         base = base_version or current_version(directory)
@@ -152,6 +168,7 @@ def commit(
         tmp_path = final_path.with_suffix(".duckdb.tmp")
 
         archived = _archive(directory, version, files or {})
+        _crash_point("archived")
         con = duckdb.connect(str(tmp_path))
         try:
             if base is not None:
@@ -172,11 +189,15 @@ def commit(
                 name: con.execute(f"select count(*) from {name}").fetchone()[0]
                 for name in ALL_TABLES
             }
+            _crash_point("inserted")
             con.execute("checkpoint")
         finally:
             con.close()
         _fsync(tmp_path)
+        _crash_point("written")
         os.replace(tmp_path, final_path)
+        _fsync_dir(final_path.parent)
+        _crash_point("renamed")
 
         upload = Upload(
             version=version,
@@ -189,9 +210,21 @@ def commit(
         manifest = directory / "archive" / version / "manifest.json"
         manifest.parent.mkdir(parents=True, exist_ok=True)
         _write_atomic(manifest, json.dumps(asdict(upload), indent=2).encode())
+        _crash_point("manifest")
         # The commit point: readers switch to the new version here.
         _write_atomic(directory / "current", version.encode())
+        _crash_point("switched")
         return upload
+
+
+@contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """One commit at a time: across threads (the lock) and processes (an flock on
+    `commit.lock`, released by the system if the process dies)."""
+    with _commit_lock, open(directory / "commit.lock", "a+b") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def _archive(
@@ -220,6 +253,7 @@ def _write_atomic(path: Path, content: bytes) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
+    _fsync_dir(path.parent)
 
 
 def _fsync(path: Path) -> None:
@@ -227,25 +261,53 @@ def _fsync(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (POSIX; a no-op where folders cannot be
+    opened)."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
 def _clean_leftovers(directory: Path) -> None:
-    """Remove files a crashed commit left behind; they were never current."""
-    for tmp in (directory / "versions").glob("*.tmp"):
+    """Remove what a crashed commit left behind; it never became current. Every
+    commit ends current, so a version after the current one (or any, before the
+    first) is a leftover even with its manifest written."""
+    for tmp in (directory / "versions").glob("*.duckdb.tmp*"):  # with DuckDB's .wal
         tmp.unlink(missing_ok=True)
     committed = {u.version for u in uploads(directory)}
+    current = current_version(directory)
     for path in (directory / "versions").glob("*.duckdb"):
-        if path.stem not in committed and path.stem != current_version(directory):
+        if path.stem not in committed and path.stem != current:
             path.unlink(missing_ok=True)
     archive = directory / "archive"
     if archive.exists():
         for folder in archive.iterdir():
-            if folder.is_dir() and not (folder / "manifest.json").exists():
+            if folder.is_dir() and (
+                not (folder / "manifest.json").exists() or _after(folder.name, current)
+            ):
                 shutil.rmtree(folder, ignore_errors=True)
 
 
+def _after(version: str, current: str | None) -> bool:
+    """Whether `version` was begun after the `current` one (versions start with a
+    six-digit sequence number)."""
+    return current is None or version[:6] > current[:6]
+
+
 def uploads(directory: Path) -> list[Upload]:
-    """Every committed upload, newest first."""
+    """Every committed upload, newest first (not one a crash stopped before it
+    became current)."""
+    current = current_version(directory)
     records = []
     for manifest in (directory / "archive").glob("*/manifest.json"):
+        if _after(manifest.parent.name, current):
+            continue
         raw = json.loads(manifest.read_text())
         raw["files"] = [ArchivedFile(**f) for f in raw.get("files", [])]
         records.append(Upload(**raw))
@@ -264,7 +326,8 @@ def archived_file(
 def restore(directory: Path, version: str) -> Upload:
     """Make the dataset as it was right after upload `version` current again
     (a new version, so the history stays linear)."""
-    if not version_path(directory, version).exists():
+    known = version_path(directory, version).exists()
+    if not known or _after(version, current_version(directory)):
         raise StoreError(f"upload {version} is not in {directory}")
     return commit(
         directory, {}, kind="restore", note=f"restored {version}", base_version=version
@@ -306,14 +369,16 @@ def table_checksums(directory: Path, version: str | None = None) -> dict[str, st
 
 
 def latest_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:
-    """The latest date found in the data (for the default as-of date)."""
+    """The latest date of something that happened (for the default as-of date):
+    a client added, repurposed or churned, or an activity completed. Scheduled
+    events and due dates of open tasks lie ahead by nature and do not count."""
     return con.execute(
         """
         select max(d) from (
             select max(greatest(added_date, coalesce(repurposed_date, added_date),
                                 coalesce(churned_date, added_date))) as d from clients
             union all
-            select max(touch_date) from stg_activities where is_touch
+            select max(completed_date) from activities
         )
         """
     ).fetchone()[0]

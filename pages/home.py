@@ -7,7 +7,7 @@ from ui import partners as ui
 from ui import performance as perf
 
 f = common.filters()
-team = f.account_manager or "the team"
+team = ui.escape(f.account_manager) if f.account_manager else "the team"
 
 st.title("Dashboard")
 st.caption(

@@ -8,6 +8,8 @@ from analytics.schema import NOTES_SUBJECT, TRAINING_STATUSES, UNKNOWN_PARTNER
 from ui import common
 from ui import partners as ui
 
+TIMELINE_ITEMS = 20
+
 
 def show_chosen_partner() -> None:
     """Keep the chosen partner's id in the URL (`?partner=<id>`), so a copied link
@@ -19,8 +21,6 @@ def show_chosen_partner() -> None:
         st.query_params["partner"] = chosen or UNKNOWN_PARTNER
 
 
-TIMELINE_ITEMS = 20
-
 f = common.filters()
 
 st.title("Partner detail")
@@ -28,6 +28,10 @@ st.title("Partner detail")
 everyone = common.call("partners.partner_report", as_of=f.as_of)
 labels = ui.partner_labels(everyone)
 requested = ui.requested_partner(st.query_params.get("partner"), labels)
+if f.account_manager is not None:  # the AM's partners, and the one asked for
+    mine = everyone["account_manager"].eq(f.account_manager)
+    chosen = everyone["partner_id"].eq(requested)
+    labels = {pid: labels[pid] for pid in everyone.loc[mine | chosen, "partner_id"]}
 if st.session_state.get("partner_choice") != requested:
     st.session_state["partner_choice"] = requested
 partner_id = st.selectbox(
@@ -63,7 +67,7 @@ with account.container(border=True):
     st.subheader("Account information")
     st.markdown(
         f"**Account manager:** {ui.escape(info['account_manager'] or '–')}  \n"
-        f"**League:** {ui.league_label(info['league'])}  \n"
+        f"**League:** {ui.escape(ui.league_label(info['league']))}  \n"
         f"**Account status:** {ui.escape(info['account_status'] or '–')}  \n"
         f"**Created:** {info['created_date'] or '–'}  \n"
         f"**Partner ID:** `{info['partner_id'] or '–'}`"

@@ -64,7 +64,7 @@ with download:
 
 groups = report.assign(status_group=report["account_status"].map(ui.status_group))
 for league_name, block in groups.groupby("league", sort=False):
-    st.header(league_name, divider="gray")
+    st.header(ui.escape(league_name), divider="gray")
     st.markdown(
         f"**{len(block):,}** partners · **{block['clients_total'].sum():,}** clients · "
         f"**{block['clients_active'].sum():,}** active · "

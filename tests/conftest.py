@@ -196,15 +196,12 @@ def page(browser):
     context.close()
 
 
-def wait_for_app(pg) -> None:
-    """Wait until Streamlit has finished running the page script."""
-    pg.wait_for_selector('[data-testid="stApp"]')
-    pg.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelector('[data-testid=\"stMain\"]')",
-        timeout=30_000,
+def wait_for_app(pg, settle_ms: int = 300) -> None:
+    """Wait until Streamlit has finished running the page script (stApp's
+    data-test-script-state), then fail on any exception box."""
+    pg.wait_for_timeout(settle_ms)  # let a rerun triggered just now start
+    pg.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000
     )
-    pg.wait_for_timeout(300)
-    assert pg.locator('[data-testid="stException"]').count() == 0, pg.locator(
-        '[data-testid="stException"]'
-    ).first.inner_text()
+    exceptions = pg.locator('[data-testid="stException"]')
+    assert exceptions.count() == 0, exceptions.first.inner_text()

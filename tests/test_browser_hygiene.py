@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from tests.conftest import wait_for_app
@@ -52,10 +53,21 @@ def row_texts(grid, row: int) -> list[str]:
     return [cell.text_content() or "" for cell in cells.all()]
 
 
-def select_first_row(page, grid) -> None:
-    """Tick the selection box of the first data row (the grid is a canvas)."""
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 18, box["y"] + HEADER_HEIGHT + ROW_HEIGHT / 2)
+def open_first_row(page, grid) -> None:
+    """Tick the selection box of the first data row (the grid is a canvas) and wait
+    for the partner detail page it opens; retried while the grid settles."""
+    partner_url = re.compile(r"/partner\?partner=\w+")
+    for _ in range(3):
+        page.wait_for_timeout(500)
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 18, box["y"] + HEADER_HEIGHT + ROW_HEIGHT / 2)
+        try:
+            page.wait_for_url(partner_url, timeout=10_000, wait_until="commit")
+            break
+        except PlaywrightTimeoutError:
+            continue
+    page.wait_for_url(partner_url, wait_until="commit")
+    wait_for_app(page)
 
 
 def test_activity_page_loads(page, app_url):
@@ -98,17 +110,29 @@ def test_activity_bar_lists_its_activities(page, app_url):
     plot.scroll_into_view_if_needed()
     bars = plot.locator("g.trace.bars .point path")
     expect(bars.first).to_be_attached()
-    heights = [(bar.bounding_box() or {"height": 0})["height"] for bar in bars.all()]
-    box = bars.nth(heights.index(max(heights))).bounding_box()
-    # plotly's drag layer takes the pointer: hover, then click at the bar's centre
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.wait_for_timeout(500)
-    page.mouse.click(x, y)
-    wait_for_app(page)
-    expect(page.get_by_text(re.compile(r"^Activities in the week of "))).to_be_visible(
-        timeout=15_000
-    )
+    listed = page.get_by_text(re.compile(r"^Activities in the week of "))
+    for _ in range(3):  # the chart may still be settling after the scroll
+        page.wait_for_timeout(1000)
+        heights = [
+            (bar.bounding_box() or {"height": 0})["height"] for bar in bars.all()
+        ]
+        box = bars.nth(heights.index(max(heights))).bounding_box()
+        # plotly's drag layer takes the pointer: hover, then click the bar's centre
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.mouse.move(x, y)
+        page.wait_for_timeout(500)
+        page.mouse.click(x, y)
+        wait_for_app(page)
+        try:
+            expect(listed).to_be_visible(timeout=30_000)
+            break
+        except AssertionError:
+            continue
+    expect(listed).to_be_visible()
+    expect(listed).to_have_text(re.compile(r"week of \d\d \w{3} \d{4}$"))
+    rows = listed.locator("xpath=following::*[@data-testid='stDataFrame'][1]")
+    assert row_texts(rows, 0)[:2] == ["date", "account_manager"]
+    assert row_texts(rows, 1)[0]
 
 
 def test_cadence_rule_in_url(page, app_url):
@@ -134,9 +158,7 @@ def test_open_partner_from_attention_list(page, app_url):
     grid = table_after(page, "Partners needing attention")
     partner = row_texts(grid, 1)[0]
     assert partner
-    select_first_row(page, grid)
-    page.wait_for_url(re.compile(r"/partner\?partner=\w+"))
-    wait_for_app(page)
+    open_first_row(page, grid)
     expect(page.locator('[data-testid="stMain"]')).to_contain_text(partner)
 
 
@@ -159,7 +181,5 @@ def test_open_partner_from_key_partners_without_plan(page, app_url):
     )
     grid.scroll_into_view_if_needed()
     partner = row_texts(grid, 1)[0]
-    select_first_row(page, grid)
-    page.wait_for_url(re.compile(r"/partner\?partner=\w+"))
-    wait_for_app(page)
+    open_first_row(page, grid)
     expect(page.locator('[data-testid="stMain"]')).to_contain_text(partner)

@@ -483,6 +483,19 @@ def test_detail_choosing_a_partner_puts_its_id_in_the_url(run_app, data):
     ]
 
 
+def test_detail_chooser_follows_the_sidebar_account_manager(run_app, data):
+    at = run_app(data, page=DETAIL, query={**AS_OF, "am": "Bob"})
+    # Bob owns Cedar and Damson, in report order (Champions League first).
+    assert at.selectbox(key="partner_choice").options == [
+        "Cedar LLP",
+        "Damson Partners",
+    ]
+    # A partner asked for by the URL is offered even when it is another AM's.
+    at = run_app(data, page=DETAIL, query={**AS_OF, "am": "Bob", "partner": "P1"})
+    assert at.selectbox(key="partner_choice").value == "P1"
+    assert at.header[0].value == "Alder & Co"
+
+
 def test_partner_labels_and_requests():
     report = pd.DataFrame(
         {"partner_id": ["a", "b", "c", ""], "partner_name": ["Ash", "Bay", "Ash", None]}

@@ -35,7 +35,21 @@ def data_directory() -> str:
 def dataset_version() -> str:
     """The committed version pages read; the demo data is imported on first use.
     Read on every rerun (a one-line file), so a new upload is seen at once."""
+    _leave_legacy_pages_mode()
     return store.ensure_dataset(store.data_dir())
+
+
+def _leave_legacy_pages_mode() -> None:
+    """Streamlit runs a `pages/` folder the legacy way (a page file alone, without
+    app.py) until `st.navigation` has run once in the process, so the first visit
+    after a server start to a page's URL lands here without the sidebar. Switch
+    the process to app.py's navigation and run again: the same URL then opens the
+    same page through app.py."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -63,6 +77,13 @@ def call(name: str, **kwargs: Any) -> Any:
     """`call("partners.partner_report", as_of=d)` runs analytics.partners.partner_report
     on the current dataset, cached."""
     return _cached_call(data_directory(), dataset_version(), name, kwargs)
+
+
+def last_upload() -> store.Upload | None:
+    """The upload that made the current dataset (for the sidebar's freshness)."""
+    directory = store.data_dir()
+    version = dataset_version()
+    return next((u for u in store.uploads(directory) if u.version == version), None)
 
 
 def latest_data_date() -> dt.date | None:

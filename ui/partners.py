@@ -76,7 +76,7 @@ def status_group(status: object) -> str:
 
 def partner_labels(report: pd.DataFrame) -> dict[str, str]:
     """partner_id -> the name shown in a chooser; a name two partners share gets
-    its id, so every label is unique (the URL keeps the label)."""
+    its id, so that every label is unique and names one partner."""
     names = report["partner_name"].fillna(UNKNOWN_PARTNER)
     repeated = set(names[names.duplicated()])
     return {
