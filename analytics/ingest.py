@@ -515,10 +515,11 @@ def _check_control(data: bytes) -> None:
 
 
 def _normalise_newlines(text: str) -> str:
+    """CRLF and a lone CR end a line like LF (Python's universal newlines): a stray
+    CR left in a file with LF line ends would stop Python's and DuckDB's readers."""
     if "\r" not in text:
         return text
-    text = text.replace("\r\n", "\n")
-    return text if "\n" in text else text.replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _choose_delimiter(header_line: str) -> str:
@@ -600,26 +601,39 @@ class _Text:
     headers: list[str]
     delimiter: str
     footer_lines: int
+    unreadable_header: str = ""
 
 
 def prepare_text(text: str) -> _Text:
     """Line endings, an Excel `sep=` line, leading blank lines, the delimiter, the
-    header and the footer."""
+    header and the footer (no headers, and the reason, when the header row cannot
+    be read)."""
     text = _normalise_newlines(text)
     forced = re.match(r"sep=([,;\t])\n", text)
     if forced:
         text = text[forced.end() :]
     text = re.sub(r"^(?:[ \t\u00a0]*\n)+", "", text)
-    first_line = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first_line = text if end == -1 else text[:end]
     delimiter = forced.group(1) if forced else _choose_delimiter(first_line)
     reader = csv.reader(
         io.StringIO(text[: len(first_line) + 65536]), delimiter=delimiter
     )
-    headers = [h.replace("\ufeff", "").strip(TRIM_CHARS) for h in next(reader, [])]
+    try:
+        first_row, unreadable = next(reader, []), ""
+    except csv.Error:  # NUL and stray CR are gone: a field beyond the csv limit
+        first_row, unreadable = (
+            [],
+            (
+                "the header row cannot be read: a field in it is longer than"
+                f" {csv.field_size_limit():,} characters (or a quote in it never closes)"
+            ),
+        )
+    headers = [h.replace("\ufeff", "").strip(TRIM_CHARS) for h in first_row]
     body, footer = split_footer(text, delimiter)
     if not body.endswith("\n"):
         body += "\n"
-    return _Text(_mark_blank_lines(body), headers, delimiter, footer)
+    return _Text(_mark_blank_lines(body), headers, delimiter, footer, unreadable)
 
 
 # --- one file ------------------------------------------------------------------
@@ -720,7 +734,13 @@ class _FileCheck:
         """The tidied text (the decoded text is freed on return: a 1 GB file is
         held as bytes and tidied text, not also as the text in between)."""
         text = self.decode_text(content)
-        return None if text is None else prepare_text(text)
+        if text is None:
+            return None
+        prepared = prepare_text(text)
+        if prepared.unreadable_header:
+            self.add(None, None, None, prepared.unreadable_header)
+            return None
+        return prepared
 
     def decode_text(self, content: bytes) -> str | None:
         if len(content) > max_file_bytes():

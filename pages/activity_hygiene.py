@@ -220,10 +220,10 @@ controls[3].button(
 controls[4].button(
     "As of",
     icon=":material/today:",
-    on_click=calendar_grid.open_day,
+    on_click=calendar_grid.go_to,
     args=(f.as_of,),
     width="stretch",
-    help="Show the as-of date",
+    help="Back to the as-of date",
 )
 start, end = calendar_grid.date_range(view, anchor)
 items = common.call("activity.calendar_items", start=start, end=end, account_manager=am)

@@ -58,6 +58,7 @@ def open_first_row(page, grid) -> None:
     for the partner detail page it opens; retried while the grid settles."""
     partner_url = re.compile(r"/partner\?partner=\w+")
     for _ in range(3):
+        grid.scroll_into_view_if_needed()
         page.wait_for_timeout(500)
         box = grid.bounding_box()
         page.mouse.click(box["x"] + 18, box["y"] + HEADER_HEIGHT + ROW_HEIGHT / 2)
@@ -111,7 +112,8 @@ def test_activity_bar_lists_its_activities(page, app_url):
     bars = plot.locator("g.trace.bars .point path")
     expect(bars.first).to_be_attached()
     listed = page.get_by_text(re.compile(r"^Activities in the week of "))
-    for _ in range(3):  # the chart may still be settling after the scroll
+    for _ in range(3):  # the page may still be settling: scroll, then measure
+        plot.scroll_into_view_if_needed()
         page.wait_for_timeout(1000)
         heights = [
             (bar.bounding_box() or {"height": 0})["height"] for bar in bars.all()

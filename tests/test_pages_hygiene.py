@@ -509,3 +509,20 @@ def test_account_plans_on_empty_and_demo_data(run_app, make_data_dir, demo_dir):
         assert not at.exception, (data, at.exception)
         assert at.title[0].value == "Account plans"
         assert at.subheader[0].value.startswith("Week ")
+
+
+def test_planning_weeks_of_a_quarter():
+    weeks = plans.planning_weeks(d("2026-08-12"))
+    # Q3 2026: week 1 is the ISO week of Mon 06-29, cut to start on Wed 07-01;
+    # week 13 starts Mon 09-21 (06-29 + 12 weeks) and runs to the quarter's end
+    # (Wed 09-30, three days past its Sunday). 08-12 is in week 7 (stage 5).
+    assert (weeks["week_start"].iloc[0], weeks["week_end"].iloc[0]) == (
+        d("2026-07-01"),
+        d("2026-07-05"),
+    )
+    assert (weeks["week_start"].iloc[12], weeks["week_end"].iloc[12]) == (
+        d("2026-09-21"),
+        d("2026-09-30"),
+    )
+    assert list(weeks["stage"]) == [1, 1, 2, 3, 4, 5, 5, 6, 6, 7, 7, 7, 7]
+    assert list(weeks.loc[weeks["is_current"], "week"]) == [7]

@@ -23,7 +23,7 @@ from tests.conftest import d
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = d("2024-12-31")
 READERS = 20
-UPLOADS = 8  # versions 2..9 after the first
+UPLOADS = 5  # versions 2..6 after the first
 
 PARTNERS = (
     b"Account ID,Account Name,Account Owner,League\n"
@@ -105,7 +105,7 @@ def test_readers_see_whole_versions_while_uploads_commit(tmp_path: Path):
 
     def read_loop() -> None:
         try:
-            while not done.is_set():
+            while not done.wait(0.01):  # a short think time between reads
                 reads.append(read_once(connections, directory))
             reads.append(read_once(connections, directory))
         except BaseException as error:
@@ -126,7 +126,7 @@ def test_readers_see_whole_versions_while_uploads_commit(tmp_path: Path):
     wrong = [r for r in reads if not (r[1] == r[2] == expected[r[0]])]
     assert wrong == []
     # The reads overlapped the commits: at least 3 different versions were seen,
-    # and the final reads (after the loop) saw the last upload's 100 x 9 clients.
+    # and the final reads (after the loop) saw the last upload's 100 x 6 clients.
     assert len({version for version, _, _ in reads}) >= 3
     assert max(total for _, total, _ in reads) == 100 * (UPLOADS + 1)
 

@@ -53,6 +53,11 @@ def move(steps: int) -> None:
     state[DATE_KEY] = shift(state.get(VIEW_KEY) or "Week", state[DATE_KEY], steps)
 
 
+def go_to(day: dt.date) -> None:
+    """Button callback: move the calendar to `day`, keeping the view."""
+    st.session_state[DATE_KEY] = day
+
+
 def open_day(day: dt.date) -> None:
     """Button callback: show one day of the month grid in the day view."""
     st.session_state[VIEW_KEY] = "Day"
