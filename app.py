@@ -1,8 +1,9 @@
 """Account Management Dashboard: page list, page config and the shared sidebar.
 
-Streamlit runs a `pages/` folder the legacy way until `st.navigation` has run once,
-so a first visit to /<file stem> would run that file alone, without this script:
-every url_path below therefore differs from its file's stem.
+Each page's URL is its file's stem: Streamlit runs a `pages/` folder the legacy way
+until `st.navigation` has run once in the process, so the first visit after a start
+to /<stem> runs that file alone; `ui.common` then switches to this navigation and
+runs again (see `_leave_legacy_pages_mode`).
 """
 
 import datetime as dt
@@ -19,19 +20,18 @@ PAGES = {
             "pages/home.py",
             title="Dashboard",
             icon=":material/dashboard:",
-            url_path="dashboard",
             default=True,
         ),
     ],
     "Partners": [
         st.Page(
-            "pages/partner_report.py",
+            "pages/partners.py",
             title="Partner report",
             icon=":material/table_rows:",
             url_path="partners",
         ),
         st.Page(
-            "pages/partner_detail.py",
+            "pages/partner.py",
             title="Partner detail",
             icon=":material/storefront:",
             url_path="partner",
@@ -39,19 +39,19 @@ PAGES = {
     ],
     "Performance": [
         st.Page(
-            "pages/quota_pace.py",
+            "pages/quota.py",
             title="Quota pace",
             icon=":material/speed:",
             url_path="quota",
         ),
         st.Page(
-            "pages/repurposing_rates.py",
+            "pages/repurposing.py",
             title="Repurposing",
             icon=":material/autorenew:",
             url_path="repurposing",
         ),
         st.Page(
-            "pages/weekly_churn.py",
+            "pages/churn.py",
             title="Weekly churn",
             icon=":material/trending_down:",
             url_path="churn",
@@ -59,13 +59,13 @@ PAGES = {
     ],
     "Hygiene and planning": [
         st.Page(
-            "pages/activity_hygiene.py",
+            "pages/activity.py",
             title="Activity",
             icon=":material/event_note:",
             url_path="activity",
         ),
         st.Page(
-            "pages/account_plans.py",
+            "pages/plans.py",
             title="Account plans",
             icon=":material/flag:",
             url_path="plans",
@@ -73,7 +73,7 @@ PAGES = {
     ],
     "Data": [
         st.Page(
-            "pages/data_upload.py",
+            "pages/data.py",
             title="Data",
             icon=":material/upload_file:",
             url_path="data",

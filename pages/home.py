@@ -79,7 +79,7 @@ with left:
     else:
         common.chart(perf.pace_bars(month, "month"), month, "dashboard_quota_pace")
     st.page_link(
-        "pages/quota_pace.py", label="Quota pace by AM", icon=":material/speed:"
+        "pages/quota.py", label="Quota pace by AM", icon=":material/speed:"
     )
 
 with right:
@@ -99,7 +99,7 @@ with right:
             perf.churn_chart(weekly, totals, "league"), totals, "dashboard_churn"
         )
     st.page_link(
-        "pages/weekly_churn.py",
+        "pages/churn.py",
         label="Weekly churn and who churned",
         icon=":material/trending_down:",
     )
@@ -114,7 +114,7 @@ with left:
     else:
         common.chart(perf.velocity_bars(velocity), velocity, "dashboard_repurposing")
     st.page_link(
-        "pages/repurposing_rates.py",
+        "pages/repurposing.py",
         label="Repurposing rates and cohorts",
         icon=":material/autorenew:",
     )
@@ -151,10 +151,10 @@ with right:
             ui.open_partner(attention["partner_id"].iloc[row])
     st.caption("Select a partner to open its detail.")
     st.page_link(
-        "pages/partner_report.py", label="Partner report", icon=":material/table_rows:"
+        "pages/partners.py", label="Partner report", icon=":material/table_rows:"
     )
     st.page_link(
-        "pages/activity_hygiene.py",
+        "pages/activity.py",
         label="Activity and hygiene",
         icon=":material/event_note:",
     )

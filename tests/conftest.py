@@ -3,7 +3,14 @@ real store (no mocks), and the repository root."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -82,7 +89,19 @@ def run_app(monkeypatch) -> Callable[..., object]:
     AppTest on `data_dir` (via $AMD_DATA_DIR, restored after the test), switched to
     `page`, with URL query parameters `query`; returns the AppTest after the run.
     Further `at.run()` calls in the test see the same folder."""
+    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
+
+    # Every AppTest run starts Streamlit afresh, in its legacy `pages/` mode; a
+    # served app leaves that mode for good on its first run (ui.common does it on a
+    # deep link, see the browser test). Start each run as the served app runs.
+    original_init = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
 
     def run(data_dir: Path, page: str | None = None, query: dict | None = None):
         monkeypatch.setenv(store.DATA_DIR_ENV, str(data_dir))
@@ -115,65 +134,48 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    import socket
-
+@contextlib.contextmanager
+def serve_app(data_dir: Path, log_path: Path):
+    """`streamlit run app.py` on `data_dir` on a free port; yields its base URL."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(
+            [
+                sys.executable, "-m", "streamlit", "run", "app.py",
+                "--server.port", str(port), "--server.headless", "true",
+                "--server.fileWatcherType", "none",
+                "--browser.gatherUsageStats", "false",
+            ],
+            cwd=ROOT,
+            env={**os.environ, store.DATA_DIR_ENV: str(data_dir)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            deadline = time.time() + 60
+            while True:
+                try:
+                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+                    break
+                except OSError:
+                    if server.poll() is not None or time.time() > deadline:
+                        raise RuntimeError(log_path.read_text()) from None
+                    time.sleep(0.3)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory) -> str:
     """Base URL of the app running on the demo data in a temporary data folder."""
-    import os
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
     data = tmp_path_factory.mktemp("browser-data")
-    port = _free_port()
-    env = {**os.environ, "AMD_DATA_DIR": str(data)}
-    log = open(data / "server.log", "wb")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-            break
-        except OSError:
-            if server.poll() is not None:
-                raise RuntimeError((data / "server.log").read_text()) from None
-            time.sleep(0.3)
-    else:
-        server.kill()
-        raise RuntimeError("streamlit did not start in 60 s")
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+    with serve_app(data / "store", data / "server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -6,19 +6,13 @@ change the demo data the other browser tests share."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 from playwright.sync_api import expect
 
 from analytics import store
-from tests.conftest import ROOT, commit_tables, wait_for_app
+from tests.conftest import commit_tables, serve_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -49,42 +43,11 @@ BROKEN_CLIENTS_CSV = b"CRN,Account ID,Created Date\nC1,Z1,2026-01-05\nC2,Z1,some
 def data_app(tmp_path):
     """(url, data folder): the app on START in its own folder, on a free port."""
     data = commit_tables(tmp_path / "data", **START)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = open(tmp_path / "server.log", "wb")
-    server = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", "app.py",
-            "--server.port", str(port), "--server.headless", "true",
-            "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
-        ],
-        cwd=ROOT,
-        env={**os.environ, store.DATA_DIR_ENV: str(data)},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        server.kill()
-        raise RuntimeError((tmp_path / "server.log").read_text())
-    yield url, data
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+    with serve_app(data, tmp_path / "server.log") as url:
+        yield url, data
 
 
 def open_data_page(page, url: str) -> None:
-    # A fresh server's first run does not know the url paths yet: start at the root.
-    page.goto(url)
-    wait_for_app(page)
-    page.locator("h1").first.wait_for()
     page.goto(f"{url}/data")
     wait_for_app(page)
     expect(page.locator("h1").first).to_have_text("Data")

@@ -31,8 +31,8 @@ from analytics import dates, partners, store
 from ui.partners import partner_labels, requested_partner
 
 HOME = "pages/home.py"
-REPORT = "pages/partner_report.py"
-DETAIL = "pages/partner_detail.py"
+REPORT = "pages/partners.py"
+DETAIL = "pages/partner.py"
 AS_OF = {"as_of": "2026-11-20"}
 
 PARTNERS = [

@@ -10,7 +10,7 @@ import pytest
 
 from analytics import mappings, store
 
-PAGE = "pages/data_upload.py"
+PAGE = "pages/data.py"
 CSV = "text/csv"
 
 # The dataset before any upload: one partner with one client (version #1).

@@ -11,8 +11,8 @@ import pytest
 from analytics import ingest, plans
 from tests.conftest import d
 
-ACTIVITY_PAGE = "pages/activity_hygiene.py"
-PLANS_PAGE = "pages/account_plans.py"
+ACTIVITY_PAGE = "pages/activity.py"
+PLANS_PAGE = "pages/plans.py"
 
 # --- the activity fixture -------------------------------------------------------
 # As of D = Wednesday 2026-11-18: this week runs Mon 2026-11-16 to Sun 2026-11-22.

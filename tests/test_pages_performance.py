@@ -160,7 +160,7 @@ LEADERBOARD = (
 
 
 def test_quota_leaderboard_month(data_dir, run_app):
-    at = run_app(data_dir, page="pages/quota_pace.py", query=AS_OF)
+    at = run_app(data_dir, page="pages/quota.py", query=AS_OF)
     assert not at.exception
     assert at.title[0].value == "Quota pace"
     board = leaderboard(at)
@@ -197,7 +197,7 @@ def test_quota_leaderboard_month(data_dir, run_app):
 
 
 def test_quota_quarter_and_clients_added(data_dir, run_app):
-    at = open_page(run_app, data_dir, "pages/quota_pace.py", period="Quarter")
+    at = open_page(run_app, data_dir, "pages/quota.py", period="Quarter")
     assert not at.exception
     board = leaderboard(at)
     # Ann's quarter: target 6 + 10 = 16, added O1 + 8 = 9; expected 16 x 37/66 =
@@ -222,7 +222,7 @@ def test_quota_quarter_and_clients_added(data_dir, run_app):
 
 
 def test_quota_one_account_manager(data_dir, run_app):
-    at = run_app(data_dir, page="pages/quota_pace.py", query={**AS_OF, "am": "Bob"})
+    at = run_app(data_dir, page="pages/quota.py", query={**AS_OF, "am": "Bob"})
     assert not at.exception
     tiles = metrics(at)
     # Bob: Behind, 3 of 6, 3 - 4.2857 = -1.3 vs expected, pace 70%, projection 4.2,
@@ -249,7 +249,7 @@ def test_quota_one_account_manager(data_dir, run_app):
 
 
 def test_quota_manual_target_is_saved_and_shown(data_dir, run_app):
-    at = run_app(data_dir, page="pages/quota_pace.py", query=AS_OF)
+    at = run_app(data_dir, page="pages/quota.py", query=AS_OF)
     at.selectbox(key="tgt_am").set_value("Cara")
     at.selectbox(key="tgt_month").set_value(dt.date(2026, 11, 1))
     at.number_input(key="tgt_value").set_value(2)
@@ -273,7 +273,7 @@ RATE_TABLE = ("league", "clients_added", "repurposed", "rate", "median_days")
 
 
 def test_repurposing_rates_by_league(data_dir, run_app):
-    at = run_app(data_dir, page="pages/repurposing_rates.py", query=AS_OF)
+    at = run_app(data_dir, page="pages/repurposing.py", query=AS_OF)
     assert not at.exception
     assert at.title[0].value == "Repurposing"
     table = frame(at, *RATE_TABLE).set_index("league")
@@ -300,7 +300,7 @@ def test_repurposing_rates_by_league(data_dir, run_app):
 
 
 def test_repurposing_cohorts_and_plans(data_dir, run_app):
-    at = run_app(data_dir, page="pages/repurposing_rates.py", query=AS_OF)
+    at = run_app(data_dir, page="pages/repurposing.py", query=AS_OF)
     cohorts = frame(
         at,
         "cohort_month",
@@ -351,7 +351,7 @@ def test_repurposing_cohorts_and_plans(data_dir, run_app):
 
 def test_repurposing_rates_by_account_manager(data_dir, run_app):
     at = open_page(
-        run_app, data_dir, "pages/repurposing_rates.py", rby="Account manager"
+        run_app, data_dir, "pages/repurposing.py", rby="Account manager"
     )
     assert not at.exception
     table = frame(
@@ -369,7 +369,7 @@ def test_repurposing_rates_by_account_manager(data_dir, run_app):
 
 
 def test_weekly_churn_this_week(data_dir, run_app):
-    at = run_app(data_dir, page="pages/weekly_churn.py", query=AS_OF)
+    at = run_app(data_dir, page="pages/churn.py", query=AS_OF)
     assert not at.exception
     assert at.title[0].value == "Weekly churn"
     tiles = metrics(at)
@@ -404,7 +404,7 @@ def test_weekly_churn_this_week(data_dir, run_app):
 
 
 def test_weekly_churn_by_account_manager(data_dir, run_app):
-    at = open_page(run_app, data_dir, "pages/weekly_churn.py", cby="Account manager")
+    at = open_page(run_app, data_dir, "pages/churn.py", cby="Account manager")
     assert not at.exception
     weekly = frame(
         at, "week_start", "account_manager", "churned", "active_at_start", "churn_rate"
@@ -416,7 +416,7 @@ def test_weekly_churn_by_account_manager(data_dir, run_app):
 
 
 def test_weekly_churn_one_account_manager(data_dir, run_app):
-    at = open_page(run_app, data_dir, "pages/weekly_churn.py", query={"am": "Ann"})
+    at = open_page(run_app, data_dir, "pages/churn.py", query={"am": "Ann"})
     assert not at.exception
     tiles = metrics(at)
     # Ann's partners (Acme, Bolt): A3 and O1 churned this week, none last week; on
@@ -429,7 +429,7 @@ def test_weekly_churn_one_account_manager(data_dir, run_app):
 
 # --- every page on an empty dataset and on the demo data --------------------------
 
-PAGES = ["pages/quota_pace.py", "pages/repurposing_rates.py", "pages/weekly_churn.py"]
+PAGES = ["pages/quota.py", "pages/repurposing.py", "pages/churn.py"]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -452,13 +452,13 @@ def demo_dir(tmp_path_factory):
 @pytest.mark.parametrize(
     ("page", "widgets"),
     [
-        ("pages/quota_pace.py", {}),
-        ("pages/quota_pace.py", {"period": "Quarter"}),
-        ("pages/repurposing_rates.py", {}),
-        ("pages/repurposing_rates.py", {"rby": "Account manager"}),
-        ("pages/repurposing_rates.py", {"rby": "Partner"}),
-        ("pages/weekly_churn.py", {}),
-        ("pages/weekly_churn.py", {"cby": "Account manager"}),
+        ("pages/quota.py", {}),
+        ("pages/quota.py", {"period": "Quarter"}),
+        ("pages/repurposing.py", {}),
+        ("pages/repurposing.py", {"rby": "Account manager"}),
+        ("pages/repurposing.py", {"rby": "Partner"}),
+        ("pages/churn.py", {}),
+        ("pages/churn.py", {"cby": "Account manager"}),
     ],
 )
 def test_page_on_demo_data(page, widgets, demo_dir, run_app):

@@ -9,7 +9,7 @@ import streamlit as st
 
 from analytics.schema import NO_LEAGUE, STATUSES, UNKNOWN_PARTNER
 
-DETAIL_PAGE = "pages/partner_detail.py"
+DETAIL_PAGE = "pages/partner.py"
 OTHER_STATUSES = "Other or no status"
 STATUS_DELTA = {
     # status -> (delta colour, arrow) for the "clients added vs quota" tile

@@ -46,7 +46,7 @@ partner_id = st.selectbox(
 if partner_id is None:
     st.info("Choose a partner above, or open one from the partner report.")
     st.page_link(
-        "pages/partner_report.py", label="Partner report", icon=":material/table_rows:"
+        "pages/partners.py", label="Partner report", icon=":material/table_rows:"
     )
     st.stop()
 
@@ -214,7 +214,7 @@ if has_plans:
         if account_plans.empty:
             st.info("No account plan for this partner.")
             st.page_link(
-                "pages/account_plans.py", label="Account plans", icon=":material/flag:"
+                "pages/plans.py", label="Account plans", icon=":material/flag:"
             )
         else:
             common.table(

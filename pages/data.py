@@ -8,6 +8,7 @@ from ui import common
 from ui import data_upload as data
 
 directory = store.data_dir()
+common.dataset_version()  # the dataset exists (demo on first use) before we show it
 
 st.title("Data")
 st.caption(

@@ -25,7 +25,7 @@ def open_partner(frame: pd.DataFrame, event) -> None:
     rows = event.selection.rows if event is not None else []
     if rows:
         partner_id = frame.iloc[rows[0]]["partner_id"]
-        st.switch_page("pages/partner_detail.py", query_params={"partner": partner_id})
+        st.switch_page("pages/partner.py", query_params={"partner": partner_id})
 
 
 st.title("Activity")

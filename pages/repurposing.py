@@ -136,7 +136,7 @@ def open_buttons(chosen: pd.DataFrame) -> None:
     for row in chosen.itertuples():
         if st.button(f"Open {row.partner_name}", key=f"open-{row.partner_id}"):
             st.switch_page(
-                "pages/partner_detail.py", query_params={"partner": row.partner_id}
+                "pages/partner.py", query_params={"partner": row.partner_id}
             )
 
 
@@ -155,7 +155,7 @@ def plan_table(plans: pd.DataFrame, name: str, key: str) -> None:
     )
     if event and event.selection.rows:
         partner = shown.iloc[event.selection.rows[0]]["partner_id"]
-        st.switch_page("pages/partner_detail.py", query_params={"partner": partner})
+        st.switch_page("pages/partner.py", query_params={"partner": partner})
 
 
 f = common.filters()
