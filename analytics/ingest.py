@@ -626,7 +626,8 @@ def prepare_text(text: str) -> _Text:
             [],
             (
                 "the header row cannot be read: a field in it is longer than"
-                f" {csv.field_size_limit():,} characters (or a quote in it never closes)"
+                f" {csv.field_size_limit():,} characters (or a quote in it never"
+                " closes)"
             ),
         )
     headers = [h.replace("\ufeff", "").strip(TRIM_CHARS) for h in first_row]

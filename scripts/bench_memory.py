@@ -119,7 +119,7 @@ def run(clients: int, partners: int, activities: int, work: Path) -> list[str]:
         "| --- | --- | ---: | ---: |",
         f"| import | all 6 files | {imported['seconds']:,.1f}"
         f" | {imported['peak_mb']:,.0f} |",
-        f"| reports | (after imports) | | {reports['start_mb']:,.0f} |",
+        f"| reports | (modules loaded) | | {reports['start_mb']:,.0f} |",
     ]
     for name, step in reports["steps"].items():
         lines.append(

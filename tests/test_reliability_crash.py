@@ -35,7 +35,8 @@ ACTIVITIES = (
 )
 
 # The child: import argv[4] into argv[1], stopping at point argv[2] (after
-# writing the marker file argv[3]) until it is killed.
+# writing the marker file argv[3]) until it is killed. It writes argv[3] + ".go"
+# when the import starts.
 CHILD = """
 import sys, time
 from pathlib import Path
@@ -49,6 +50,7 @@ def stop(name):
         time.sleep(600)
 
 store._crash_point = stop
+Path(marker + ".go").write_text("")
 ingest.import_paths(Path(directory), [Path(upload)])
 """
 
@@ -80,22 +82,25 @@ def client_ids(directory: Path) -> list[str]:
 def kill_at(directory: Path, point: str, upload: Path, tmp_path: Path) -> None:
     """Run the child until it reaches `point`, then SIGKILL it."""
     marker = tmp_path / f"reached-{point}"
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(directory), point, str(marker), str(upload)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 90
-    while not marker.exists():
-        if child.poll() is not None:
-            raise AssertionError(child.stderr.read().decode())
-        assert time.monotonic() < deadline, f"the child never reached {point}"
-        time.sleep(0.02)
-    os.kill(child.pid, signal.SIGKILL)
-    assert child.wait(timeout=30) == -signal.SIGKILL
-    child.stdout.close()
-    child.stderr.close()
+    log = tmp_path / f"child-{point}.log"
+    with open(log, "wb") as err:
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(directory), point, str(marker)]
+            + [str(upload)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+    try:
+        deadline = time.monotonic() + 90
+        while not marker.exists():
+            assert child.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, f"the child never reached {point}"
+            time.sleep(0.02)
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        returncode = child.wait(timeout=30)
+    assert returncode == -signal.SIGKILL
 
 
 def expected_after(directory: Path, upload: Path, tmp_path: Path) -> dict[str, str]:
@@ -200,14 +205,19 @@ def test_kills_at_arbitrary_moments_leave_old_or_new_never_a_mix(
     upload.write_bytes(big)
     new_sums = expected_after(dataset, upload, tmp_path)
     old_sums = store.table_checksums(dataset)
-    for delay in (0.3, 0.6, 0.9, 1.2, 1.5, 1.8, 2.4):
+    # Delays after the import starts, spread over its ~0.3-1 s of work.
+    for n, delay in enumerate((0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0)):
         before = store.table_checksums(dataset)
+        marker = tmp_path / f"run{n}"
         child = subprocess.Popen(
-            [sys.executable, "-c", CHILD, str(dataset), "never", "-", str(upload)],
+            [sys.executable, "-c", CHILD, str(dataset), "never", str(marker)]
+            + [str(upload)],
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        while not Path(f"{marker}.go").exists() and child.poll() is None:
+            time.sleep(0.005)
         time.sleep(delay)
         child.kill()
         child.wait(timeout=30)

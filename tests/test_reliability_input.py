@@ -339,6 +339,31 @@ def test_one_megabyte_number_is_refused_with_a_short_message(
     assert found == [(2, "Amount", f"'{shown}' is too large")]
 
 
+def test_one_megabyte_header_cell(dataset: Path, tmp_path: Path):
+    content = NAMED.rstrip("\n") + ",x" + "h" * MB + "\nC3,P1,2024-01-05,a,b\n"
+    path = write(tmp_path / "clients.csv", content.encode())
+    assert refused(dataset, path) == [
+        (
+            None,
+            None,
+            "the header row cannot be read: a field in it is longer than 131,072"
+            " characters (or a quote in it never closes)",
+        )
+    ]
+
+
+def test_a_stray_carriage_return_ends_a_line(dataset: Path, tmp_path: Path):
+    # LF line ends with one CR inside row 2: the CR ends the line there (as in
+    # universal newlines), so row 2 lacks its date and row 3 its id and date.
+    content = "CRN,Account ID,Created Date\nC3,P1\r,2024-01-05\n"
+    path = write(tmp_path / "clients.csv", content.encode())
+    assert refused(dataset, path) == [
+        (2, "Created Date", "required added_date is empty"),
+        (3, "CRN", "required client_id is empty"),
+        (3, "Created Date", "required added_date is empty"),
+    ]
+
+
 def test_sql_in_a_table_name_or_mapping_is_an_error_not_a_query(dataset: Path):
     content = (NAMED + "C3,P1,2024-01-05,x\n").encode()
     with unchanged(dataset):
@@ -553,7 +578,11 @@ def test_200_mb_file_with_errors_near_the_end_reports_their_rows(
         handle.write(f"C{n:07d},P1,31/02/2026,{pad}\n")  # row n + 2
         handle.write(f"C0000000,P1,2024-01-05,{pad}\n")  # row n + 3, a repeat
     assert path.stat().st_size > 200 * MB
-    assert refused(dataset, path) == [
+    try:
+        found = refused(dataset, path)
+    finally:
+        path.unlink()  # 200 MB need not outlive the test
+    assert found == [
         (n + 2, "Created Date", "date '31/02/2026' is not a real date"),
         (n + 3, "CRN", "duplicate client_id 'C0000000' (also on row 2)"),
     ]
