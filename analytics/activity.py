@@ -70,26 +70,27 @@ def partner_hygiene(
     frame["last_touch_date"] = (
         frame["last_touch_date"].astype(object).where(touched, None)
     )
-    frame["reasons"] = [
-        "; ".join(attention_reasons(row, no_touch_days)) for row in frame.itertuples()
-    ]
+    frame["reasons"] = attention_reasons(frame, no_touch_days)
     return frame[HYGIENE_COLUMNS]
 
 
 def attention_reasons(
-    row, no_touch_days: int = schema.DEFAULT_NO_TOUCH_DAYS
-) -> list[str]:
-    """Needs attention (SPEC 4), in this order: no touch for `no_touch_days`+ days or
-    never, no notes task, an overdue task, 2+ clients churned this week."""
-    reasons = []
-    if pd.isna(row.days_since_touch) or row.days_since_touch >= no_touch_days:
-        reasons.append(f"no touch in {no_touch_days}+ days")
-    if not row.has_notes_task:
-        reasons.append("no notes task")
-    if row.overdue_tasks > 0:
-        reasons.append("overdue task")
-    if row.churned_this_week >= CHURN_ALERT_CLIENTS:
-        reasons.append("churn this week")
+    frame: pd.DataFrame, no_touch_days: int = schema.DEFAULT_NO_TOUCH_DAYS
+) -> pd.Series:
+    """Needs attention (SPEC 4), '; '-joined in this order: no touch for
+    `no_touch_days`+ days or never, no notes task, an overdue task, 2+ clients
+    churned this week ('' when none). Vectorised: 20k partners in milliseconds."""
+    days = frame["days_since_touch"]
+    checks = {
+        f"no touch in {no_touch_days}+ days": days.isna() | (days >= no_touch_days),
+        "no notes task": ~frame["has_notes_task"].astype(bool),
+        "overdue task": frame["overdue_tasks"] > 0,
+        "churn this week": frame["churned_this_week"] >= CHURN_ALERT_CLIENTS,
+    }
+    reasons = pd.Series("", index=frame.index, dtype=object)
+    for label, hit in checks.items():
+        joined = reasons.where(reasons == "", reasons + "; ") + label
+        reasons = joined.where(hit.fillna(False).astype(bool), reasons)
     return reasons
 
 

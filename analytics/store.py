@@ -152,9 +152,10 @@ def commit(
     note: str = "",
     base_version: str | None = None,
 ) -> Upload:
-    """Replace `tables` (name -> Arrow/DataFrame) atomically; the others are copied
-    from the current version (or `base_version`). `files` (table -> (name, bytes))
-    are archived unchanged. Returns the new upload's record."""
+    """Replace `tables` (name -> Arrow/DataFrame, or a function of the base version
+    giving one, run under the commit lock) atomically; the others are copied from
+    the current version (or `base_version`). `files` (table -> (name, bytes)) are
+    archived unchanged. Returns the new upload's record."""
     unknown = set(tables) - set(ALL_TABLES)
     if unknown:
         raise StoreError(f"unknown tables: {sorted(unknown)}")
@@ -177,7 +178,8 @@ def commit(
                 )
             for name, table in ALL_TABLES.items():
                 if name in tables:
-                    _insert_frame(con, table, tables[name])
+                    frame = tables[name]
+                    _insert_frame(con, table, frame(base) if callable(frame) else frame)
                 elif base is not None:
                     con.execute(f"create table {name} as select * from old.{name}")
                 else:
@@ -342,14 +344,21 @@ def set_manual_target(
     if target < 0:
         raise StoreError("a target cannot be negative")
     month = month.replace(day=1)
-    with connect(directory) as con:
-        rows = con.execute(
-            "select account_manager, month, clients_target from manual_quotas"
-            " where not (account_manager = ? and month = ?)",
-            [account_manager, month],
-        ).fetchall()
-    rows.append((account_manager, month, target))
-    merged = pd.DataFrame(rows, columns=["account_manager", "month", "clients_target"])
+
+    def merged(base: str | None) -> pd.DataFrame:
+        # read under the commit lock, so two targets typed at once are both kept
+        rows = []
+        if base is not None:
+            with connect(directory, base) as con:
+                rows = con.execute(
+                    "select account_manager, month, clients_target from manual_quotas"
+                    " where not (account_manager = ? and month = ?)",
+                    [account_manager, month],
+                ).fetchall()
+        rows.append((account_manager, month, target))
+        columns = ["account_manager", "month", "clients_target"]
+        return pd.DataFrame(rows, columns=columns)
+
     return commit(
         directory,
         {"manual_quotas": merged},
