@@ -641,7 +641,7 @@ def checklist(
     ]
 
 
-# --- added for the Account plans page (pages/account_plans.py) -----------------
+# --- added for the Account plans page (pages/plans.py) -----------------
 
 
 def planning_weeks(as_of: dt.date, fiscal_start_month: int = 1) -> pd.DataFrame:

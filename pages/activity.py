@@ -4,7 +4,6 @@ cadence per league."""
 
 import datetime as dt
 
-import pandas as pd
 import plotly.express as px
 import streamlit as st
 
@@ -18,14 +17,6 @@ CADENCE_KEYS = {
     "2nd Division": "cad_d2",
     schema.NO_LEAGUE: "cad_nl",
 }
-
-
-def open_partner(frame: pd.DataFrame, event) -> None:
-    """Open the partner of the table row the user picked."""
-    rows = event.selection.rows if event is not None else []
-    if rows:
-        partner_id = frame.iloc[rows[0]]["partner_id"]
-        st.switch_page("pages/partner.py", query_params={"partner": partner_id})
 
 
 st.title("Activity")
@@ -60,41 +51,33 @@ tiles[0].metric(
     "Activities this week",
     f"{int(this_week['count'].sum()):,}",
     border=True,
+    height="stretch",
     help="Tasks, events, calls and emails dated this week.",
 )
-tiles[1].metric(
+common.note_tile(
+    tiles[1],
     "Overdue tasks",
     f"{int(tasks['is_overdue'].sum()):,}",
     f"{len(tasks):,} open",
-    delta_color="off",
-    delta_arrow="off",
-    border=True,
     help="Open tasks due before the as-of date. The always-open "
     f"'{schema.NOTES_SUBJECT}' tasks are not counted.",
 )
-tiles[2].metric("Partners needing attention", f"{len(attention):,}", border=True)
-tiles[3].metric(
+tiles[2].metric(
+    "Partners needing attention", f"{len(attention):,}", border=True, height="stretch"
+)
+common.note_tile(
+    tiles[3],
     "Partners with a notes task",
     common.pct(
         notes["with_notes_task"].sum() / partners_total if partners_total else None
     ),
     f"{int(notes['missing_count'].sum()):,} missing",
-    delta_color="off",
-    delta_arrow="off",
-    border=True,
     help=f"Partners with an open task called '{schema.NOTES_SUBJECT}'.",
 )
 
 # --- tasks and events by week ---------------------------------------------------
 st.subheader("Tasks and events by week")
-stack = st.segmented_control(
-    "Colour by",
-    ["Account manager", "Type"],
-    default="Account manager",
-    required=True,
-    key="act_by",
-    bind="query-params",
-)
+stack = common.choice("Colour by", ["Account manager", "Type"], key="act_by")
 weekly = by_week[by_week["activity_type"].notna()]
 if weekly["count"].sum() == 0:
     st.info("No activities in the last 26 weeks.")
@@ -119,9 +102,7 @@ else:
         "<br>%{y:,} activities<extra></extra>"
     )
     fig.update_layout(barmode="stack", height=360)
-    event = common.chart(
-        fig, weekly, "activity_by_week", on_select="rerun", selection_mode="points"
-    )
+    event = common.drill_chart(fig, weekly, "activity_by_week")
     points = event.selection.points if event else []
     if points:
         week = dt.date.fromisoformat(str(points[0]["x"])[:10])
@@ -158,17 +139,10 @@ else:
         f"Oldest due first; the '{schema.NOTES_SUBJECT}' tasks are followed below. "
         "Select a row to open the partner."
     )
-    picked = common.table(
+    common.partner_table(
         shown.reset_index(drop=True),
         "open_tasks",
-        column_order=[
-            "account_manager",
-            "partner_name",
-            "activity_date",
-            "subject",
-            "days_overdue",
-        ],
-        column_config={
+        {
             "account_manager": "Who",
             "partner_name": "Partner",
             "activity_date": st.column_config.DateColumn(
@@ -177,23 +151,15 @@ else:
             "subject": "Subject",
             "days_overdue": st.column_config.NumberColumn("Days overdue"),
         },
-        on_select="rerun",
-        selection_mode="single-row",
         key="open_tasks_pick",
     )
-    open_partner(shown.reset_index(drop=True), picked)
 
 # --- calendar -------------------------------------------------------------------
 st.subheader("Calendar")
 controls = st.columns([2, 2, 1, 1, 1], vertical_alignment="bottom")
 with controls[0]:
-    view = st.segmented_control(
-        "View",
-        calendar_grid.VIEWS,
-        default="Week",
-        required=True,
-        key=calendar_grid.VIEW_KEY,
-        bind="query-params",
+    view = common.choice(
+        "View", calendar_grid.VIEWS, key=calendar_grid.VIEW_KEY, default="Week"
     )
 with controls[1]:
     anchor = st.date_input(
@@ -232,28 +198,18 @@ if view == "Day":
     if items.empty:
         st.info("Nothing on this day.")
     else:
-        picked = common.table(
+        common.partner_table(
             items.assign(status=items["status"].fillna("")),
             "calendar_day",
-            column_order=[
-                "account_manager",
-                "activity_type",
-                "partner_name",
-                "subject",
-                "status",
-            ],
-            column_config={
+            {
                 "account_manager": "Who",
                 "activity_type": "Type",
                 "partner_name": "Partner",
                 "subject": "Subject",
                 "status": "Status",
             },
-            on_select="rerun",
-            selection_mode="single-row",
             key="calendar_pick",
         )
-        open_partner(items, picked)
 else:
     title = f"Week of {start:%d %b %Y}" if view == "Week" else f"{anchor:%B %Y}"
     st.markdown(f"**{title}** · {len(items):,} items · click a day to see it alone")
@@ -273,21 +229,16 @@ else:
         f"No touch for {f.no_touch_days}+ days, no notes task, an overdue task, or 2+ "
         "clients churned this week. Select a row to open the partner."
     )
-    shown = attention.assign(reasons=attention["reasons"].str.split("; "))
-    picked = common.table(
-        shown,
+    common.partner_table(
+        attention.assign(reasons=attention["reasons"].str.split("; ")),
         "attention",
-        column_order=["partner_name", "account_manager", "reasons"],
-        column_config={
+        {
             "partner_name": "Partner",
             "account_manager": "Account manager",
             "reasons": st.column_config.ListColumn("Reasons", width="large"),
         },
-        on_select="rerun",
-        selection_mode="single-row",
         key="attention_pick",
     )
-    open_partner(attention, picked)
 
 # --- notes-task hygiene ---------------------------------------------------------
 st.subheader(f"'{schema.NOTES_SUBJECT}' task per account manager")
@@ -300,26 +251,15 @@ else:
             "", "(no account manager)"
         )
     )
-    fig = px.bar(
+    fig = common.share_bars(
         named,
-        x="share",
-        y="account_manager",
-        orientation="h",
-        custom_data=["with_notes_task", "partners", "missing_count"],
         title="Share of partners with an open notes task",
-        labels={"share": "Partners with a notes task", "account_manager": ""},
+        axis_title="Partners with a notes task",
         text=[common.pct(v) for v in named["share"]],
-    )
-    fig.update_traces(
+        custom_data=["with_notes_task", "partners", "missing_count"],
         hovertemplate="%{y}<br>%{x:.0%} with a notes task (%{customdata[0]} of "
         "%{customdata[1]})<br>%{customdata[2]} missing<extra></extra>",
-        marker_color="#2e7d32",
-    )
-    fig.update_layout(
-        xaxis_tickformat=".0%",
-        xaxis_range=[0, 1.05],
-        yaxis_autorange="reversed",
-        height=120 + 40 * len(named),
+        colour="#2e7d32",
     )
     common.chart(fig, chart_data, "notes_hygiene")
     missing = common.call("activity.partners_missing_notes", account_manager=am)
@@ -327,26 +267,12 @@ else:
         st.success("Every partner has a notes task.")
     else:
         st.markdown(f"**Partners missing the notes task** ({len(missing):,})")
-        picked = common.table(
+        common.partner_table(
             missing,
             "partners_missing_notes",
-            column_order=[
-                "partner_name",
-                "account_manager",
-                "league",
-                "account_status",
-            ],
-            column_config={
-                "partner_name": "Partner",
-                "account_manager": "Account manager",
-                "league": "League",
-                "account_status": "Account status",
-            },
-            on_select="rerun",
-            selection_mode="single-row",
+            common.PARTNER_COLUMNS,
             key="missing_notes_pick",
         )
-        open_partner(missing, picked)
 
 # --- cadence ----------------------------------------------------------------------
 st.subheader("Touch cadence per league")
@@ -376,21 +302,13 @@ if outside.empty:
     st.success("Every partner has been touched within its league's cadence.")
 else:
     st.markdown(f"**Partners outside their cadence** ({len(outside):,})")
-    picked = common.table(
+    common.partner_table(
         outside.assign(
             league=outside["league"].fillna(schema.NO_LEAGUE),
             never_touched=outside["days_since_touch"].isna(),
         ),
         "cadence",
-        column_order=[
-            "partner_name",
-            "account_manager",
-            "league",
-            "days_since_touch",
-            "never_touched",
-            "allowed_days",
-        ],
-        column_config={
+        {
             "partner_name": "Partner",
             "account_manager": "Account manager",
             "league": "League",
@@ -398,8 +316,6 @@ else:
             "never_touched": st.column_config.CheckboxColumn("Never touched"),
             "allowed_days": st.column_config.NumberColumn("Days allowed"),
         },
-        on_select="rerun",
-        selection_mode="single-row",
         key="cadence_pick",
+        placeholder="–",
     )
-    open_partner(outside, picked)

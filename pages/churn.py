@@ -52,27 +52,26 @@ def week_tiles(totals: pd.DataFrame, flagged: pd.DataFrame) -> None:
         delta=perf.points(rate_change),
         delta_color="inverse",
         border=True,
+        height="stretch",
         help=f"Last week: {perf.rate_text(before['churn_rate'])} "
         f"({before['churned']:,} of {before['active_at_start']:,} active at its start)",
     )
     cells[2].metric(
-        "Active at the start of the week", f"{now['active_at_start']:,}", border=True
+        "Active at the start of the week",
+        f"{now['active_at_start']:,}",
+        border=True,
+        height="stretch",
     )
     cells[3].metric(
         f"Partners losing {FLAG_AT}+ this week",
         f"{flagged['partner_id'].nunique():,}",
         border=True,
+        height="stretch",
     )
 
 
 def clients_table(clients: pd.DataFrame, name: str, key: str) -> None:
-    common.table(
-        for_display(clients),
-        name,
-        column_config=CLIENT_COLUMNS,
-        column_order=list(CLIENT_COLUMNS),
-        key=key,
-    )
+    common.table(for_display(clients), name, CLIENT_COLUMNS, key=key)
 
 
 def drill_down(points: list[tuple], by: str, mine: dict) -> None:
@@ -115,40 +114,27 @@ if not flagged.empty:
         f"{FLAG_AT}+ clients churned this week: {names}", icon=":material/warning:"
     )
 
-left, right = st.columns([3, 2])
-with left:
-    choice = st.segmented_control(
-        "Split by",
-        list(perf.GROUP_CHOICES),
-        default="League",
-        required=True,
-        key="cby",
-        bind="query-params",
+choice = common.choice("Split by", list(perf.GROUP_CHOICES), key="cby")
+by = perf.GROUP_CHOICES[choice]
+weekly = common.call("churn.weekly_churn", by=by, **mine)
+if weekly.empty:
+    st.info("No partners in the data yet: upload partners on the Data page.")
+    event = None
+else:
+    event = common.drill_chart(
+        perf.churn_chart(weekly, totals, by), weekly, f"weekly_churn_by_{by}"
     )
-    by = perf.GROUP_CHOICES[choice]
-    weekly = common.call("churn.weekly_churn", by=by, **mine)
-    if weekly.empty:
-        st.info("No partners in the data yet: upload partners on the Data page.")
-        event = None
-    else:
-        event = common.chart(
-            perf.churn_chart(weekly, totals, by),
-            weekly,
-            f"weekly_churn_by_{by}",
-            on_select="rerun",
-            selection_mode="points",
-        )
-with right:
-    st.markdown(
-        f"**Clients churned this week** (week of {totals['week_start'].iloc[-1]:%d %b})"
-    )
-    if this_week.empty:
-        st.info("No client churned this week.")
-    else:
-        clients_table(this_week, "churned_this_week", key="churned-this-week")
 
 points = [(week, group) for week, group, *_ in perf.selected_points(event)]
 if points:
     drill_down(points, by, mine)
 else:
     st.caption("Select a bar to see the clients churned in that week and group.")
+
+st.subheader(
+    f"Clients churned this week (week of {totals['week_start'].iloc[-1]:%d %b})"
+)
+if this_week.empty:
+    st.info("No client churned this week.")
+else:
+    clients_table(this_week, "churned_this_week", key="churned-this-week")

@@ -63,6 +63,7 @@ attention_tile.metric(
     help=f"No touch in {f.no_touch_days}+ days, no notes task, an overdue task, "
     "or 2+ clients churned this week.",
     border=True,
+    height="stretch",
 )
 
 left, right = st.columns(2)
@@ -78,9 +79,7 @@ with left:
         st.info("No account managers or quotas yet: nothing to pace.")
     else:
         common.chart(perf.pace_bars(month, "month"), month, "dashboard_quota_pace")
-    st.page_link(
-        "pages/quota.py", label="Quota pace by AM", icon=":material/speed:"
-    )
+    st.page_link("pages/quota.py", label="Quota pace by AM", icon=":material/speed:")
 
 with right:
     weekly = common.call(
@@ -104,7 +103,7 @@ with right:
         icon=":material/trending_down:",
     )
 
-left, right = st.columns(2)
+left, right = st.columns([2, 3])
 with left:
     velocity = common.call(
         "repurposing.weekly_velocity", as_of=f.as_of, account_manager=f.account_manager
@@ -132,23 +131,17 @@ with right:
             "Every partner has a recent touch, a notes task and no overdue task."
         )
     else:
-        event = common.table(
+        common.partner_table(
             attention,
             "partners_needing_attention",
-            column_config={
-                "partner_id": None,
+            {
                 "partner_name": "Partner",
                 "account_manager": "Account manager",
                 "reasons": st.column_config.TextColumn("Why", width="large"),
             },
-            height=300,
-            on_select="rerun",
-            selection_mode="single-row",
             key="attention_table",
+            height=300,
         )
-        row = ui.selected_row(event)
-        if row is not None:
-            ui.open_partner(attention["partner_id"].iloc[row])
     st.caption("Select a partner to open its detail.")
     st.page_link(
         "pages/partners.py", label="Partner report", icon=":material/table_rows:"

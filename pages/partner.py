@@ -63,7 +63,7 @@ st.header(ui.escape(info["partner_name"]))
 st.caption(f"As of {f.as_of:%d %B %Y}.")
 
 account, plan = st.columns([2, 3])
-with account.container(border=True):
+with account.container(border=True, height="stretch"):
     st.subheader("Account information")
     st.markdown(
         f"**Account manager:** {ui.escape(info['account_manager'] or '–')}  \n"
@@ -72,7 +72,7 @@ with account.container(border=True):
         f"**Created:** {info['created_date'] or '–'}  \n"
         f"**Partner ID:** `{info['partner_id'] or '–'}`"
     )
-with plan.container(border=True):
+with plan.container(border=True, height="stretch"):
     st.subheader("Business plan")
     aim, repurposed = info["business_plan_aim"], info["clients_repurposed"]
     if not aim:

@@ -59,7 +59,7 @@ summary.caption(
     f"{len(report):,} partners · {report['clients_total'].sum():,} clients · "
     f"{report['clients_repurposed'].sum():,} repurposed"
 )
-with download:
+with download.container(horizontal_alignment="right"):
     common.download(report, "partner_report")
 
 groups = report.assign(status_group=report["account_status"].map(ui.status_group))
@@ -84,6 +84,4 @@ for league_name, block in groups.groupby("league", sort=False):
             selection_mode="single-row",
             key=f"report-{league_name}-{status_name}",
         )
-        row = ui.selected_row(event)
-        if row is not None:
-            ui.open_partner(rows["partner_id"].iloc[row])
+        common.open_selected_partner(event, rows)

@@ -23,14 +23,6 @@ ON_TRACK_COLOURS = {"On track": "#2e7d32", "Off track": "#c62828", "No goal": "#
 BULLET_PLANS = 25
 
 
-def open_partner(frame: pd.DataFrame, event) -> None:
-    """Open the partner of the table row the user picked."""
-    rows = event.selection.rows if event is not None else []
-    if rows:
-        partner_id = frame.iloc[rows[0]]["partner_id"]
-        st.switch_page("pages/partner.py", query_params={"partner": partner_id})
-
-
 def wrap(name: str) -> str:
     """A stage name on two lines, split at the space nearest its middle."""
     words = name.split()
@@ -101,6 +93,36 @@ def quarter_strip(weeks: pd.DataFrame) -> go.Figure:
     return fig
 
 
+def created_and_updated(
+    frame: pd.DataFrame,
+    x: str,
+    what: dict[str, str],
+    title: str,
+    x_label: str,
+    x_hover: str,
+) -> go.Figure:
+    """Plans created and updated side by side per `x`; `what` names the count
+    columns for the legend, `x_hover` is how an `x` reads on hover."""
+    long = frame.melt(
+        id_vars=x, value_vars=list(what), var_name="what", value_name="plans_count"
+    )
+    long["what"] = long["what"].map(what)
+    fig = px.bar(
+        long,
+        x=x,
+        y="plans_count",
+        color="what",
+        barmode="group",
+        title=title,
+        labels={x: x_label, "plans_count": "Plans", "what": ""},
+    )
+    fig.update_traces(
+        hovertemplate=x_hover + "<br>%{y} plans<extra>%{fullData.name}</extra>"
+    )
+    fig.update_layout(height=360)
+    return fig
+
+
 st.title("Account plans")
 st.caption(
     "Where we are in the quarter's planning cadence, what this week's stage asks, and "
@@ -133,35 +155,30 @@ st.caption(
     f"{quarter['stage_first_week']}–{quarter['stage_last_week']}."
 )
 tiles = st.columns(4)
-tiles[0].metric(
+common.note_tile(
+    tiles[0],
     "Key partners with a plan",
     common.pct(coverage["with_plan"].sum() / key_total if key_total else None),
     f"{int(coverage['with_plan'].sum())} of {key_total}",
-    delta_color="off",
-    delta_arrow="off",
-    border=True,
 )
 tiles[1].metric(
     "Plans on track",
     f"{int(goals['on_track'].eq(True).sum())} of {len(goals)}",
     border=True,
+    height="stretch",
     help="Current amount at least the goal times the share of the quarter gone.",
 )
-tiles[2].metric(
+common.note_tile(
+    tiles[2],
     "Reviews overdue",
     f"{int((due['state'] == 'overdue').sum())}",
     f"{len(due)} due by quarter end",
-    delta_color="off",
-    delta_arrow="off",
-    border=True,
 )
-tiles[3].metric(
+common.note_tile(
+    tiles[3],
     "Plans updated this quarter",
     f"{int(usage['updated_this_quarter'].sum()):,}",
     f"{int(usage['created_this_quarter'].sum()):,} created",
-    delta_color="off",
-    delta_arrow="off",
-    border=True,
 )
 
 weeks = plans.planning_weeks(f.as_of, f.fiscal_start_month)
@@ -194,29 +211,18 @@ if key_total == 0:
     st.info("No key partners.")
 else:
     shown = coverage[coverage["key_partners"] > 0]
-    fig = px.bar(
+    fig = common.share_bars(
         shown,
-        x="share",
-        y="account_manager",
-        orientation="h",
-        custom_data=["with_plan", "key_partners"],
+        title="Share of key partners with an account plan",
+        axis_title="Key partners with a plan",
         text=[
             f"{w} of {k}"
             for w, k in zip(shown["with_plan"], shown["key_partners"], strict=True)
         ],
-        title="Share of key partners with an account plan",
-        labels={"share": "Key partners with a plan", "account_manager": ""},
-    )
-    fig.update_traces(
-        marker_color="#1f77b4",
+        custom_data=["with_plan", "key_partners"],
         hovertemplate="%{y}<br>%{x:.0%} "
         "(%{customdata[0]} of %{customdata[1]} key partners)<extra></extra>",
-    )
-    fig.update_layout(
-        xaxis_tickformat=".0%",
-        xaxis_range=[0, 1.05],
-        yaxis_autorange="reversed",
-        height=120 + 40 * len(shown),
+        colour="#1f77b4",
     )
     common.chart(fig, coverage, "plan_coverage")
     uncovered = common.call(
@@ -229,26 +235,12 @@ else:
             f"**Key partners without a plan** ({len(uncovered):,}) · select a "
             "row to open the partner"
         )
-        picked = common.table(
+        common.partner_table(
             uncovered,
             "key_partners_without_plan",
-            column_order=[
-                "partner_name",
-                "account_manager",
-                "league",
-                "account_status",
-            ],
-            column_config={
-                "partner_name": "Partner",
-                "account_manager": "Account manager",
-                "league": "League",
-                "account_status": "Account status",
-            },
-            on_select="rerun",
-            selection_mode="single-row",
+            common.PARTNER_COLUMNS,
             key="uncovered_pick",
         )
-        open_partner(uncovered, picked)
 
 # --- usage and summary by week ----------------------------------------------------
 left, right = st.columns(2)
@@ -257,28 +249,14 @@ with left:
     if usage.empty or usage["plans"].sum() == 0:
         st.info("No account plans yet.")
     else:
-        long = usage.melt(
-            id_vars="account_manager",
-            value_vars=["created_this_quarter", "updated_this_quarter"],
-            var_name="what",
-            value_name="plans_count",
+        fig = created_and_updated(
+            usage,
+            "account_manager",
+            {"created_this_quarter": "Created", "updated_this_quarter": "Updated"},
+            "Plans created and updated per account manager",
+            x_label="",
+            x_hover="%{x}",
         )
-        long["what"] = long["what"].map(
-            {"created_this_quarter": "Created", "updated_this_quarter": "Updated"}
-        )
-        fig = px.bar(
-            long,
-            x="account_manager",
-            y="plans_count",
-            color="what",
-            barmode="group",
-            title="Plans created and updated per account manager",
-            labels={"account_manager": "", "plans_count": "Plans", "what": ""},
-        )
-        fig.update_traces(
-            hovertemplate="%{x}<br>%{y} plans<extra>%{fullData.name}</extra>"
-        )
-        fig.update_layout(height=360)
         common.chart(fig, usage, "plan_usage")
 with right:
     st.subheader("Plan activity by week")
@@ -286,27 +264,14 @@ with right:
     if summary.empty or summary[["created", "updated"]].to_numpy().sum() == 0:
         st.info("No plan created or updated this quarter yet.")
     else:
-        long = summary.melt(
-            id_vars="week_start",
-            value_vars=["created", "updated"],
-            var_name="what",
-            value_name="plans_count",
+        fig = created_and_updated(
+            summary,
+            "week_start",
+            {"created": "Created", "updated": "Updated"},
+            "Plans created and updated per week this quarter",
+            x_label="Week starting",
+            x_hover="Week of %{x|%d %b %Y}",
         )
-        long["what"] = long["what"].str.capitalize()
-        fig = px.bar(
-            long,
-            x="week_start",
-            y="plans_count",
-            color="what",
-            barmode="group",
-            title="Plans created and updated per week this quarter",
-            labels={"week_start": "Week starting", "plans_count": "Plans", "what": ""},
-        )
-        fig.update_traces(
-            hovertemplate="Week of %{x|%d %b %Y}<br>%{y} plans"
-            "<extra>%{fullData.name}</extra>"
-        )
-        fig.update_layout(height=360)
         common.chart(fig, summary, "plan_summary_by_week")
 
 # --- goal vs amount -----------------------------------------------------------------
@@ -394,19 +359,10 @@ else:
     )
     common.chart(fig, named.drop(columns=["label"]), "goal_vs_amount_chart")
     st.markdown("**Every plan** · off track first · select a row to open the partner")
-    picked = common.table(
+    common.partner_table(
         goals,
         "goal_vs_amount",
-        column_order=[
-            "partner_name",
-            "account_manager",
-            "revenue_goal",
-            "current_amount",
-            "attainment",
-            "on_track",
-            "status",
-        ],
-        column_config={
+        {
             "partner_name": "Partner",
             "account_manager": "Plan owner",
             "revenue_goal": st.column_config.NumberColumn(
@@ -421,11 +377,8 @@ else:
             "on_track": st.column_config.CheckboxColumn("On track"),
             "status": "Plan status",
         },
-        on_select="rerun",
-        selection_mode="single-row",
         key="goals_pick",
     )
-    open_partner(goals, picked)
 
 # --- reviews --------------------------------------------------------------------------
 st.subheader("Reviews (QBRs) due this quarter")
@@ -436,11 +389,10 @@ else:
     tiles = st.columns(3)
     for tile, state in zip(tiles, plans.REVIEW_STATES, strict=True):
         tile.metric(state.capitalize(), f"{int(counts.get(state, 0)):,}", border=True)
-    picked = common.table(
+    common.partner_table(
         due,
         "reviews",
-        column_order=["state", "next_review_date", "partner_name", "account_manager"],
-        column_config={
+        {
             "state": "When",
             "next_review_date": st.column_config.DateColumn(
                 "Review date", format="DD MMM YYYY"
@@ -448,8 +400,5 @@ else:
             "partner_name": "Partner",
             "account_manager": "Plan owner",
         },
-        on_select="rerun",
-        selection_mode="single-row",
         key="reviews_pick",
     )
-    open_partner(due, picked)

@@ -72,7 +72,7 @@ def am_tiles(row: pd.Series) -> None:
     """One AM's answer: status, added against target, pace, projection, per day."""
     has_target = not pd.isna(row["target"])
     cells = st.columns(5)
-    cells[0].metric("Status", row["status"], border=True)
+    cells[0].metric("Status", row["status"], border=True, height="stretch")
     cells[1].metric(
         "Clients added",
         f"{row['added']:,} of {row['target']:,}" if has_target else f"{row['added']:,}",
@@ -81,14 +81,18 @@ def am_tiles(row: pd.Series) -> None:
         else None,
         border=True,
     )
-    cells[2].metric("Pace", common.pct(row["pace"]), border=True)
+    cells[2].metric("Pace", common.pct(row["pace"]), border=True, height="stretch")
     cells[3].metric(
-        "Projection to period end", perf.number(row["projection"], 1), border=True
+        "Projection to period end",
+        perf.number(row["projection"], 1),
+        border=True,
+        height="stretch",
     )
     cells[4].metric(
         "Needed per day left",
         perf.number(row["needed_per_day"], 1),
         border=True,
+        height="stretch",
         help="Clients still needed per remaining working day of the period",
     )
 
@@ -128,14 +132,7 @@ def clients_table(clients: pd.DataFrame, name: str, span: str) -> None:
     if clients.empty:
         st.info(f"No clients added {span} yet.")
         return
-    common.table(
-        clients,
-        name,
-        column_config=CLIENTS,
-        column_order=list(CLIENTS),
-        key=f"table-{name}",
-        height=300,
-    )
+    common.table(clients, name, CLIENTS, key=f"table-{name}", height=300)
 
 
 def source_text(source: object) -> str:
@@ -156,15 +153,13 @@ if "tgt_saved" in st.session_state:
     st.success(st.session_state.pop("tgt_saved"), icon=":material/check_circle:")
 
 top = st.columns([3, 1], vertical_alignment="bottom")
-choice = top[0].segmented_control(
-    "Period",
-    list(perf.PERIOD_CHOICES),
-    default="Month",
-    required=True,
-    key="period",
-    bind="query-params",
-    label_visibility="collapsed",
-)
+with top[0]:
+    choice = common.choice(
+        "Period",
+        list(perf.PERIOD_CHOICES),
+        key="period",
+        label_visibility="collapsed",
+    )
 period = perf.PERIOD_CHOICES[choice]
 if managers:
     with top[1].popover("Enter a target", icon=":material/edit:", width="stretch"):
@@ -198,12 +193,8 @@ else:
     team_tiles(rows)
     left, right = st.columns([4, 7])
     with left:
-        event = common.chart(
-            perf.pace_bars(rows, period),
-            rows,
-            f"quota_pace_{period}",
-            on_select="rerun",
-            selection_mode="points",
+        event = common.drill_chart(
+            perf.pace_bars(rows, period), rows, f"quota_pace_{period}"
         )
     with right:
         st.markdown(f"**Leaderboard, {span}**")
@@ -217,34 +208,30 @@ else:
         st.caption("Select a bar to see the clients that account manager added.")
     chart_am = None
 
-left, right = st.columns([3, 2])
-with left:
-    if chart_am is None:
-        chart_am = st.selectbox(
-            "Account manager to chart",
-            rows["account_manager"].tolist(),
-            key="qam",
-            bind="query-params",
-        )
-    am_row = rows[rows["account_manager"] == chart_am].iloc[0]
-    cumulative = common.call(
-        "quota.cumulative_added",
-        as_of=f.as_of,
-        period=period,
-        fiscal_start_month=f.fiscal_start_month,
-        account_manager=chart_am,
+if chart_am is None:
+    chart_am = st.selectbox(
+        "Account manager to chart",
+        rows["account_manager"].tolist(),
+        key="qam",
+        bind="query-params",
+        width=320,
     )
-    common.chart(
-        perf.cumulative_chart(
-            cumulative, am_row["expected"], f.as_of, chart_am, period
-        ),
-        cumulative,
-        f"cumulative_added_{period}",
-    )
-    st.caption(
-        f"{am_row['elapsed_working_days']} of {am_row['working_days']} working days "
-        f"gone; {source_text(am_row['source'])}."
-    )
-with right:
-    st.markdown(f"**Clients added {span}**")
-    clients_table(clients, f"clients_added_{period}", span)
+am_row = rows[rows["account_manager"] == chart_am].iloc[0]
+cumulative = common.call(
+    "quota.cumulative_added",
+    as_of=f.as_of,
+    period=period,
+    fiscal_start_month=f.fiscal_start_month,
+    account_manager=chart_am,
+)
+common.chart(
+    perf.cumulative_chart(cumulative, am_row["expected"], f.as_of, chart_am, period),
+    cumulative,
+    f"cumulative_added_{period}",
+)
+st.caption(
+    f"{am_row['elapsed_working_days']} of {am_row['working_days']} working days "
+    f"gone; {source_text(am_row['source'])}."
+)
+st.markdown(f"**Clients added {span}**")
+clients_table(clients, f"clients_added_{period}", span)

@@ -50,37 +50,48 @@ def rates_with_medians(rates: pd.DataFrame, medians: pd.DataFrame, by: str):
 
 def best_tiles(cells, table: pd.DataFrame, by: str) -> None:
     """The answer first: the highest rate and the quickest median."""
-    name = name_column(by)
     ranked = table.dropna(subset=["rate"]).sort_values(
         ["rate", "clients_added"], ascending=False
     )
     quickest = table.dropna(subset=["median_days"]).sort_values(
         ["median_days", "repurposed"], ascending=[True, False]
     )
+    best_tile(
+        cells[0],
+        "Highest rate",
+        ranked,
+        by,
+        "{rate:.0%}",
+        "{repurposed:,} repurposed of {clients_added:,} added",
+    )
+    best_tile(
+        cells[1],
+        "Quickest",
+        quickest.assign(days=quickest["median_days"].map(perf.days)),
+        by,
+        "{days} days",
+        "median days from added to repurposed, over {repurposed:,} clients",
+    )
+
+
+def best_tile(
+    cell, label: str, ranked: pd.DataFrame, by: str, value: str, why: str
+) -> None:
+    """A tile naming the first group of `ranked`, its figure and, on hover, why
+    (`value` and `why` are format strings over the group's row); a dash when no
+    group qualifies."""
     if ranked.empty:
-        cells[0].metric("Highest rate", "–", border=True)
-    else:
-        top = ranked.iloc[0]
-        who = perf.group_label(top[name])
-        cells[0].metric(
-            f"Highest rate: {who}",
-            f"{top['rate']:.0%}",
-            border=True,
-            help=f"{who}: {top['repurposed']:,} repurposed of "
-            f"{top['clients_added']:,} added",
-        )
-    if quickest.empty:
-        cells[1].metric("Quickest", "–", border=True)
-    else:
-        fast = quickest.iloc[0]
-        who = perf.group_label(fast[name])
-        cells[1].metric(
-            f"Quickest: {who}",
-            f"{perf.days(fast['median_days'])} days",
-            border=True,
-            help=f"{who}: median days from added to repurposed, over "
-            f"{fast['repurposed']:,} clients",
-        )
+        cell.metric(label, "–", border=True, height="stretch")
+        return
+    top = ranked.iloc[0]
+    who = perf.group_label(top[name_column(by)])
+    cell.metric(
+        f"{label}: {who}",
+        value.format_map(top),
+        border=True,
+        height="stretch",
+        help=f"{who}: {why.format_map(top)}",
+    )
 
 
 def week_tiles(cells, velocity: pd.DataFrame, ready: int) -> None:
@@ -95,7 +106,9 @@ def week_tiles(cells, velocity: pd.DataFrame, ready: int) -> None:
         delta=f"{this_week - last_week:+,} vs last week",
         border=True,
     )
-    cells[1].metric("Partners ready for the next stage", f"{ready:,}", border=True)
+    cells[1].metric(
+        "Partners ready for the next stage", f"{ready:,}", border=True, height="stretch"
+    )
 
 
 def rate_table(table: pd.DataFrame, by: str, label: str) -> None:
@@ -110,8 +123,7 @@ def rate_table(table: pd.DataFrame, by: str, label: str) -> None:
     common.table(
         table,
         f"repurposing_rates_by_{by}",
-        column_config=columns,
-        column_order=list(columns),
+        columns,
         key=f"rate-table-{by}",
         height=320 if by == "partner" else "auto",
     )
@@ -123,11 +135,7 @@ def partners_behind(keys: list, by: str, mine: dict) -> None:
     behind = partners[partners[by].isin(keys)].reset_index(drop=True)
     st.subheader(f"Partners behind {', '.join(perf.group_label(k) for k in keys)}")
     common.table(
-        behind,
-        f"repurposing_partners_by_{by}",
-        column_config=PARTNER_COLUMNS,
-        column_order=list(PARTNER_COLUMNS),
-        key="drill-partners",
+        behind, f"repurposing_partners_by_{by}", PARTNER_COLUMNS, key="drill-partners"
     )
 
 
@@ -135,27 +143,7 @@ def open_buttons(chosen: pd.DataFrame) -> None:
     """A button per selected partner bar that opens the partner."""
     for row in chosen.itertuples():
         if st.button(f"Open {row.partner_name}", key=f"open-{row.partner_id}"):
-            st.switch_page(
-                "pages/partner.py", query_params={"partner": row.partner_id}
-            )
-
-
-def plan_table(plans: pd.DataFrame, name: str, key: str) -> None:
-    """Partners with their plan progress; a selected row opens the partner."""
-    shown = plans.reset_index(drop=True)
-    event = common.table(
-        shown,
-        name,
-        column_config=PLAN_COLUMNS,
-        column_order=list(PLAN_COLUMNS),
-        on_select="rerun",
-        selection_mode="single-row",
-        key=key,
-        height=250,
-    )
-    if event and event.selection.rows:
-        partner = shown.iloc[event.selection.rows[0]]["partner_id"]
-        st.switch_page("pages/partner.py", query_params={"partner": partner})
+            common.open_partner(row.partner_id)
 
 
 f = common.filters()
@@ -166,14 +154,7 @@ st.caption(
     "Who repurposes fastest? The share of clients moved onto the product, how soon "
     "after they were added, and the partners nearest their business plan aim."
 )
-label = st.segmented_control(
-    "Rate by",
-    list(GROUPS),
-    default="League",
-    required=True,
-    key="rby",
-    bind="query-params",
-)
+label = common.choice("Rate by", list(GROUPS), key="rby")
 by = GROUPS[label]
 
 with st.spinner("Working out repurposing rates..."):
@@ -198,12 +179,8 @@ with left:
         title = f"The {len(bars)} partners with the highest repurposing rate"
     else:
         bars, title = table, f"Repurposing rate by {label.lower()}"
-    event = common.chart(
-        perf.rate_bars(bars, by, title),
-        table,
-        f"repurposing_rate_by_{by}",
-        on_select="rerun",
-        selection_mode="points",
+    event = common.drill_chart(
+        perf.rate_bars(bars, by, title), table, f"repurposing_rate_by_{by}"
     )
 with right:
     st.markdown(f"**Rate and speed by {label.lower()}**")
@@ -246,18 +223,17 @@ with right:
 
 st.subheader("Business plan aims")
 ready, to_go = plans[plans["ready"]], plans[~plans["ready"]]
-left, right = st.columns(2)
-with left:
-    st.markdown(
-        f"**Ready for the next stage** ({len(ready):,} partners at or above aim)"
+st.markdown(f"**Ready for the next stage** ({len(ready):,} partners at or above aim)")
+if ready.empty:
+    st.info("No partner has reached its business plan aim yet.")
+else:
+    common.partner_table(
+        ready, "partners_ready", PLAN_COLUMNS, key="plans-ready", height=250
     )
-    if ready.empty:
-        st.info("No partner has reached its business plan aim yet.")
-    else:
-        plan_table(ready, "partners_ready", "plans-ready")
-with right:
-    st.markdown("**Closest to their business plan aim**")
-    if to_go.empty:
-        st.info("No partner is still working towards an aim.")
-    else:
-        plan_table(to_go, "partners_closest_to_aim", "plans-closest")
+st.markdown("**Closest to their business plan aim**")
+if to_go.empty:
+    st.info("No partner is still working towards an aim.")
+else:
+    common.partner_table(
+        to_go, "partners_closest_to_aim", PLAN_COLUMNS, key="plans-closest", height=250
+    )

@@ -33,17 +33,6 @@ def demo(tmp_path_factory):
     con.close()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def warm_server(app_url, browser):
-    """Visit the home page once: the very first session of a fresh server runs before
-    st.navigation has told it the url paths, and would show "Page not found"."""
-    context = browser.new_context()
-    first = context.new_page()
-    first.goto(app_url)
-    wait_for_app(first)
-    context.close()
-
-
 def open_page(page, url: str, title: str) -> None:
     page.goto(url)
     wait_for_app(page)

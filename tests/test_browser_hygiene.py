@@ -20,13 +20,9 @@ ROW_HEIGHT = 35
 
 
 def open_page(page, app_url: str, path: str, title: str) -> None:
-    """Open `path`; a fresh server's first session may land on the default page
-    (Streamlit's "Page not found" dialog), so try once more if the title is wrong."""
-    for _ in range(2):
-        page.goto(f"{app_url}/{path}")
-        wait_for_app(page)
-        if page.locator("h1").first.inner_text() == title:
-            break
+    """Open `path` by its URL and wait for the page to run."""
+    page.goto(f"{app_url}/{path}")
+    wait_for_app(page)
     expect(page.locator("h1").first).to_have_text(title)
     # the first run on a cold cache takes a few seconds: wait for the tiles
     expect(page.locator('[data-testid="stMetric"]').first).to_be_visible(timeout=30_000)

@@ -18,17 +18,12 @@ pytestmark = pytest.mark.browser
 
 
 def open_page(page, app_url: str, path: str, title: str) -> None:
-    """Load a page by URL and wait for its answer tiles. The first visit to a
-    fresh server imports the demo data and may flash Streamlit's "Page not
-    found" dialog before st.navigation has run: wait for the title, close it."""
+    """Load a page by URL and wait for its answer tiles (the first visit to a
+    fresh server imports the demo data first)."""
     page.goto(f"{app_url}/{path}")
     expect(page.locator("h1").first).to_have_text(title, timeout=90_000)
     expect(page.locator('[data-testid="stMetric"]').first).to_be_visible(timeout=60_000)
     wait_for_app(page)
-    dialog = page.get_by_role("dialog")
-    if dialog.count():
-        dialog.get_by_role("button", name="Close").click()
-        expect(dialog).to_have_count(0)
 
 
 def click_largest_bar(page, chart: int = 0) -> None:

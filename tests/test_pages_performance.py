@@ -350,9 +350,7 @@ def test_repurposing_cohorts_and_plans(data_dir, run_app):
 
 
 def test_repurposing_rates_by_account_manager(data_dir, run_app):
-    at = open_page(
-        run_app, data_dir, "pages/repurposing.py", rby="Account manager"
-    )
+    at = open_page(run_app, data_dir, "pages/repurposing.py", rby="Account manager")
     assert not at.exception
     table = frame(
         at, "account_manager", "clients_added", "repurposed", "rate", "median_days"

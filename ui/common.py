@@ -6,18 +6,28 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import dates, store
 from analytics.export import to_csv_bytes
-from analytics.schema import DEFAULT_NO_TOUCH_DAYS
+from analytics.schema import DEFAULT_NO_TOUCH_DAYS, UNKNOWN_PARTNER
 
 ALL = "All account managers"
+DETAIL_PAGE = "pages/partner.py"
+# The columns that name a partner in a table, in the users' words.
+PARTNER_COLUMNS = {
+    "partner_name": "Partner",
+    "account_manager": "Account manager",
+    "league": "League",
+    "account_status": "Account status",
+}
 
 
 @dataclass(frozen=True)
@@ -121,14 +131,49 @@ def download(df: pd.DataFrame, name: str, key: str | None = None) -> None:
     )
 
 
-def table(df: pd.DataFrame, name: str, **kwargs: Any) -> Any:
-    """A dataframe with its CSV download beneath it; at most 10,000 rows shown."""
+def table(
+    df: pd.DataFrame, name: str, columns: dict | None = None, **kwargs: Any
+) -> Any:
+    """A dataframe with its CSV download beneath it; at most 10,000 rows shown.
+    `columns`: the column settings in the order shown (only those columns)."""
+    if columns is not None:
+        kwargs |= {"column_config": columns, "column_order": list(columns)}
     shown = df.head(10_000)
     result = st.dataframe(shown, hide_index=True, **kwargs)
     if len(df) > len(shown):
         st.caption(f"Showing 10,000 of {len(df):,} rows; the download has them all.")
     download(df, name)
     return result
+
+
+def partner_table(
+    df: pd.DataFrame, name: str, columns: dict, key: str, **kwargs: Any
+) -> None:
+    """A table of partners (`df` has their partner_id) whose selected row opens
+    that partner's detail page."""
+    event = table(
+        df,
+        name,
+        columns,
+        on_select="rerun",
+        selection_mode="single-row",
+        key=key,
+        **kwargs,
+    )
+    open_selected_partner(event, df)
+
+
+def open_selected_partner(event: object, df: pd.DataFrame) -> None:
+    """Open the partner of the row selected in a dataframe event over `df`."""
+    rows = getattr(getattr(event, "selection", None), "rows", None) or []
+    if rows:
+        open_partner(df["partner_id"].iloc[rows[0]])
+
+
+def open_partner(partner_id: str) -> None:
+    """Switch to the partner's detail page; the `(unknown partner)`, whose id is
+    empty, travels by its label (an empty parameter would clear the chooser)."""
+    st.switch_page(DETAIL_PAGE, query_params={"partner": partner_id or UNKNOWN_PARTNER})
 
 
 def chart(fig: go.Figure, df: pd.DataFrame, name: str, **kwargs: Any) -> Any:
@@ -138,6 +183,66 @@ def chart(fig: go.Figure, df: pd.DataFrame, name: str, **kwargs: Any) -> Any:
     with st.expander("Table behind this chart"):
         table(df, name)
     return event
+
+
+def drill_chart(fig: go.Figure, df: pd.DataFrame, name: str) -> Any:
+    """A chart whose clicked points come back (`event.selection.points`) for a
+    drill-down below it."""
+    return chart(fig, df, name, on_select="rerun", selection_mode="points")
+
+
+def share_bars(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    axis_title: str,
+    text: list[str],
+    custom_data: list[str],
+    hovertemplate: str,
+    colour: str,
+) -> go.Figure:
+    """A share (0 to 1, column `share`) per account manager as horizontal bars, in
+    the frame's order, with `text` written on the bars."""
+    fig = px.bar(
+        frame,
+        x="share",
+        y="account_manager",
+        orientation="h",
+        custom_data=custom_data,
+        title=title,
+        labels={"share": axis_title, "account_manager": ""},
+        text=text,
+    )
+    fig.update_traces(hovertemplate=hovertemplate, marker_color=colour)
+    fig.update_layout(
+        xaxis_tickformat=".0%",
+        xaxis_range=[0, 1.05],
+        yaxis_autorange="reversed",
+        height=120 + 40 * len(frame),
+    )
+    return fig
+
+
+def choice(label: str, options: Sequence[str], key: str, **kwargs: Any) -> str:
+    """One of a few options as a segmented control, kept in the URL under `key`;
+    the first option unless `default` is given."""
+    kwargs.setdefault("default", options[0])
+    return st.segmented_control(
+        label, options, required=True, key=key, bind="query-params", **kwargs
+    )
+
+
+def note_tile(cell: Any, label: str, value: str, note: str, **kwargs: Any) -> None:
+    """A KPI tile with a neutral note under its figure (no colour, no arrow)."""
+    cell.metric(
+        label,
+        value,
+        note,
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+        **kwargs,
+    )
 
 
 def pct(value: float | None) -> str:

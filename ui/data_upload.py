@@ -36,6 +36,11 @@ class Upload:
         return json.dumps([self.ids, self.tables, self.mappings], sort_keys=True)
 
 
+def text_columns(**labels: str) -> dict:
+    """Plain text columns for a column_config: `text_columns(file="File")`."""
+    return {name: st.column_config.TextColumn(label) for name, label in labels.items()}
+
+
 # --- messages that survive st.rerun ---------------------------------------------------
 
 
@@ -115,9 +120,8 @@ def accepted_frame() -> pd.DataFrame:
 
 
 ACCEPTED_CONFIG = {
-    "table": st.column_config.TextColumn("File (table)"),
+    **text_columns(table="File (table)", column="Column"),
     "table_required": st.column_config.CheckboxColumn("File required"),
-    "column": st.column_config.TextColumn("Column"),
     "column_required": st.column_config.CheckboxColumn("Column required"),
     "also_accepted_as": st.column_config.TextColumn("Also accepted as", width="large"),
 }
@@ -311,11 +315,10 @@ def columns_frame(report_file: ingest.FileReport) -> pd.DataFrame:
 
 
 FILES_CONFIG = {
-    "file": st.column_config.TextColumn("File"),
-    "table": st.column_config.TextColumn("Table"),
+    **text_columns(
+        file="File", table="Table", encoding="Encoding", delimiter="Delimiter"
+    ),
     "rows": st.column_config.NumberColumn("Rows read", format="localized"),
-    "encoding": st.column_config.TextColumn("Encoding"),
-    "delimiter": st.column_config.TextColumn("Delimiter"),
     "footer_lines": st.column_config.NumberColumn("Footer lines removed"),
     "ignored": st.column_config.NumberColumn("Ignored columns"),
     "errors": st.column_config.NumberColumn("Errors"),
@@ -323,22 +326,19 @@ FILES_CONFIG = {
 }
 
 COLUMNS_CONFIG = {
-    "file_header": st.column_config.TextColumn("File header"),
-    "read_as": st.column_config.TextColumn("Read as"),
-    "date_format": st.column_config.TextColumn("Date format"),
+    **text_columns(
+        file_header="File header", read_as="Read as", date_format="Date format"
+    ),
     "default_used": st.column_config.CheckboxColumn(
         "Default used", help="The column could not tell day-first from month-first."
     ),
 }
 
 PROBLEMS_CONFIG = {
-    "severity": st.column_config.TextColumn("Severity"),
-    "file": st.column_config.TextColumn("File"),
+    **text_columns(severity="Severity", file="File", column="Column", value="Value"),
     "row": st.column_config.NumberColumn(
         "Row", help="As in your file: the header is row 1."
     ),
-    "column": st.column_config.TextColumn("Column"),
-    "value": st.column_config.TextColumn("Value"),
     "reason": st.column_config.TextColumn("Reason", width="large"),
 }
 
@@ -402,7 +402,9 @@ def show_problems(report: ingest.ImportReport) -> None:
     if problems.empty:
         st.success("No problems found.", icon=":material/task_alt:")
         return
-    common.table(problems, "import_problems", column_config=PROBLEMS_CONFIG)
+    common.table(
+        problems, "import_problems", column_config=PROBLEMS_CONFIG, placeholder="–"
+    )
 
 
 def show_commit(
@@ -473,20 +475,22 @@ def uploads_frame(directory: Path) -> pd.DataFrame:
 
 
 UPLOADS_CONFIG = {
-    "upload": st.column_config.TextColumn("Upload"),
-    "version": st.column_config.TextColumn("Version"),
+    **text_columns(
+        upload="Upload",
+        version="Version",
+        kind="Kind",
+        files="Files",
+        checksum="Checksum (SHA-256, short)",
+        note="Note",
+    ),
     "current": st.column_config.CheckboxColumn("Current"),
     "committed_at": st.column_config.DatetimeColumn(
         "Committed (UTC)", format="YYYY-MM-DD HH:mm"
     ),
-    "kind": st.column_config.TextColumn("Kind"),
-    "files": st.column_config.TextColumn("Files"),
     **{
         name: st.column_config.NumberColumn(table.label, format="localized")
         for name, table in schema.TABLES.items()
     },
-    "checksum": st.column_config.TextColumn("Checksum (SHA-256, short)"),
-    "note": st.column_config.TextColumn("Note"),
 }
 
 
@@ -552,11 +556,13 @@ def _changes(directory: str, old: str, new: str) -> pd.DataFrame:
 
 
 CHANGES_CONFIG = {
-    "client_id": st.column_config.TextColumn("CRN"),
-    "change": st.column_config.TextColumn("Change"),
-    "client_name": st.column_config.TextColumn("Client"),
-    "old_partner_id": st.column_config.TextColumn("Old partner ID"),
-    "new_partner_id": st.column_config.TextColumn("New partner ID"),
+    **text_columns(
+        client_id="CRN",
+        change="Change",
+        client_name="Client",
+        old_partner_id="Old partner ID",
+        new_partner_id="New partner ID",
+    ),
     "added_date": st.column_config.DateColumn("Added"),
     "old_repurposed_date": st.column_config.DateColumn("Repurposed (old)"),
     "new_repurposed_date": st.column_config.DateColumn("Repurposed (new)"),

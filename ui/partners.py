@@ -1,6 +1,5 @@
 """What the dashboard, the partner report and the partner detail share: the report's
-columns in the users' words, the KPI tiles' deltas, partner labels and opening a
-partner's detail page."""
+columns in the users' words, the KPI tiles' deltas and partner labels."""
 
 from __future__ import annotations
 
@@ -9,7 +8,6 @@ import streamlit as st
 
 from analytics.schema import NO_LEAGUE, STATUSES, UNKNOWN_PARTNER
 
-DETAIL_PAGE = "pages/partner.py"
 OTHER_STATUSES = "Other or no status"
 STATUS_DELTA = {
     # status -> (delta colour, arrow) for the "clients added vs quota" tile
@@ -83,18 +81,6 @@ def partner_labels(report: pd.DataFrame) -> dict[str, str]:
         pid: f"{name} ({pid})" if name in repeated else name
         for pid, name in zip(report["partner_id"], names, strict=True)
     }
-
-
-def selected_row(event: object) -> int | None:
-    """The index of the row selected in a dataframe event, or None."""
-    rows = getattr(getattr(event, "selection", None), "rows", None) or []
-    return rows[0] if rows else None
-
-
-def open_partner(partner_id: str) -> None:
-    """Switch to the partner's detail page; the `(unknown partner)`, whose id is
-    empty, travels by its label (an empty parameter would clear the chooser)."""
-    st.switch_page(DETAIL_PAGE, query_params={"partner": partner_id or UNKNOWN_PARTNER})
 
 
 def requested_partner(value: str | None, labels: dict[str, str]) -> str | None:
