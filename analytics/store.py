@@ -306,14 +306,24 @@ def uploads(directory: Path) -> list[Upload]:
     """Every committed upload, newest first (not one a crash stopped before it
     became current)."""
     current = current_version(directory)
-    records = []
-    for manifest in (directory / "archive").glob("*/manifest.json"):
-        if _after(manifest.parent.name, current):
-            continue
-        raw = json.loads(manifest.read_text())
-        raw["files"] = [ArchivedFile(**f) for f in raw.get("files", [])]
-        records.append(Upload(**raw))
+    records = [
+        _read_manifest(manifest)
+        for manifest in (directory / "archive").glob("*/manifest.json")
+        if not _after(manifest.parent.name, current)
+    ]
     return sorted(records, key=lambda u: u.version, reverse=True)
+
+
+def upload(directory: Path, version: str) -> Upload | None:
+    """The record of one committed upload (one small file read)."""
+    manifest = directory / "archive" / version / "manifest.json"
+    return _read_manifest(manifest) if manifest.exists() else None
+
+
+def _read_manifest(manifest: Path) -> Upload:
+    raw = json.loads(manifest.read_text())
+    raw["files"] = [ArchivedFile(**f) for f in raw.get("files", [])]
+    return Upload(**raw)
 
 
 def archived_file(

@@ -91,9 +91,7 @@ def call(name: str, **kwargs: Any) -> Any:
 
 def last_upload() -> store.Upload | None:
     """The upload that made the current dataset (for the sidebar's freshness)."""
-    directory = store.data_dir()
-    version = dataset_version()
-    return next((u for u in store.uploads(directory) if u.version == version), None)
+    return store.upload(store.data_dir(), dataset_version())
 
 
 def latest_data_date() -> dt.date | None:
