@@ -10,7 +10,7 @@ import datetime as dt
 
 import streamlit as st
 
-from analytics import dates
+from analytics import dates, partners
 from analytics.schema import DEFAULT_NO_TOUCH_DAYS
 from ui import common
 
@@ -91,7 +91,7 @@ st.set_page_config(
 latest = common.latest_data_date()
 today = dt.date.today()
 default_as_of = dates.default_as_of(latest, today)
-managers = common.call("partners.account_managers")
+managers = common.report(partners.account_managers)
 
 with st.sidebar:
     st.markdown("**Account Management Dashboard**")

@@ -7,7 +7,7 @@ import datetime as dt
 import plotly.express as px
 import streamlit as st
 
-from analytics import dates, schema
+from analytics import activity, dates, schema
 from ui import calendar_grid, common
 
 CADENCE_KEYS = {
@@ -28,19 +28,19 @@ f = common.filters()
 am = f.account_manager
 
 with st.spinner("Reading activities..."):
-    by_week = common.call(
-        "activity.activity_by_week", as_of=f.as_of, weeks=26, account_manager=am
+    by_week = common.report(
+        activity.activity_by_week, as_of=f.as_of, weeks=26, account_manager=am
     )
-    tasks = common.call("activity.open_tasks", as_of=f.as_of, account_manager=am)
+    tasks = common.report(activity.open_tasks, as_of=f.as_of, account_manager=am)
     # The notes task is meant to stay open: it is followed in its own section.
     tasks = tasks[~tasks["is_notes_task"]].reset_index(drop=True)
-    attention = common.call(
-        "activity.attention",
+    attention = common.report(
+        activity.attention,
         as_of=f.as_of,
         no_touch_days=f.no_touch_days,
         account_manager=am,
     )
-    notes = common.call("activity.notes_hygiene", as_of=f.as_of)
+    notes = common.report(activity.notes_hygiene, as_of=f.as_of)
 if am is not None:
     notes = notes[notes["account_manager"] == am].reset_index(drop=True)
 
@@ -107,8 +107,8 @@ else:
     if points:
         week = dt.date.fromisoformat(str(points[0]["x"])[:10])
         picked = {(p["customdata"][0], p["customdata"][1]) for p in points}
-        items = common.call(
-            "activity.calendar_items",
+        items = common.report(
+            activity.calendar_items,
             start=week,
             end=min(dates.week(week).end, f.as_of),
             account_manager=am,
@@ -192,7 +192,7 @@ controls[4].button(
     help="Back to the as-of date",
 )
 start, end = calendar_grid.date_range(view, anchor)
-items = common.call("activity.calendar_items", start=start, end=end, account_manager=am)
+items = common.report(activity.calendar_items, start=start, end=end, account_manager=am)
 if view == "Day":
     st.markdown(f"**{anchor:%A %d %B %Y}** · {len(items):,} items")
     if items.empty:
@@ -262,7 +262,7 @@ else:
         colour="#2e7d32",
     )
     common.chart(fig, chart_data, "notes_hygiene")
-    missing = common.call("activity.partners_missing_notes", account_manager=am)
+    missing = common.report(activity.partners_missing_notes, account_manager=am)
     if missing.empty:
         st.success("Every partner has a notes task.")
     else:
@@ -291,7 +291,7 @@ with st.expander("Days allowed between touches"):
         )
         for (league, key), column in zip(CADENCE_KEYS.items(), columns, strict=True)
     }
-outside = common.call("activity.cadence", as_of=f.as_of, cadence_days=cadence_days)
+outside = common.report(activity.cadence, as_of=f.as_of, cadence_days=cadence_days)
 if am is not None:
     outside = outside[outside["account_manager"] == am].reset_index(drop=True)
 rule = ", ".join(f"{league} {days} days" for league, days in cadence_days.items())

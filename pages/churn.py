@@ -5,6 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from analytics import churn
 from analytics.schema import NO_LEAGUE
 from ui import common
 from ui import performance as perf
@@ -81,7 +82,7 @@ def drill_down(points: list[tuple], by: str, mine: dict) -> None:
         filters = dict(mine)
         if group is not None:
             filters[by] = group
-        clients = common.call("churn.churned_clients", week_start=monday, **filters)
+        clients = common.report(churn.churned_clients, week_start=monday, **filters)
         who = "all" if group is None else perf.group_label(group)
         st.subheader(f"Churned in the week of {monday:%d %b %Y}: {who}")
         if clients.empty:
@@ -100,8 +101,8 @@ st.caption(
 )
 
 with st.spinner("Counting churned clients..."):
-    totals = common.call("churn.churn_totals", **mine)
-    this_week = common.call("churn.churned_clients", **mine)
+    totals = common.report(churn.churn_totals, **mine)
+    this_week = common.report(churn.churned_clients, **mine)
 
 flagged = this_week[this_week["partner_churn_count"] >= FLAG_AT]
 week_tiles(totals, flagged)
@@ -116,7 +117,7 @@ if not flagged.empty:
 
 choice = common.choice("Split by", list(perf.GROUP_CHOICES), key="cby")
 by = perf.GROUP_CHOICES[choice]
-weekly = common.call("churn.weekly_churn", by=by, **mine)
+weekly = common.report(churn.weekly_churn, by=by, **mine)
 if weekly.empty:
     st.info("No partners in the data yet: upload partners on the Data page.")
     event = None

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from analytics import activity, churn, kpis, quota, repurposing
 from ui import common
 from ui import partners as ui
 from ui import performance as perf
@@ -15,8 +16,8 @@ st.caption(
     f"as of {f.as_of:%A %d %B %Y}."
 )
 
-kpi = common.call(
-    "kpis.dashboard_kpis",
+kpi = common.report(
+    kpis.dashboard_kpis,
     as_of=f.as_of,
     fiscal_start_month=f.fiscal_start_month,
     account_manager=f.account_manager,
@@ -68,8 +69,8 @@ attention_tile.metric(
 
 left, right = st.columns(2)
 with left:
-    pace = common.call(
-        "quota.quota_pace",
+    pace = common.report(
+        quota.quota_pace,
         as_of=f.as_of,
         fiscal_start_month=f.fiscal_start_month,
         account_manager=f.account_manager,
@@ -82,14 +83,14 @@ with left:
     st.page_link("pages/quota.py", label="Quota pace by AM", icon=":material/speed:")
 
 with right:
-    weekly = common.call(
-        "churn.weekly_churn",
+    weekly = common.report(
+        churn.weekly_churn,
         as_of=f.as_of,
         by="league",
         account_manager=f.account_manager,
     )
-    totals = common.call(
-        "churn.churn_totals", as_of=f.as_of, account_manager=f.account_manager
+    totals = common.report(
+        churn.churn_totals, as_of=f.as_of, account_manager=f.account_manager
     )
     if totals["active_at_start"].sum() == 0 and totals["churned"].sum() == 0:
         st.info("No clients in the last 26 weeks: no churn to show.")
@@ -105,8 +106,8 @@ with right:
 
 left, right = st.columns([2, 3])
 with left:
-    velocity = common.call(
-        "repurposing.weekly_velocity", as_of=f.as_of, account_manager=f.account_manager
+    velocity = common.report(
+        repurposing.weekly_velocity, as_of=f.as_of, account_manager=f.account_manager
     )
     if velocity["repurposed"].sum() == 0:
         st.info("No clients repurposed in the last 26 weeks.")
@@ -120,8 +121,8 @@ with left:
 
 with right:
     st.markdown("**Partners needing attention**")
-    attention = common.call(
-        "activity.attention",
+    attention = common.report(
+        activity.attention,
         as_of=f.as_of,
         no_touch_days=f.no_touch_days,
         account_manager=f.account_manager,

@@ -3,7 +3,7 @@ activity and notes on one page."""
 
 import streamlit as st
 
-from analytics import plans
+from analytics import partners, plans
 from analytics.schema import NOTES_SUBJECT, TRAINING_STATUSES, UNKNOWN_PARTNER
 from ui import common
 from ui import partners as ui
@@ -25,7 +25,7 @@ f = common.filters()
 
 st.title("Partner detail")
 
-everyone = common.call("partners.partner_report", as_of=f.as_of)
+everyone = common.report(partners.partner_report, as_of=f.as_of)
 labels = ui.partner_labels(everyone)
 requested = ui.requested_partner(st.query_params.get("partner"), labels)
 if f.account_manager is not None:  # the AM's partners, and the one asked for
@@ -50,13 +50,13 @@ if partner_id is None:
     )
     st.stop()
 
-account_info = common.call("partners.partner_info", partner_id=partner_id)
+account_info = common.report(partners.partner_info, partner_id=partner_id)
 if account_info is None:
     st.warning("This partner is not in the current data.")
     st.stop()
 info = {
     **account_info,
-    **common.call("partners.partner_info", partner_id=partner_id, as_of=f.as_of),
+    **common.report(partners.partner_info, partner_id=partner_id, as_of=f.as_of),
 }
 
 st.header(ui.escape(info["partner_name"]))
@@ -103,7 +103,7 @@ tiles[5].metric(
     border=True,
 )
 
-notes = common.call("partners.partner_notes_task", partner_id=partner_id)
+notes = common.report(partners.partner_notes_task, partner_id=partner_id)
 if notes is None:
     st.warning(
         f"No open '{NOTES_SUBJECT}' task: not keeping Salesforce up to date.",
@@ -117,10 +117,10 @@ else:
     ):
         st.text(notes["comments"] or "(no notes written yet)")
 
-clients = common.call("partners.partner_clients", partner_id=partner_id, as_of=f.as_of)
-contacts = common.call("partners.partner_contacts", partner_id=partner_id)
-activities = common.call(
-    "partners.partner_activities", partner_id=partner_id, as_of=f.as_of
+clients = common.report(partners.partner_clients, partner_id=partner_id, as_of=f.as_of)
+contacts = common.report(partners.partner_contacts, partner_id=partner_id)
+activities = common.report(
+    partners.partner_activities, partner_id=partner_id, as_of=f.as_of
 )
 has_plans = hasattr(plans, "partner_plan")
 tab_names = [
@@ -210,7 +210,7 @@ with tabs[2]:
 
 if has_plans:
     with tabs[3]:
-        account_plans = common.call("plans.partner_plan", partner_id=partner_id)
+        account_plans = common.report(plans.partner_plan, partner_id=partner_id)
         if account_plans.empty:
             st.info("No account plan for this partner.")
             st.page_link(

@@ -3,6 +3,7 @@ plan aim, and what happened this month and this week."""
 
 import streamlit as st
 
+from analytics import partners
 from ui import common
 from ui import partners as ui
 
@@ -22,13 +23,13 @@ st.caption(
 league_box, status_box, search_box = st.columns([1, 1, 2])
 league = league_box.selectbox(
     "League",
-    [ALL_LEAGUES, *common.call("partners.leagues")],
+    [ALL_LEAGUES, *common.report(partners.leagues)],
     key="league",
     bind="query-params",
 )
 status = status_box.selectbox(
     "Account status",
-    [ALL_STATUSES, *common.call("partners.statuses"), BLANK_STATUS],
+    [ALL_STATUSES, *common.report(partners.statuses), BLANK_STATUS],
     key="status",
     bind="query-params",
 )
@@ -39,8 +40,8 @@ search = search_box.text_input(
     placeholder="Part of a partner's name or id",
 )
 
-report = common.call(
-    "partners.partner_report",
+report = common.report(
+    partners.partner_report,
     as_of=f.as_of,
     account_manager=f.account_manager,
     league=None if league == ALL_LEAGUES else league,

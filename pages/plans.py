@@ -138,11 +138,11 @@ args = {
 }
 
 with st.spinner("Reading account plans..."):
-    coverage = common.call("plans.coverage", as_of=f.as_of, account_manager=am)
-    goals = common.call("plans.goal_vs_amount", **args)
-    due = common.call("plans.reviews", **args)
-    checklist = common.call("plans.checklist", **args)
-    usage = common.call("plans.usage", **args)
+    coverage = common.report(plans.coverage, as_of=f.as_of, account_manager=am)
+    goals = common.report(plans.goal_vs_amount, **args)
+    due = common.report(plans.reviews, **args)
+    checklist = common.report(plans.checklist, **args)
+    usage = common.report(plans.usage, **args)
 
 key_total = int(coverage["key_partners"].sum())
 st.subheader(
@@ -225,8 +225,8 @@ else:
         colour="#1f77b4",
     )
     common.chart(fig, coverage, "plan_coverage")
-    uncovered = common.call(
-        "plans.uncovered_key_partners", as_of=f.as_of, account_manager=am
+    uncovered = common.report(
+        plans.uncovered_key_partners, as_of=f.as_of, account_manager=am
     )
     if uncovered.empty:
         st.success("Every key partner has an account plan.")
@@ -260,7 +260,7 @@ with left:
         common.chart(fig, usage, "plan_usage")
 with right:
     st.subheader("Plan activity by week")
-    summary = common.call("plans.summary_by_week", **args)
+    summary = common.report(plans.summary_by_week, **args)
     if summary.empty or summary[["created", "updated"]].to_numpy().sum() == 0:
         st.info("No plan created or updated this quarter yet.")
     else:

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from analytics import dates, store
+from analytics import dates, partners, quota, store
 from ui import common
 from ui import performance as perf
 
@@ -142,7 +142,7 @@ def source_text(source: object) -> str:
 
 
 f = common.filters()
-managers = common.call("partners.account_managers")
+managers = common.report(partners.account_managers)
 
 st.title("Quota pace")
 st.caption(
@@ -172,8 +172,8 @@ period_args = {
     "account_manager": f.account_manager,
 }
 with st.spinner("Working out the pace..."):
-    detail = common.call("quota.quota_detail", **period_args)
-    clients = common.call("quota.clients_added", period=period, **period_args)
+    detail = common.report(quota.quota_detail, **period_args)
+    clients = common.report(quota.clients_added, period=period, **period_args)
 rows = by_pace(detail[detail["period"] == period])
 
 if rows.empty:
@@ -217,8 +217,8 @@ if chart_am is None:
         width=320,
     )
 am_row = rows[rows["account_manager"] == chart_am].iloc[0]
-cumulative = common.call(
-    "quota.cumulative_added",
+cumulative = common.report(
+    quota.cumulative_added,
     as_of=f.as_of,
     period=period,
     fiscal_start_month=f.fiscal_start_month,

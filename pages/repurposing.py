@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from analytics import repurposing
 from ui import common
 from ui import performance as perf
 
@@ -131,7 +132,7 @@ def rate_table(table: pd.DataFrame, by: str, label: str) -> None:
 
 def partners_behind(keys: list, by: str, mine: dict) -> None:
     """The partners behind the selected league or AM bars, with a download."""
-    partners = common.call("repurposing.rates", by="partner", **mine)
+    partners = common.report(repurposing.rates, by="partner", **mine)
     behind = partners[partners[by].isin(keys)].reset_index(drop=True)
     st.subheader(f"Partners behind {', '.join(perf.group_label(k) for k in keys)}")
     common.table(
@@ -158,10 +159,10 @@ label = common.choice("Rate by", list(GROUPS), key="rby")
 by = GROUPS[label]
 
 with st.spinner("Working out repurposing rates..."):
-    rates = common.call("repurposing.rates", by=by, **mine)
-    medians = common.call("repurposing.median_days", by=by, **mine)
-    velocity = common.call("repurposing.weekly_velocity", **mine)
-    plans = common.call("repurposing.plan_progress", **mine)
+    rates = common.report(repurposing.rates, by=by, **mine)
+    medians = common.report(repurposing.median_days, by=by, **mine)
+    velocity = common.report(repurposing.weekly_velocity, **mine)
+    plans = common.report(repurposing.plan_progress, **mine)
 
 if rates["clients_added"].sum() == 0:
     st.info("No clients added yet: upload clients on the Data page.")
@@ -196,14 +197,14 @@ else:
 
 left, right = st.columns(2)
 with left:
-    cohorts = common.call("repurposing.cohorts", **mine)
+    cohorts = common.report(repurposing.cohorts, **mine)
     common.chart(perf.cohort_chart(cohorts), cohorts, "repurposing_cohorts")
 with right:
     common.chart(perf.velocity_bars(velocity), velocity, "repurposing_velocity")
 
 left, right = st.columns([3, 2])
 with left:
-    bins = common.call("repurposing.days_distribution", **mine)
+    bins = common.report(repurposing.days_distribution, **mine)
     if bins.empty:
         st.info("No client has been repurposed yet.")
     else:
@@ -211,7 +212,7 @@ with left:
 with right:
     st.markdown("**Median days to repurpose, by league**")
     common.table(
-        common.call("repurposing.median_days", by="league", **mine),
+        common.report(repurposing.median_days, by="league", **mine),
         "median_days_by_league",
         column_config={
             "league": "League",

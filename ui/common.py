@@ -4,9 +4,8 @@ filters (kept in the URL), and charts/tables with the data one click away."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,19 +73,21 @@ def cursor():
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _cached_call(directory: str, version: str, name: str, kwargs: dict) -> Any:
-    """Report results (small tables) per dataset version and arguments: unchanged
-    data is never recomputed, a new version is a new key."""
-    module, function = name.rsplit(".", 1)
-    fn = getattr(importlib.import_module(f"analytics.{module}"), function)
+def _cached_report(
+    directory: str, version: str, name: str, _fn: Callable[..., Any], kwargs: dict
+) -> Any:
+    """Report results (small tables) per dataset version, function and arguments:
+    unchanged data is never recomputed, a new version is a new key. The function
+    itself stays out of the hash (`_fn`); its qualified `name` keys it."""
     with _connection(directory, version).cursor() as cur:
-        return fn(cur, **kwargs)
+        return _fn(cur, **kwargs)
 
 
-def call(name: str, **kwargs: Any) -> Any:
-    """`call("partners.partner_report", as_of=d)` runs analytics.partners.partner_report
-    on the current dataset, cached."""
-    return _cached_call(data_directory(), dataset_version(), name, kwargs)
+def report(fn: Callable[..., Any], **kwargs: Any) -> Any:
+    """`report(partners.partner_report, as_of=d)` runs that analytics function on
+    the dataset version of this run, cached."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    return _cached_report(data_directory(), dataset_version(), name, fn, kwargs)
 
 
 def last_upload() -> store.Upload | None:
@@ -95,7 +96,7 @@ def last_upload() -> store.Upload | None:
 
 
 def latest_data_date() -> dt.date | None:
-    return call("store.latest_date")
+    return report(store.latest_date)
 
 
 def filters() -> Filters:
