@@ -97,7 +97,9 @@ def main(argv: list[str] | None = None) -> int:
             print(path)
         return 0
 
-    store.ensure_dataset(directory)
+    from analytics import bootstrap
+
+    bootstrap.ensure_dataset(directory)
     with store.connect(directory) as con:
         as_of = args.as_of or dates.default_as_of(store.latest_date(con))
         if args.command == "export":

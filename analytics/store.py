@@ -102,16 +102,6 @@ def connect(directory: Path, version: str | None = None) -> duckdb.DuckDBPyConne
     return duckdb.connect(str(version_path(directory, version)), read_only=True)
 
 
-def ensure_dataset(directory: Path) -> str:
-    """The current version, importing the demo data first when the folder is empty."""
-    version = current_version(directory)
-    if version is None:
-        from analytics.ingest import import_demo  # ingest depends on store
-
-        version = import_demo(directory)
-    return version
-
-
 def _next_version(directory: Path) -> str:
     versions = directory / "versions"
     numbers = [

@@ -14,7 +14,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import dates, store
+from analytics import bootstrap, dates, store
 from analytics.export import to_csv_bytes
 from analytics.schema import DEFAULT_NO_TOUCH_DAYS, UNKNOWN_PARTNER
 
@@ -45,7 +45,7 @@ def dataset_version() -> str:
     """The committed version pages read; the demo data is imported on first use.
     Read on every rerun (a one-line file), so a new upload is seen at once."""
     _leave_legacy_pages_mode()
-    return store.ensure_dataset(store.data_dir())
+    return bootstrap.ensure_dataset(store.data_dir())
 
 
 def _leave_legacy_pages_mode() -> None:

@@ -1,0 +1,263 @@
+"""Parsing dates and numbers in SQL: the date forms, the date-order evidence, the
+number forms. Values arrive as parameters; only these constant patterns are
+spliced into the SQL.
+
+Numbers: an optional currency sign (£ $ €) before or after the number, commas as
+thousands separators (`1,234.50`) and, in decimal columns only, a decimal comma
+with one or two decimals (`12,5`); an integer column also accepts `12.0` and
+`12.00` (but `1.000` is refused: it may mean a thousand). A decimal must be below
+10^15 in size (a double holds cents exactly up to there; a 1 MB run of digits would
+otherwise be stored as infinity), an integer within BIGINT.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from analytics.schema import DECIMAL, INT, TEXT, Column
+
+DEFAULT_LABEL = " (default: column could not tell)"
+# Date forms, as RE2 patterns (our own constants, spliced into the macros below).
+_TIME = (
+    r"(?:,?[T\s]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[AaPp]\.?[Mm]\.?)?"
+    r"\s*(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)?)?"
+)
+_ISO = r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+_SLASH = r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
+_NAMED = r"(\d{1,2})[\s-]+([A-Za-z]{3,9})\.?[\s,-]+(\d{4}|\d{2})"
+# quotas.month also takes a month alone: 2026-11, 11/2026, Nov 2026.
+_YM = r"\d{4}[-/.]\d{1,2}"
+_MY = r"\d{1,2}[-/.]\d{4}"
+_MN = r"([A-Za-z]{3,9})\.?[\s,-]+(\d{4}|\d{2})"
+MONTH_NAMES = (
+    "['jan','feb','mar','apr','may','jun','jul','aug','sep','oct','nov','dec']"
+)
+# Numbers: plain, or with a currency sign or code and thousands separators.
+_PLAIN_INT = r"[+-]?\d+"
+_PLAIN_DECIMAL = r"[+-]?(\d+(\.\d*)?|\.\d+)"
+WHOLE = r"[+-]?\d+(\.0{1,2})?"
+_CURRENCY = r"(?:[£$€]|GBP|EUR|USD)"
+_MONEY = rf"[+-]?\s*{_CURRENCY}?\s*[+-]?[0-9.,]+\s*{_CURRENCY}?"
+_THOUSANDS = r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?"
+_DECIMAL_COMMA = r"[+-]?\d+,\d{1,2}"
+FRACTION = r"[+-]?(\d+\.\d*|\.\d+|\d+,\d{1,2})"
+# Decimals at or above this size are refused as too large.
+MAX_DECIMAL = "1e15"
+
+# The SQL helpers every file check uses. Values arrive as parameters; only these
+# constant patterns are spliced in. The placeholder fast path relies on every
+# placeholder id starting with '#' or '0'.
+MACROS = f"""
+create or replace temp macro clean_value_slow(v, chars, placeholders) as
+    case when list_contains(placeholders, upper(trim(v, chars))) then null
+         else nullif(trim(v, chars), '') end;
+create or replace temp macro clean_value(v, chars, placeholders) as
+    case
+        when v is null then null
+        when contains(chars, left(v, 1)) or contains(chars, right(v, 1))
+            then clean_value_slow(v, chars, placeholders)
+        when left(v, 1) in ('#', '0') and list_contains(placeholders, upper(v))
+            then null
+        else v
+    end;
+create or replace temp macro date_form(v) as
+    case
+        when v is null then null
+        when regexp_full_match(v, '{_ISO}{_TIME}') then 'iso'
+        when regexp_full_match(v, '{_SLASH}{_TIME}') then 'slash'
+        when regexp_full_match(v, '{_NAMED}{_TIME}') then 'named'
+    end;
+create or replace temp macro month_form(v) as
+    case
+        when v is null then null
+        when regexp_full_match(v, '{_YM}') then 'ym'
+        when regexp_full_match(v, '{_MY}') then 'my'
+        when regexp_full_match(v, '{_MN}') then 'mn'
+        else date_form(v)
+    end;
+create or replace temp macro date_text(v) as
+    split_part(split_part(split_part(v, ' ', 1), 'T', 1), ',', 1);
+create or replace temp macro date_pieces(v, form) as
+    case
+        when form in ('iso', 'slash', 'ym', 'my')
+            then string_split(translate(date_text(v), '/.', '--'), '-')
+        when form = 'named' then list_value(
+            regexp_extract(v, '^{_NAMED}', 1), regexp_extract(v, '^{_NAMED}', 2),
+            regexp_extract(v, '^{_NAMED}', 3))
+        when form = 'mn' then list_value(
+            regexp_extract(v, '^{_MN}', 1), regexp_extract(v, '^{_MN}', 2))
+    end;
+create or replace temp macro month_number(name) as
+    list_position({MONTH_NAMES}, lower(left(name, 3)));
+create or replace temp macro full_year(y) as
+    case when length(y) = 2 then 2000 + cast(y as integer) else cast(y as integer) end;
+create or replace temp macro make_ymd(y, m, d) as
+    try(make_date(full_year(y), cast(m as integer), cast(d as integer)));
+create or replace temp macro strip_currency(v) as
+    case
+        when regexp_full_match(v, '{_MONEY}') then replace(replace(replace(replace(
+            replace(replace(replace(v, '£', ''), '$', ''), '€', ''), 'GBP', ''),
+            'EUR', ''), 'USD', ''), ' ', '')
+        else v
+    end;
+create or replace temp macro without_thousands(s) as
+    case when regexp_full_match(s, '{_THOUSANDS}') then replace(s, ',', '') else s end;
+create or replace temp macro number_text(v) as
+    without_thousands(strip_currency(replace(v, chr(160), ' ')));
+create or replace temp macro int_text(s) as
+    case when regexp_full_match(s, '{WHOLE}')
+        then try_cast(regexp_replace(s, '\\.0*$', '') as bigint) end;
+create or replace temp macro parse_int(v) as
+    case
+        when regexp_full_match(v, '{_PLAIN_INT}') then try_cast(v as bigint)
+        else int_text(number_text(v))
+    end;
+create or replace temp macro decimal_text(s) as
+    case
+        when regexp_full_match(s, '{_PLAIN_DECIMAL}') then try_cast(s as double)
+        when regexp_full_match(s, '{_DECIMAL_COMMA}')
+            then try_cast(replace(s, ',', '.') as double)
+    end;
+create or replace temp macro within_size(x) as
+    case when abs(x) < {MAX_DECIMAL} then x end;
+create or replace temp macro parse_decimal(v) as
+    within_size(case
+        when regexp_full_match(v, '{_PLAIN_DECIMAL}') then try_cast(v as double)
+        else decimal_text(number_text(v))
+    end);
+create or replace temp macro id_key(v) as
+    case when length(v) = 18 then left(v, 15) else v end;
+"""
+
+
+def evidence_sql(x: str, v: str) -> str:
+    """Per date column: rows saying day-first, rows saying month-first, slash dates,
+    ISO dates, and the first row of each kind of evidence."""
+    day = f"{x}__form = 'slash' and {x}__a between 13 and 31 and {x}__b <= 12"
+    month = f"{x}__form = 'slash' and {x}__b between 13 and 31 and {x}__a <= 12"
+    example = f"struct_pack(r := _row, v := {v})"
+    return f"""
+        count(*) filter (where {day}),
+        count(*) filter (where {month}),
+        count(*) filter (where {x}__form = 'slash'),
+        count(*) filter (where {x}__form in ('iso', 'ym')),
+        arg_min({example}, _row) filter (where {day}),
+        arg_min({example}, _row) filter (where {month})
+    """
+
+
+def date_parts_sql(x: str) -> str:
+    """Year, month and day of a date value as text, by its form; slash dates keep
+    both numbers (`a`, `b`) until the column's order is known."""
+    p = f"{x}__pieces"
+    return f"""
+        case when {x}__form = 'slash' then try_cast({p}[1] as integer) end as {x}__a,
+        case when {x}__form = 'slash' then try_cast({p}[2] as integer) end as {x}__b,
+        case {x}__form
+            when 'iso' then {p}[1] when 'ym' then {p}[1] when 'my' then {p}[2]
+            when 'mn' then {p}[2] else {p}[3]
+        end as {x}__y,
+        case {x}__form
+            when 'iso' then {p}[2] when 'ym' then {p}[2] when 'my' then {p}[1]
+            when 'named' then cast(month_number({p}[2]) as varchar)
+            when 'mn' then cast(month_number({p}[1]) as varchar)
+        end as {x}__m,
+        case {x}__form
+            when 'iso' then {p}[3] when 'named' then {p}[1] when 'slash' then null
+            else '1'
+        end as {x}__d
+    """
+
+
+def number_reason(value: str, digits: bool, fraction: bool, whole: bool) -> str:
+    """Why a number did not parse: a number in form is too large (a decimal column
+    parses every fraction, so only its size can refuse it)."""
+    if digits or (fraction and not whole):
+        return f"'{value}' is too large"
+    if whole and fraction:
+        return f"'{value}' is not a whole number"
+    return f"'{value}' is not a number"
+
+
+def date_parts_ctes(source: str, dates: dict[str, str]) -> str:
+    """CTEs ending in `parts`: the rows of `source` plus, per date column (canonical
+    name -> the column holding its text), its form (iso, slash, named; ym, my, mn
+    for a month alone) and its parts."""
+    forms, pieces = ["*"], ["*"]
+    for x, v in dates.items():
+        macro = "month_form" if x == "month" else "date_form"
+        forms.append(f"{macro}({v}) as {x}__form")
+        pieces.append(f"date_pieces({v}, {x}__form) as {x}__pieces")
+    derived = ["*"] + [date_parts_sql(x) for x in dates]
+    return f"""
+        formed as (
+            select {", ".join(forms)} from {source}
+        ),
+
+        split as (
+            select {", ".join(pieces)} from formed
+        ),
+
+        parts as (
+            select {", ".join(derived)} from split
+        )
+    """
+
+
+@dataclass
+class DateOrder:
+    """How a date column's slash dates are read, and why."""
+
+    day_first: bool
+    label: str | None = None  # for the report's date formats; None: no dates
+    defaulted: bool = False  # no slash date could tell: the default was used
+    example: dict | None = None  # both orders seen: a row of the winning order
+
+
+def decide_date_order(evidence: tuple, day_first: bool) -> DateOrder:
+    """Day-first or month-first for a column's slash dates, from its evidence (see
+    evidence_sql): a first part above 12 says day-first, a second part above 12
+    month-first; the majority wins (the rows that contradict it are errors).
+    Undecided: the default."""
+    days, months, slashes, isos, first_day, first_month = evidence
+    if days or months:
+        chosen = days > months or (days == months and day_first)
+        example = (first_day if chosen else first_month) if days and months else None
+        label = "day-first" if chosen else "month-first"
+        return DateOrder(chosen, label, False, example)
+    if slashes:
+        label = "day-first" if day_first else "month-first"
+        return DateOrder(day_first, label + DEFAULT_LABEL, True)
+    return DateOrder(day_first, "ISO" if isos else None)
+
+
+def typed_select(
+    column: Column, v: str, order: DateOrder | None, params: dict
+) -> list[str]:
+    """The select items typing column `column` from the text column `v`: the value
+    and, for dates and numbers, the raw text (`<name>__raw`) the checks quote."""
+    x = column.name
+    if column.type == TEXT:
+        if column.default is None:
+            return [f"{v} as {x}"]
+        params[f"default_{x}"] = column.default
+        return [f"coalesce({v}, $default_{x}) as {x}"]
+    if column.type in (INT, DECIMAL):
+        parse = "parse_int" if column.type == INT else "parse_decimal"
+        return [f"{parse}({v}) as {x}", f"{v} as {x}__raw"]
+    params[f"day_first_{x}"] = order.day_first
+    slash = (
+        f"case when $day_first_{x} then make_ymd({x}__y, {x}__b, {x}__a)"
+        f" else make_ymd({x}__y, {x}__a, {x}__b) end"
+    )
+    other = f"make_ymd({x}__y, {x}__m, {x}__d)"
+    value = f"case when {x}__form = 'slash' then {slash} else {other} end"
+    if x == "month":
+        value = f"cast(date_trunc('month', {value}) as date)"
+    return [
+        f"{value} as {x}",
+        f"{v} as {x}__raw",
+        f"{x}__form",
+        f"{x}__a",
+        f"{x}__b",
+    ]

@@ -1,0 +1,151 @@
+"""What an import found: problems, per-file reports, the upload's report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pyarrow as pa
+
+from analytics import store
+from analytics.ingest.text import DELIMITER_NAMES, short
+
+ERROR, WARNING = "error", "warning"
+# Problems reported per column and rule; the rest are summed in one line.
+MAX_PER_RULE = 1000
+# Characters of a value quoted in a problem.
+MAX_VALUE_CHARS = 200
+
+
+@dataclass
+class Problem:
+    """One finding; `row` as in the user's file (header = row 1), `column` the
+    file's header text. `count` > 1 sums rows left out of the report. `code` names
+    the rule (see rules.CODES), stable across wording changes."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    reason: str
+    severity: str  # "error" | "warning"
+    count: int = 1
+    code: str = ""
+
+
+@dataclass
+class FileReport:
+    """What was found in one file."""
+
+    file: str
+    table: str | None = None
+    rows: int = 0
+    encoding: str = ""
+    delimiter: str = ""
+    mapping: dict[str, str] = field(default_factory=dict)  # header -> canonical
+    ignored: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    date_formats: dict[str, str] = field(default_factory=dict)  # header -> form
+    footer_lines: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == ERROR for p in self.problems)
+
+
+@dataclass
+class ImportReport:
+    """Every file's report and all problems, errors first."""
+
+    files: list[FileReport]
+    problems: list[Problem]
+    version: str | None = None  # set when the upload was committed
+    check_only: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    @property
+    def error_count(self) -> int:
+        return sum(p.count for p in self.problems if p.severity == ERROR)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(p.count for p in self.problems if p.severity == WARNING)
+
+    def format_text(self) -> str:
+        """The report as the CLI prints it."""
+        lines = []
+        for report in self.files:
+            lines.extend(_format_file(report))
+        if self.problems:
+            lines.append("problems:")
+            lines.extend(f"  {_format_problem(p)}" for p in self.problems)
+        lines.append(self.outcome())
+        return "\n".join(lines)
+
+    def outcome(self) -> str:
+        """The last line: committed, blocked or checked."""
+        if self.version:
+            return f"committed as version {self.version}"
+        if not self.check_only and not self.ok:
+            return f"blocked: {self.error_count} errors, nothing changed"
+        return f"checked: {self.error_count} errors, {self.warning_count} warnings"
+
+    def problems_frame(self) -> pd.DataFrame:
+        """The problems as a table (for display and download)."""
+        frame = pd.DataFrame(
+            [
+                (p.severity, p.file, p.row, p.column, p.value, p.reason)
+                for p in self.problems
+            ],
+            columns=["severity", "file", "row", "column", "value", "reason"],
+        )
+        frame["row"] = frame["row"].astype("Int64")
+        return frame
+
+
+@dataclass
+class ImportResult:
+    report: ImportReport
+    upload: store.Upload | None
+    tables: dict[str, pa.Table]
+
+
+def _format_file(report: FileReport) -> list[str]:
+    table = report.table or "(not recognised)"
+    lines = [
+        f"{report.file}: table {table}, {report.rows} rows, encoding {report.encoding},"
+        f" delimiter {DELIMITER_NAMES.get(report.delimiter, report.delimiter)}"
+    ]
+    if report.mapping:
+        pairs = ", ".join(f"{h} -> {c}" for h, c in report.mapping.items())
+        lines.append(f"  columns: {pairs}")
+    if report.ignored:
+        lines.append(f"  ignored: {', '.join(report.ignored)}")
+    if report.missing:
+        lines.append(f"  missing: {', '.join(report.missing)}")
+    if report.date_formats:
+        forms = ", ".join(f"{h}: {f}" for h, f in report.date_formats.items())
+        lines.append(f"  date formats: {forms}")
+    if report.footer_lines:
+        lines.append(f"  footer lines removed: {report.footer_lines}")
+    return lines
+
+
+def _format_problem(problem: Problem) -> str:
+    where = problem.file if problem.row is None else f"{problem.file}:{problem.row}"
+    if problem.column is not None:
+        shown = "" if problem.value is None else f"={short(problem.value)}"
+        where += f" {problem.column}{shown}"
+    return f"{problem.severity}: {where}: {problem.reason}"
+
+
+def clip(value: str) -> str:
+    """A value as a problem quotes it: at most MAX_VALUE_CHARS characters (a 1 MB
+    cell would otherwise be repeated whole in the report)."""
+    if len(value) <= MAX_VALUE_CHARS:
+        return value
+    return value[: MAX_VALUE_CHARS - 3] + "..."

@@ -1,0 +1,227 @@
+"""An upload: check every file and the checks across files, then commit the
+tables in one atomic commit with the files archived unchanged. Nothing is
+committed unless the whole upload is free of errors."""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from analytics import schema, store
+from analytics.ingest import rules
+from analytics.ingest.check import FileCheck, max_file_bytes, too_large
+from analytics.ingest.parse import MACROS
+from analytics.ingest.report import (
+    ERROR,
+    FileReport,
+    ImportReport,
+    ImportResult,
+    Problem,
+)
+from analytics.ingest.rules import PARTNER_CHILDREN
+
+
+def _connect() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(MACROS)
+    return con
+
+
+def read_file(
+    name: str,
+    content: bytes,
+    table: str | None = None,
+    mapping: dict[str, str] | None = None,
+    day_first: bool = True,
+) -> tuple[FileReport, pa.Table | None]:
+    """Read and check one file on its own (no cross-file checks). The table is
+    None when the file has errors. `mapping`: canonical column -> the file's header."""
+    with _connect() as con, tempfile.TemporaryDirectory() as workdir:
+        check = FileCheck(con, 0, name, Path(workdir))
+        check.run(content, table, mapping, day_first)
+        _sort(check.report.problems, [name])
+        if check.report.ok and check.typed:
+            return check.report, check.arrow(schema.TABLES[check.report.table])
+        return check.report, None
+
+
+def check_files(
+    directory: Path,
+    files: list[tuple[str, bytes]],
+    tables: dict[str, str] | None = None,
+    mappings: dict[str, dict[str, str]] | None = None,
+) -> ImportResult:
+    """Check an upload in full without committing: every file, then the checks across
+    files (one file per table; partners of this upload, else of the current dataset)."""
+    tables, mappings = tables or {}, mappings or {}
+    with _connect() as con, tempfile.TemporaryDirectory() as workdir:
+        checks = []
+        for k, (name, content) in enumerate(files):
+            check = FileCheck(con, k, name, Path(workdir))
+            check.run(content, tables.get(name), mappings.get(name), True)
+            checks.append(check)
+        rules.one_file_per_table(checks)
+        _check_partners(con, Path(directory), checks)
+        names = [c.report.file for c in checks]
+        for check in checks:
+            _sort(check.report.problems, names)
+        problems = [p for c in checks for p in c.report.problems]
+        _sort(problems, names)
+        if not files:
+            none = Problem("", None, None, None, "no files were uploaded", ERROR)
+            none.code = "upload.none"
+            problems.append(none)
+        report = ImportReport([c.report for c in checks], problems)
+        arrow = {
+            c.report.table: c.arrow(schema.TABLES[c.report.table])
+            for c in checks
+            if c.typed and c.report.ok
+        }
+        return ImportResult(report, None, arrow)
+
+
+def _sort(problems: list[Problem], names: list[str]) -> None:
+    order = {name: i for i, name in enumerate(names)}
+
+    def key(p: Problem) -> tuple:
+        # File-level problems first, then by row; a "N more rows" line last.
+        row = p.row if p.row is not None else (math.inf if p.count > 1 else 0)
+        return (p.severity != ERROR, order.get(p.file, -1), row)
+
+    problems.sort(key=key)
+
+
+def _check_partners(
+    con: duckdb.DuckDBPyConnection, directory: Path, checks: list[FileCheck]
+) -> None:
+    """Warn about rows whose partner_id is empty or not among the partners (of this
+    upload, else of the current dataset): they go to `(unknown partner)`."""
+    children = [
+        c
+        for c in checks
+        if c.typed and c.report.table in PARTNER_CHILDREN and "partner_id" in c.columns
+    ]
+    if not children:
+        return
+    _load_partner_keys(con, directory, checks)
+    for check in children:
+        rules.partner_not_found(check)
+
+
+def _load_partner_keys(
+    con: duckdb.DuckDBPyConnection, directory: Path, checks: list[FileCheck]
+) -> None:
+    partners = next(
+        (c for c in checks if c.typed and c.report.table == "partners"), None
+    )
+    if partners is not None:
+        source = f"typed_{partners.k}"
+    else:
+        version = store.current_version(directory)
+        if version is None:
+            con.execute("create or replace table partner_keys (key varchar)")
+            return
+        con.execute(
+            "attach $path as current_dataset (read_only)",
+            {"path": str(store.version_path(directory, version))},
+        )
+        source = "current_dataset.partners"
+    con.execute(
+        "create or replace table partner_keys as"
+        " select distinct id_key(partner_id) as key"
+        f" from {source} where partner_id is not null"
+    )
+    if partners is None:
+        con.execute("detach current_dataset")
+
+
+def import_files(
+    directory: Path,
+    files: list[tuple[str, bytes]],
+    tables: dict[str, str] | None = None,
+    mappings: dict[str, dict[str, str]] | None = None,
+    commit: bool = True,
+) -> ImportResult:
+    """Check the upload; when it has no errors (and `commit`), replace its tables in
+    one atomic commit with the files archived unchanged."""
+    return _import(Path(directory), files, tables, mappings, commit, kind="upload")
+
+
+def _import(
+    directory: Path,
+    files: list[tuple[str, bytes]],
+    tables: dict[str, str] | None,
+    mappings: dict[str, dict[str, str]] | None,
+    commit: bool,
+    kind: str,
+) -> ImportResult:
+    result = check_files(directory, files, tables, mappings)
+    result.report.check_only = not commit
+    if not commit or not result.report.ok:
+        return result
+    contents = dict(files)
+    archived = {
+        f.table: (f.file, contents[f.file])
+        for f in result.report.files
+        if f.table is not None
+    }
+    note = ", ".join(name for name, _ in files)
+    result.upload = store.commit(
+        directory, result.tables, files=archived, kind=kind, note=note
+    )
+    result.report.version = result.upload.version
+    return result
+
+
+def import_paths(
+    directory: Path,
+    paths: Sequence[Path | str],
+    table: str | None = None,
+    commit: bool = True,
+) -> ImportResult:
+    """import_files for files on disk; `table` names the table of every file. A file
+    above the size limit blocks the upload before any file is read."""
+    sizes = {Path(p).name: os.stat(p).st_size for p in paths}
+    if any(size > max_file_bytes() for size in sizes.values()):
+        return _refuse_large(sizes, commit)
+    files = [(Path(p).name, Path(p).read_bytes()) for p in paths]
+    tables = {name: table for name, _ in files} if table else None
+    return import_files(directory, files, tables, commit=commit)
+
+
+def _refuse_large(sizes: dict[str, int], commit: bool) -> ImportResult:
+    """The report of an upload blocked by files above the size limit (unread)."""
+    reports = []
+    for name, size in sizes.items():
+        report = FileReport(file=name)
+        if size > max_file_bytes():
+            found = Problem(name, None, None, None, too_large(size), ERROR)
+            found.code = "file.too_large"
+            report.problems.append(found)
+        reports.append(report)
+    problems = [p for r in reports for p in r.problems]
+    return ImportResult(
+        ImportReport(reports, problems, check_only=not commit), None, {}
+    )
+
+
+def import_demo(directory: Path) -> str:
+    """Commit every demo CSV in data/demo (partners.csv, clients.csv, ...) as one
+    upload of kind "demo"; returns the new version."""
+    paths = sorted(p for p in store.DEMO_DIR.glob("*.csv") if p.stem in schema.TABLES)
+    if not paths:
+        raise store.StoreError(f"no demo CSV files in {store.DEMO_DIR}")
+    files = [(p.name, p.read_bytes()) for p in paths]
+    tables = {p.name: p.stem for p in paths}
+    result = _import(Path(directory), files, tables, None, commit=True, kind="demo")
+    if result.upload is None:
+        raise store.StoreError(
+            "the demo data has errors:\n" + result.report.format_text()
+        )
+    return result.upload.version
