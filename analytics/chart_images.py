@@ -49,7 +49,8 @@ def _whole_percent(axis, values: list[list[float]]) -> None:
     least), at most six ticks."""
     top = max((v for series in values for v in series if not math.isnan(v)), default=0)
     top_pct = max(1, math.ceil(top * 100))
-    step = math.ceil(top_pct / 5)
+    nice = (s for s in (1, 2, 5, 10, 20, 25, 50, 100) if s * 5 >= top_pct)
+    step = next(nice, math.ceil(top_pct / 500) * 100)
     top_pct = step * math.ceil(top_pct / step)
     axis.set_ylim(0, top_pct / 100)
     axis.set_yticks([p / 100 for p in range(0, top_pct + 1, step)])

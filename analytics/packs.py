@@ -74,6 +74,10 @@ def amount(value: object) -> str:
     return "–" if value is None or pd.isna(value) else f"{value:,.0f}"
 
 
+def decimal(value: object) -> str:
+    return "–" if value is None or pd.isna(value) else f"{value:,.1f}"
+
+
 def day(value: object) -> str:
     return "–" if value is None or pd.isna(value) else f"{value:%d %b %Y}"
 
@@ -82,9 +86,14 @@ def text(value: object) -> str:
     return "–" if value is None or pd.isna(value) or value == "" else str(value)
 
 
-def _table(frame: pd.DataFrame, columns: dict, numeric: tuple[str, ...] = ()) -> Table:
-    """A Table of `frame`'s columns (name -> (label, format)), at most TABLE_ROWS."""
-    shown = frame.head(TABLE_ROWS)
+def _table(
+    frame: pd.DataFrame,
+    columns: dict,
+    numeric: tuple[str, ...] = (),
+    most: int = TABLE_ROWS,
+) -> Table:
+    """A Table of `frame`'s columns (name -> (label, format)), at most `most` rows."""
+    shown = frame.head(most)
     rows = [
         [fmt(row[name]) for name, (_, fmt) in columns.items()]
         for _, row in shown.iterrows()
@@ -375,9 +384,9 @@ def _quota(
         facts += [
             (f"{label}: {LABELS['added'].lower()}", count(row["added"])),
             (f"{label}: {LABELS['target'].lower()}", count(row["target"])),
-            (f"{label}: {LABELS['expected'].lower()}", amount(row["expected"])),
+            (f"{label}: {LABELS['expected'].lower()}", decimal(row["expected"])),
             (f"{label}: {LABELS['pace'].lower()}", pct(row["pace"])),
-            (f"{label}: {LABELS['projection'].lower()}", amount(row["projection"])),
+            (f"{label}: {LABELS['projection'].lower()}", decimal(row["projection"])),
             (f"{label}: {LABELS['status'].lower()}", text(row["status"])),
         ]
     return Section(
