@@ -15,7 +15,16 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from analytics import activity, churn, dates, partners, plans, quota, repurposing
+from analytics import (
+    activity,
+    churn,
+    dates,
+    partners,
+    plans,
+    quota,
+    repurposing,
+    store,
+)
 from analytics.chart_images import Chart, render
 from analytics.digest import Table, count, rate_text, reasons_text, templates
 from analytics.schema import NO_LEAGUE, NOTES_SUBJECT, TRAINING_STATUSES
@@ -508,6 +517,31 @@ def _checklist(
 
 
 # --- writing ---------------------------------------------------------------------
+
+MIME = {
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "pdf": "application/pdf",
+}
+
+
+def pack_file(
+    directory: str,
+    version: str,
+    as_of: dt.date,
+    fmt: str,
+    *,
+    partner_id: str | None = None,
+    account_manager: str | None = None,
+    fiscal_start_month: int = 1,
+) -> bytes:
+    """A QBR (`partner_id`) or 1:1 (`account_manager`) pack's bytes from a dataset
+    version: the pages' download buttons call it only when clicked."""
+    with store.connect(Path(directory), version) as con:
+        if partner_id is not None:
+            pack = qbr_pack(con, partner_id, as_of, fiscal_start_month)
+        else:
+            pack = one_to_one_pack(con, account_manager, as_of, fiscal_start_month)
+    return to_pptx(pack) if fmt == "pptx" else to_pdf(pack)
 
 
 def write_pack(pack: Pack, out: Path) -> Path:
