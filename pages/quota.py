@@ -237,10 +237,11 @@ st.caption(
 # 1:1 pack downloads (digest lane); built only when clicked
 for cell, suffix in zip(st.columns([1, 1, 3])[:2], packs.MIME, strict=True):
     cell.download_button(
-        f"1:1 pack for {chart_am} ({suffix.upper()})",
+        f"1:1 pack ({suffix.upper()})",
         partial(packs.pack_file, common.data_directory(), common.dataset_version(),
                 f.as_of, suffix, account_manager=chart_am,
                 fiscal_start_month=f.fiscal_start_month),
+        help=f"{chart_am}'s 1:1 account review as of {f.as_of:%d %b %Y}",
         file_name=f"one_to_one_{chart_am}_{f.as_of}.{suffix}",
         mime=packs.MIME[suffix], icon=":material/download:", on_click="ignore",
     )  # fmt: skip
