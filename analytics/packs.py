@@ -601,7 +601,11 @@ def _textbox(slide, value: str, box: tuple[float, ...], size: int, **style) -> N
     _text(shape.text_frame, value, size, **style)
 
 
-def _pptx_table(slide, rows: list[list[str]], box, header: bool) -> None:
+def _pptx_table(
+    slide, rows: list[list[str]], box, header: bool, right: set[int] = frozenset()
+) -> None:
+    """A native table; `right`: the columns to right-align (figures)."""
+    from pptx.enum.text import PP_ALIGN
     from pptx.util import Inches
 
     shape = slide.shapes.add_table(len(rows), len(rows[0]), *(Inches(v) for v in box))
@@ -611,13 +615,16 @@ def _pptx_table(slide, rows: list[list[str]], box, header: bool) -> None:
     for r, row in enumerate(rows):
         table.rows[r].height = Inches(0.3)
         for c, value in enumerate(row):
+            frame = table.cell(r, c).text_frame
             _text(
-                table.cell(r, c).text_frame,
+                frame,
                 value,
                 10,
                 bold=header and r == 0,
                 colour="FFFFFF" if header and r == 0 else "1B2733",
             )
+            if c in right:
+                frame.paragraphs[0].alignment = PP_ALIGN.RIGHT
 
 
 def _number(value: object) -> float | None:
@@ -654,6 +661,8 @@ def _pptx_chart(slide, chart: Chart, box) -> None:
     axis.has_major_gridlines = True
     axis.tick_labels.number_format = "0%" if chart.percent else "#,##0"
     axis.tick_labels.number_format_is_linked = False
+    if chart.percent:  # shares: 0-100%, not 120%
+        axis.minimum_scale, axis.maximum_scale = 0, 1
     for i, series in enumerate(graphic.plots[0].series):
         colour = RGBColor.from_string(PALETTE[i % len(PALETTE)].lstrip("#").upper())
         if chart.kind == "line":
@@ -674,8 +683,8 @@ def _pptx_section(prs, section: Section) -> None:
     left = MARGIN
     if section.facts:
         height = min(0.3 * len(section.facts), BOTTOM - TOP)
-        _pptx_table(slide, [list(f) for f in section.facts],
-                    (MARGIN, TOP, FACTS_W, height), header=False)  # fmt: skip
+        box = (MARGIN, TOP, FACTS_W, height)
+        _pptx_table(slide, [list(f) for f in section.facts], box, False, {1})
         left = MARGIN + FACTS_W + GAP
     width = SLIDE_W - MARGIN - left
     chart_bottom = TOP
@@ -687,7 +696,8 @@ def _pptx_section(prs, section: Section) -> None:
         rows = [section.table.columns, *section.table.rows]
         height = min(0.3 * len(rows), BOTTOM - chart_bottom)
         _pptx_table(slide, [[str(c) for c in r] for r in rows],
-                    (left, chart_bottom, width, height), header=True)  # fmt: skip
+                    (left, chart_bottom, width, height), header=True,
+                    right=section.table.numeric)  # fmt: skip
 
 
 def to_pptx(pack: Pack) -> bytes:
