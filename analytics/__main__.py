@@ -204,7 +204,7 @@ def _digest(con, args: argparse.Namespace, as_of, managers: list[str]) -> int:
         messages.append(mail.message(built, settings.sender, person.email))
     try:
         mail.send(messages, settings)
-    except (OSError, mail.smtplib.SMTPException) as error:
+    except OSError as error:  # smtplib's errors are OSErrors
         print(f"error: could not send the digest: {error}", file=sys.stderr)
         return 1
     for person in chosen:

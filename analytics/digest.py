@@ -345,8 +345,8 @@ def call_list(
     )
 
 
-def data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+def data_uri(content: bytes, mime: str = "image/png") -> str:
+    return f"data:{mime};base64," + base64.b64encode(content).decode("ascii")
 
 
 def build_digest(

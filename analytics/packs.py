@@ -26,7 +26,7 @@ from analytics import (
     store,
 )
 from analytics.chart_images import Chart, render
-from analytics.digest import Table, count, rate_text, reasons_text, templates
+from analytics.digest import Table, count, data_uri, rate_text, reasons_text, templates
 from analytics.schema import NO_LEAGUE, NOTES_SUBJECT, TRAINING_STATUSES
 
 # Labels of the figures shown, in the users' words (to point at the metric registry).
@@ -557,11 +557,8 @@ def write_pack(pack: Pack, out: Path) -> Path:
 
 def to_html(pack: Pack) -> str:
     """The pack as print HTML (the digest's stylesheet and macros), charts as SVG."""
-    import base64
-
     charts = {
-        i: "data:image/svg+xml;base64,"
-        + base64.b64encode(render(s.chart, "svg")).decode("ascii")
+        i: data_uri(render(s.chart, "svg"), "image/svg+xml")
         for i, s in enumerate(pack.sections)
         if s.chart is not None
     }
