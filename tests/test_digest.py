@@ -222,3 +222,29 @@ def test_charts_show_in_chromium_with_javascript_off(browser, demo_digest):
         pg.screenshot(path=str(ROOT / "docs" / "digest.png"), full_page=False)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--out", "x.pdf"], "must end in .html or .htm"),
+        (["--am", "Zoe", "--out", "x.html"], "no account manager named 'Zoe'"),
+        ([], "digest needs --out FILE.html, or --send"),
+    ],
+)
+def test_digest_usage_errors_exit_2_and_write_nothing(
+    data_dir, tmp_path, capsys, args, message
+):
+    out_dir = tmp_path / "out"
+    args = [str(out_dir / a) if a.startswith("x.") else a for a in args]
+    assert main(["digest", "--data-dir", str(data_dir), *args]) == 2
+    assert message in capsys.readouterr().err
+    assert not out_dir.exists()
+
+
+def test_digest_on_a_folder_without_data_creates_nothing(tmp_path, capsys):
+    empty = tmp_path / "none"
+    code = main(["digest", "--data-dir", str(empty), "--out", str(tmp_path / "d.html")])
+    assert code == 2
+    assert "no dataset in" in capsys.readouterr().err
+    assert not empty.exists() and not (tmp_path / "d.html").exists()

@@ -17,7 +17,8 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from analytics import mail
 from analytics.__main__ import main
-from tests.test_digest import make_data
+from tests.conftest import commit_tables
+from tests.test_digest import ACTIVITIES, CLIENTS, PARTNERS, make_data
 
 
 class Inbox:
@@ -175,4 +176,15 @@ def test_settings_from_a_config_file_and_the_environment(tmp_path, monkeypatch):
     settings = mail.smtp_settings(mail.read_config(config))
     assert settings == mail.SmtpSettings(
         host="mail.example.com", port=2525, sender="amd@example.com", starttls=True
+    )
+
+
+def test_send_with_no_users_table_names_the_gap(tmp_path, monkeypatch, capsys):
+    smtp_env(monkeypatch, free_port())  # nothing listens: nothing may be sent
+    data = commit_tables(
+        tmp_path / "data", partners=PARTNERS, clients=CLIENTS, activities=ACTIVITIES
+    )
+    assert main(["digest", "--data-dir", str(data), "--send"]) == 2
+    assert "the users table names no active user with an email" in (
+        capsys.readouterr().err
     )

@@ -395,3 +395,12 @@ def test_pack_on_a_folder_without_data_creates_nothing(tmp_path, capsys):
     assert code == 2
     assert "no dataset in" in capsys.readouterr().err
     assert not empty.exists() and not (tmp_path / "x.pdf").exists()
+
+
+def test_qbr_of_a_partner_without_aim_plan_or_contacts(data_dir, tmp_path):
+    # Beta: one client (B1, added 4 March), no aim, no account plan, no contacts.
+    text = pdf_text(pack(data_dir, tmp_path / "beta.pdf", "--partner", "P2"))
+    assert "Clients added this quarter 1" in text
+    assert "Business plan aim – Plan progress –" in text
+    assert "No account plan yet." in text
+    assert "No contacts in the data." in text
