@@ -80,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exit_:
         return int(exit_.code or 0) and 2
     directory = store.data_dir(getattr(args, "data_dir", None))
+    if args.command in ("digest", "pack"):
+        return _digest_or_pack(args, directory)
 
     if args.command == "import":
         from analytics import ingest
@@ -114,9 +116,6 @@ def main(argv: list[str] | None = None) -> int:
         for path in written:
             print(path)
         return 0
-
-    if args.command in ("digest", "pack"):
-        return _digest_or_pack(args, directory)
 
     store.ensure_dataset(directory)
     with store.connect(directory) as con:
