@@ -4,7 +4,7 @@ PIP = $(PYTHON) -m pip install --quiet --disable-pip-version-check
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8501
 
-.PHONY: run test install install-dev browser lint bench
+.PHONY: run test install install-dev browser pdf-libs lint bench
 
 install:
 	$(PIP) -r requirements.txt
@@ -17,14 +17,21 @@ browser:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core; }
 
-run: install
+# Pango for WeasyPrint (the PDF packs); poppler's pdftoppm and openssl for their tests.
+pdf-libs:
+	@{ ldconfig -p | grep -q libpangoft2-1.0 && command -v pdftoppm >/dev/null && \
+		command -v openssl >/dev/null; } || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libpango-1.0-0 \
+		libpangoft2-1.0-0 poppler-utils openssl fonts-dejavu-core; }
+
+run: install pdf-libs
 	$(PYTHON) -m streamlit run app.py --server.port $(PORT)
 
 lint: install-dev
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
 
-test: install-dev browser lint
+test: install-dev browser pdf-libs lint
 	$(PYTHON) -m pytest -q
 
 bench: install-dev

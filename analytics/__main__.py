@@ -38,10 +38,28 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--out", type=Path, required=True)
 
     dig = commands.add_parser(
-        "digest", parents=[common], help="the daily dashboard as HTML"
+        "digest", parents=[common], help="the daily dashboard as HTML, or mailed"
     )
     dig.add_argument("--as-of", type=dates.parse_date)
-    dig.add_argument("--out", type=Path, required=True)
+    dig.add_argument("--out", type=Path, help="FILE.html (required without --send)")
+    dig.add_argument("--am", help="one account manager's book")
+    dig.add_argument(
+        "--send",
+        action="store_true",
+        help="mail each AM their book and each manager the team's (SMTP settings: "
+        "AMD_SMTP_HOST, _PORT, _SENDER, _USER, _PASSWORD, _STARTTLS or --config)",
+    )
+    dig.add_argument("--app-url", help="the app's address for links ($AMD_APP_URL)")
+    dig.add_argument("--config", type=Path, help="settings file (TOML; $AMD_CONFIG)")
+
+    pack = commands.add_parser(
+        "pack", parents=[common], help="a QBR pack (partner) or 1:1 pack (AM)"
+    )
+    who = pack.add_mutually_exclusive_group(required=True)
+    who.add_argument("--partner", help="partner id: a QBR pack")
+    who.add_argument("--am", help="account manager: a 1:1 pack")
+    pack.add_argument("--as-of", type=dates.parse_date)
+    pack.add_argument("--out", type=Path, required=True, help="FILE.pptx or FILE.pdf")
 
     demo = commands.add_parser(
         "demo", parents=[common], help="write a seeded synthetic dataset"
@@ -62,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exit_:
         return int(exit_.code or 0) and 2
     directory = store.data_dir(getattr(args, "data_dir", None))
+    if args.command in ("digest", "pack"):
+        return _digest_or_pack(args, directory)
 
     if args.command == "import":
         from analytics import ingest
@@ -107,10 +127,102 @@ def main(argv: list[str] | None = None) -> int:
 
             for path in export.write_exports(con, as_of, args.out):
                 print(path)
-        else:
-            from analytics import digest
+    return 0
 
-            print(digest.write_digest(con, as_of, args.out))
+
+def _usage_error(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+OUT_SUFFIXES = {"digest": (".html", ".htm"), "pack": (".pptx", ".pdf")}
+
+
+def _digest_or_pack(args: argparse.Namespace, directory: Path) -> int:
+    """`digest` and `pack`: check the usage before reading anything, then write
+    (or send). A folder with no dataset is an error that creates nothing."""
+    if args.command == "digest" and args.out is None and not args.send:
+        return _usage_error("digest needs --out FILE.html, or --send")
+    suffixes = OUT_SUFFIXES[args.command]
+    if args.out is not None and args.out.suffix.lower() not in suffixes:
+        return _usage_error(
+            f"--out {args.out} must end in {' or '.join(suffixes)} for {args.command}"
+        )
+    if store.current_version(directory) is None:
+        return _usage_error(
+            f"no dataset in {directory}: import CSV exports first "
+            "(python -m analytics import FILE...)"
+        )
+    from analytics import partners
+
+    with store.connect(directory) as con:
+        as_of = args.as_of or dates.default_as_of(store.latest_date(con))
+        managers = partners.account_managers(con)
+        if args.am is not None and args.am not in managers:
+            return _usage_error(
+                f"no account manager named {args.am!r}; "
+                f"the data has: {', '.join(managers) or 'none'}"
+            )
+        if args.command == "pack":
+            return _pack(con, args, as_of)
+        return _digest(con, args, as_of, managers)
+
+
+def _digest(con, args: argparse.Namespace, as_of, managers: list[str]) -> int:
+    from analytics import digest, mail
+
+    try:
+        config = mail.read_config(args.config)
+        settings = mail.smtp_settings(config) if args.send else None
+    except mail.ConfigError as error:
+        return _usage_error(str(error))
+    base_url = digest.app_url(args.app_url, config)
+    book = None if args.am is None else [args.am]
+    if args.out is not None:
+        print(digest.write_digest(con, as_of, args.out, book, base_url))
+    if not args.send:
+        return 0
+    chosen = [
+        r
+        for r in mail.recipients(con, managers)
+        if args.am is None or r.account_managers == (args.am,)
+    ]
+    if not chosen:
+        return _usage_error(
+            "no one to send to: the users table names no active user with an email "
+            + ("for that account manager" if args.am else "who owns partners")
+        )
+    messages = []
+    for person in chosen:
+        built = digest.build_digest(
+            con,
+            as_of,
+            list(person.account_managers),
+            base_url=base_url,
+            book=person.book,
+            embed="cid",
+        )
+        messages.append(mail.message(built, settings.sender, person.email))
+    try:
+        mail.send(messages, settings)
+    except OSError as error:  # smtplib's errors are OSErrors
+        print(f"error: could not send the digest: {error}", file=sys.stderr)
+        return 1
+    for person in chosen:
+        print(f"sent to {person.name} <{person.email}>: {person.book}")
+    return 0
+
+
+def _pack(con, args: argparse.Namespace, as_of) -> int:
+    from analytics import packs, partners
+
+    if args.partner is not None:
+        if partners.partner_info(con, args.partner) is None:
+            return _usage_error(f"no partner with id {args.partner!r} in the data")
+        pack = packs.qbr_pack(con, args.partner, as_of)
+    else:
+        pack = packs.one_to_one_pack(con, args.am, as_of)
+    print(packs.write_pack(pack, args.out))
     return 0
 
 

@@ -1,182 +1,445 @@
-"""The daily dashboard as one self-contained HTML file (plotly.js inlined once), for
-e-mail or a shared drive: KPIs, quota pace, weekly churn, repurposing trend and the
-partners needing attention."""
+"""The daily dashboard as a mail: the KPI tiles, the three charts (quota pace per
+AM, weekly churn, repurposing trend) as PNG images, and the call list (partners
+needing attention), with links that open the same filtered views in the app.
+
+No script: it reads the same in a mail client with scripts off. Every figure comes
+from the subject modules (kpis, quota, churn, repurposing, activity)."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
-import html
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 import duckdb
+import jinja2
 import pandas as pd
-import plotly.graph_objects as go
 
-from analytics import activity, churn, kpis, quota, repurposing
+from analytics import activity, churn, dates, kpis, quota, repurposing, schema
+from analytics.chart_images import Chart, render
+from analytics.schema import UNKNOWN_PARTNER
 
-STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px;
-       color: #1b2733; }
-h1 { margin-bottom: 0; } .sub { color: #5b6b7b; margin-top: .2rem; }
-.tiles { display: grid; grid-template-columns: repeat(4, 1fr); gap: 1rem;
-         margin: 1.5rem 0; }
-.tile { border: 1px solid #d5dde5; border-radius: .5rem; padding: .8rem 1rem; }
-.tile .label { color: #5b6b7b; font-size: .9rem; } .tile .value { font-size: 1.8rem; }
-.tile .delta { font-size: .85rem; color: #5b6b7b; }
-table { border-collapse: collapse; width: 100%; font-size: .9rem; }
-th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #e3e8ee; }
-"""
+APP_URL_ENV = "AMD_APP_URL"
+DEFAULT_APP_URL = "http://localhost:8501"
+TEMPLATES = Path(__file__).with_name("templates")
+# Labels of the figures shown, in the users' words (to point at the metric registry).
+LABELS = {
+    "added_this_month": "Clients added this month",
+    "repurposed_this_month": "Repurposed this month",
+    "churned_this_week": "Churned this week",
+    "partners_needing_attention": "Partners needing attention",
+    "partner_name": "Partner",
+    "account_manager": "Account manager",
+    "reasons": "Why it needs attention",
+    "added": "Clients added",
+    "expected": "Expected by today",
+    "target": "Target",
+    "churned": "Clients churned",
+    "churn_rate": "Churn rate",
+    "repurposed": "Clients repurposed",
+}
+STATUS_COLOURS = {
+    "Ahead": "#2e7d32",
+    "On pace": "#1565c0",
+    "Behind": "#c62828",
+    "No quota": "#9e9e9e",
+}
+PACE_TITLE = "Quota pace this month: clients added per account manager"
+# The app's page paths (app.py url_path) and the query parameters they read.
+PAGES = {
+    "dashboard": "",
+    "quota": "quota",
+    "churn": "churn",
+    "repurposing": "repurposing",
+    "activity": "activity",
+    "partner": "partner",
+}
+
+templates = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES),
+    autoescape=jinja2.select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
-def _tile(label: str, value: object, delta: str = "") -> str:
-    shown = (
-        "–" if value is None or (isinstance(value, float) and pd.isna(value)) else value
+@dataclass
+class Link:
+    """A table cell that links into the app."""
+
+    text: str
+    href: str
+
+
+@dataclass
+class Table:
+    """A table as shown: the users' column names, rows of text (or Links), and the
+    indexes of the columns to right-align."""
+
+    columns: list[str]
+    rows: list[list[str | Link]]
+    numeric: set[int] = field(default_factory=set)
+
+
+@dataclass
+class Digest:
+    """The digest's mail: subject, HTML, and its PNG images by content id (the HTML
+    refers to them as `cid:` in a mail, or carries them as data URIs in a file)."""
+
+    subject: str
+    html: str
+    images: dict[str, bytes]
+    text: str = ""
+
+
+def app_url(option: str | None = None, config: dict | None = None) -> str:
+    """The app's base URL: the option, else $AMD_APP_URL, else the config file's
+    [app] url, else the local default."""
+    chosen = (
+        option
+        or os.environ.get(APP_URL_ENV)
+        or (config or {}).get("app", {}).get("url")
+        or DEFAULT_APP_URL
     )
-    return (
-        f'<div class="tile"><div class="label">{html.escape(label)}</div>'
-        f'<div class="value">{html.escape(str(shown))}</div>'
-        f'<div class="delta">{html.escape(delta)}</div></div>'
-    )
+    return chosen.rstrip("/")
 
 
-def _quota_chart(pace: pd.DataFrame) -> go.Figure:
-    month = pace[pace["period"] == "month"]
-    fig = go.Figure(
-        [
-            go.Bar(
-                name="Added",
-                x=month["account_manager"],
-                y=month["added"],
-                hovertemplate="%{x}<br>Added: %{y}<extra></extra>",
-            ),
-            go.Bar(
-                name="Expected by today",
-                x=month["account_manager"],
-                y=month["expected"],
-                hovertemplate="%{x}<br>Expected: %{y:.1f}<extra></extra>",
-            ),
-            go.Scatter(
-                name="Month target",
-                x=month["account_manager"],
-                y=month["target"],
-                mode="markers",
-                marker={"symbol": "line-ew-open", "size": 30},
-                hovertemplate="%{x}<br>Target: %{y}<extra></extra>",
-            ),
-        ]
-    )
-    fig.update_layout(
-        title="Quota pace this month: clients added per account manager",
-        barmode="group",
-    )
-    return fig
+def link(base: str, page: str, as_of: dt.date, account_manager: str | None, **more):
+    """A URL into the app opening `page` with the sidebar's filters (`as_of`, `am`)
+    as the pages read them from the URL."""
+    params = {"as_of": as_of.isoformat()}
+    if account_manager is not None:
+        params["am"] = account_manager
+    params |= more
+    return f"{base}/{PAGES[page]}?{urlencode(params)}"
 
 
-def _churn_chart(totals: pd.DataFrame) -> go.Figure:
-    fig = go.Figure(
-        [
-            go.Bar(
-                name="Churned",
-                x=totals["week_start"],
-                y=totals["churned"],
-                hovertemplate="Week of %{x|%d %b %Y}<br>Churned: %{y}<extra></extra>",
-            ),
-            go.Scatter(
-                name="Churn rate",
-                x=totals["week_start"],
-                y=totals["churn_rate"],
-                yaxis="y2",
-                mode="lines+markers",
-                hovertemplate="Week of %{x|%d %b %Y}<br>Churn rate: %{y:.2%}"
-                "<extra></extra>",
-            ),
-        ]
-    )
-    fig.update_layout(
-        title="Weekly churn, last 26 weeks",
-        yaxis={"title": "Clients churned"},
-        yaxis2={
-            "title": "Churn rate",
-            "overlaying": "y",
-            "side": "right",
-            "tickformat": ".1%",
-        },
-    )
-    return fig
+def count(value: object) -> str:
+    return "–" if value is None or pd.isna(value) else f"{int(value):,}"
 
 
-def _repurposing_chart(velocity: pd.DataFrame) -> go.Figure:
-    fig = go.Figure(
-        go.Bar(
-            x=velocity["week_start"],
-            y=velocity["repurposed"],
-            hovertemplate="Week of %{x|%d %b %Y}<br>Repurposed: %{y}<extra></extra>",
+def rate_text(value: object) -> str:
+    """A churn rate for text: two decimals (weekly rates are often below 1%)."""
+    return "–" if value is None or pd.isna(value) else f"{value:.2%}"
+
+
+def reasons_text(reasons: str) -> str:
+    """'no touch in 30+ days; no notes task' -> 'No touch in 30+ days; no notes
+    task' (the reasons as one sentence)."""
+    return reasons[:1].upper() + reasons[1:]
+
+
+# --- figures -------------------------------------------------------------------
+
+
+def team_kpis(
+    con: duckdb.DuckDBPyConnection,
+    as_of: dt.date,
+    account_managers: list[str] | None,
+    no_touch_days: int = schema.DEFAULT_NO_TOUCH_DAYS,
+) -> dict:
+    """The dashboard tiles for everyone (None), one AM, or a team of AMs. A team's
+    counts are the sums of its AMs' tiles; its target and status follow SPEC 4
+    "Team quota" (only the AMs with a target count towards the status)."""
+    if account_managers is None or len(account_managers) == 1:
+        am = None if account_managers is None else account_managers[0]
+        return kpis.dashboard_kpis(
+            con, as_of, account_manager=am, no_touch_days=no_touch_days
         )
+    each = [
+        kpis.dashboard_kpis(con, as_of, account_manager=am, no_touch_days=no_touch_days)
+        for am in account_managers
+    ]
+    summed = {
+        key: sum(k[key] for k in each)
+        for key in each[0]
+        if key not in ("month_target", "month_status")
+    }
+    with_target = [k for k in each if k["month_target"]]
+    target = sum(k["month_target"] for k in with_target) or None
+    month = dates.month(as_of)
+    summed["month_target"] = target
+    summed["month_status"] = quota.pace_status(
+        sum(k["added_this_month"] for k in with_target),
+        target,
+        dates.working_days(month.start, as_of),
+        dates.working_days(month.start, month.end),
     )
-    fig.update_layout(
-        title="Repurposing trend: clients repurposed per week",
-        yaxis={"title": "Clients repurposed"},
-    )
-    return fig
+    return summed
 
 
-def build_digest(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str:
-    """The digest's HTML text."""
-    k = kpis.dashboard_kpis(con, as_of)
+def _one_or_all(account_managers: list[str] | None) -> list[str | None]:
+    """The `account_manager` arguments to call for a book: None for everyone."""
+    return [None] if account_managers is None else list(account_managers)
+
+
+def team_churn(
+    con: duckdb.DuckDBPyConnection, as_of: dt.date, account_managers: list[str] | None
+) -> pd.DataFrame:
+    """churn.churn_totals for everyone, one AM, or a team: its AMs' weeks added up
+    (every client is in one AM's book), the rate by the same rule (churned / active
+    at the start, empty when none was active)."""
+    frames = [
+        churn.churn_totals(con, as_of, account_manager=am)
+        for am in _one_or_all(account_managers)
+    ]
+    if len(frames) == 1:
+        return frames[0]
+    totals = (
+        pd.concat(frames)
+        .groupby("week_start", sort=True)[["churned", "active_at_start"]]
+        .sum()
+        .reset_index()
+    )
+    active = totals["active_at_start"].astype("float64")
+    totals["churn_rate"] = (totals["churned"] / active).where(active > 0)
+    return totals
+
+
+def team_velocity(
+    con: duckdb.DuckDBPyConnection, as_of: dt.date, account_managers: list[str] | None
+) -> pd.DataFrame:
+    """repurposing.weekly_velocity for everyone, one AM, or a team (its AMs' weeks
+    added up)."""
+    frames = [
+        repurposing.weekly_velocity(con, as_of, account_manager=am)
+        for am in _one_or_all(account_managers)
+    ]
+    weeks = pd.concat(frames).groupby("week_start", sort=True)["repurposed"].sum()
+    return weeks.reset_index()
+
+
+def team_attention(
+    con: duckdb.DuckDBPyConnection,
+    as_of: dt.date,
+    account_managers: list[str] | None,
+    no_touch_days: int = schema.DEFAULT_NO_TOUCH_DAYS,
+) -> pd.DataFrame:
+    """activity.attention (partner report order) for everyone or the book's AMs."""
+    frame = activity.attention(con, as_of, no_touch_days)
+    if account_managers is not None:
+        frame = frame[frame["account_manager"].isin(account_managers)]
+    return frame.reset_index(drop=True)
+
+
+def team_pace(
+    con: duckdb.DuckDBPyConnection, as_of: dt.date, account_managers: list[str] | None
+) -> pd.DataFrame:
+    """quota.quota_pace's month rows for everyone or the book's AMs (A-Z)."""
     pace = quota.quota_pace(con, as_of)
-    attention = activity.attention(con, as_of)
-    figures = [
-        _quota_chart(pace),
-        _churn_chart(churn.churn_totals(con, as_of)),
-        _repurposing_chart(repurposing.weekly_velocity(con, as_of)),
+    month = pace[pace["period"] == "month"]
+    if account_managers is not None:
+        month = month[month["account_manager"].isin(account_managers)]
+    return month.reset_index(drop=True)
+
+
+# --- charts --------------------------------------------------------------------
+
+
+def pace_chart(month: pd.DataFrame, title: str) -> Chart:
+    """Clients added per AM this month (bars coloured by status; the status in
+    the label too, for readers without colour), with expected and target marks."""
+    return Chart(
+        title=title,
+        kind="barh",
+        categories=[
+            f"{am or '(no account manager)'} · {status}"
+            for am, status in zip(
+                month["account_manager"], month["status"], strict=True
+            )
+        ],
+        series={LABELS["added"]: month["added"].tolist()},
+        colours=[(s, STATUS_COLOURS[s]) for s in month["status"]],
+        marks={
+            LABELS["expected"]: month["expected"].tolist(),
+            LABELS["target"]: month["target"].tolist(),
+        },
+        axis_title=LABELS["added"],
+    )
+
+
+def week_labels(week_starts: pd.Series) -> list[str]:
+    return [f"{day:%d %b}" for day in week_starts]
+
+
+def churn_chart(totals: pd.DataFrame) -> Chart:
+    """Clients churned per week (bars) and the churn rate (line, whole percentages;
+    this week's rate written out, as weekly rates are often below 1%)."""
+    rates = totals["churn_rate"].tolist()
+    this_week = rate_text(rates[-1])
+    return Chart(
+        title="Weekly churn, last 26 weeks",
+        categories=week_labels(totals["week_start"]),
+        series={LABELS["churned"]: totals["churned"].tolist()},
+        rates={
+            f"{LABELS['churn_rate']} (right axis; this week {this_week})": rates,
+        },
+        axis_title=LABELS["churned"],
+        rate_axis_title=LABELS["churn_rate"],
+    )
+
+
+def velocity_chart(velocity: pd.DataFrame) -> Chart:
+    return Chart(
+        title="Repurposing trend: clients repurposed per week",
+        categories=week_labels(velocity["week_start"]),
+        series={LABELS["repurposed"]: velocity["repurposed"].tolist()},
+        axis_title=LABELS["repurposed"],
+    )
+
+
+# --- the digest ----------------------------------------------------------------
+
+
+def tiles(k: dict) -> list[dict]:
+    """The four dashboard tiles: label, figure and the note beside it."""
+    target = k["month_target"]
+    return [
+        {
+            "label": LABELS["added_this_month"],
+            "value": count(k["added_this_month"]),
+            "note": f"{k['month_status']} · target {target:,}"
+            if target
+            else "no quota set",
+        },
+        {
+            "label": LABELS["repurposed_this_month"],
+            "value": count(k["repurposed_this_month"]),
+            "note": f"vs {k['repurposed_last_month']:,} last month",
+        },
+        {
+            "label": LABELS["churned_this_week"],
+            "value": count(k["churned_this_week"]),
+            "note": f"vs {k['churned_last_week']:,} last week",
+        },
+        {
+            "label": LABELS["partners_needing_attention"],
+            "value": count(k["partners_needing_attention"]),
+            "note": "no touch, no notes task, overdue task or churn",
+        },
     ]
-    charts = [
-        fig.update_layout(height=380).to_html(
-            full_html=False, include_plotlyjs=(i == 0)
-        )
-        for i, fig in enumerate(figures)
-    ]
-    target = k.get("month_target")
-    tiles = "".join(
+
+
+def call_list(
+    attention: pd.DataFrame, base: str, as_of: dt.date, am: str | None
+) -> Table:
+    """The partners needing attention: partner (linking to its detail), AM, why."""
+    rows = [
         [
-            _tile(
-                "Clients added this month",
-                k.get("added_this_month"),
-                f"target {target} · {k.get('month_status')}" if target else "no quota",
+            Link(
+                name or UNKNOWN_PARTNER,
+                link(base, "partner", as_of, am, partner=partner_id),
             ),
-            _tile(
-                "Repurposed this month",
-                k.get("repurposed_this_month"),
-                f"{k.get('repurposed_last_month')} at this point last month",
-            ),
-            _tile(
-                "Churned this week",
-                k.get("churned_this_week"),
-                f"{k.get('churned_last_week')} last week",
-            ),
-            _tile("Partners needing attention", k.get("partners_needing_attention")),
+            manager or "(no account manager)",
+            reasons_text(reasons),
+        ]
+        for partner_id, name, manager, reasons in attention[
+            ["partner_id", "partner_name", "account_manager", "reasons"]
+        ].itertuples(index=False)
+    ]
+    return Table(
+        [LABELS["partner_name"], LABELS["account_manager"], LABELS["reasons"]], rows
+    )
+
+
+def data_uri(content: bytes, mime: str = "image/png") -> str:
+    return f"data:{mime};base64," + base64.b64encode(content).decode("ascii")
+
+
+def build_digest(
+    con: duckdb.DuckDBPyConnection,
+    as_of: dt.date,
+    account_managers: list[str] | None = None,
+    *,
+    base_url: str = DEFAULT_APP_URL,
+    book: str | None = None,
+    embed: str = "data",
+    no_touch_days: int = schema.DEFAULT_NO_TOUCH_DAYS,
+) -> Digest:
+    """The digest for everyone (None), one AM's book or a team's. `book` names it
+    in the title ("Ann Lee", "Maria's team"). `embed`: "data" puts the images in the
+    HTML as data URIs (a file); "cid" refers to them as mail parts."""
+    one = account_managers is not None and len(account_managers) == 1
+    am = account_managers[0] if one else None
+    book = book or am or "the team"
+    # (content id, chart, the app page it opens, the link's text)
+    charts = [
+        (
+            "quota_pace@digest",
+            pace_chart(team_pace(con, as_of, account_managers), PACE_TITLE),
+            "quota",
+            "Quota pace by account manager",
+        ),
+        (
+            "weekly_churn@digest",
+            churn_chart(team_churn(con, as_of, account_managers)),
+            "churn",
+            "Weekly churn and who churned",
+        ),
+        (
+            "repurposing@digest",
+            velocity_chart(team_velocity(con, as_of, account_managers)),
+            "repurposing",
+            "Repurposing rates and cohorts",
+        ),
+    ]
+    images = {cid: render(chart) for cid, chart, _, _ in charts}
+    attention = team_attention(con, as_of, account_managers, no_touch_days)
+    title = f"Account management digest: {book}"
+    subtitle = f"As of {as_of:%A %d %B %Y}"
+    shown_tiles = tiles(team_kpis(con, as_of, account_managers, no_touch_days))
+    calls = call_list(attention, base_url, as_of, am)
+    links = {
+        "dashboard": link(base_url, "dashboard", as_of, am),
+        "activity": link(base_url, "activity", as_of, am),
+    }
+    html = templates.get_template("digest.html").render(
+        title=title,
+        subtitle=subtitle,
+        tiles=shown_tiles,
+        charts=[
+            {
+                "src": f"cid:{cid}" if embed == "cid" else data_uri(images[cid]),
+                "alt": chart.title,
+                "href": link(base_url, page, as_of, am),
+                "link_text": text,
+            }
+            for cid, chart, page, text in charts
+        ],
+        attention_count=len(attention),
+        call_list=calls,
+        links=links,
+        footer="Figures as the dashboard shows them on this date. "
+        "Links open the app with the same filters.",
+    )
+    text = "\n".join(
+        [
+            title,
+            subtitle,
+            "",
+            *(f"{t['label']}: {t['value']} ({t['note']})" for t in shown_tiles),
+            "",
+            f"Partners needing attention ({len(attention)}):",
+            *(f"- {p.text} ({manager}): {why}" for p, manager, why in calls.rows),
+            "",
+            f"Open the dashboard: {links['dashboard']}",
         ]
     )
-    table = (
-        attention.to_html(index=False, escape=True, border=0)
-        if len(attention)
-        else ("<p>No partner needs attention.</p>")
-    )
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<title>Account management digest {as_of:%d %b %Y}</title><style>{STYLE}</style></head>
-<body>
-<h1>Account management digest</h1>
-<p class="sub">As of {as_of:%A %d %B %Y}</p>
-<div class="tiles">{tiles}</div>
-{"".join(charts)}
-<h2>Partners needing attention ({len(attention)})</h2>
-{table}
-</body></html>
-"""
+    return Digest(f"{title}, {as_of:%d %b %Y}", html, images, text)
 
 
-def write_digest(con: duckdb.DuckDBPyConnection, as_of: dt.date, out: Path) -> Path:
+def write_digest(
+    con: duckdb.DuckDBPyConnection,
+    as_of: dt.date,
+    out: Path,
+    account_managers: list[str] | None = None,
+    base_url: str = DEFAULT_APP_URL,
+) -> Path:
+    """The digest as one self-contained HTML file (images as data URIs)."""
+    digest = build_digest(con, as_of, account_managers, base_url=base_url)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(build_digest(con, as_of), encoding="utf-8")
+    out.write_text(digest.html, encoding="utf-8")
     return out

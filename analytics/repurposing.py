@@ -115,9 +115,10 @@ def cohorts(
     con: duckdb.DuckDBPyConnection,
     as_of: dt.date,
     account_manager: str | None = None,
+    partner_id: str | None = None,
 ) -> pd.DataFrame:
     """One row per month of clients added: the share repurposed within 30, 60 and
-    90 days among the clients already that old."""
+    90 days among the clients already that old; `partner_id` for one partner's."""
     window_columns = ",\n".join(
         f"count(*) filter (where age >= {w}) as eligible_{w},\n"
         f"count(*) filter (where age >= {w} and repurposed_date <= $as_of::date"
@@ -149,6 +150,7 @@ def cohorts(
         from stg_clients as c
         inner join partners as p on p.partner_id = c.partner_id
         where c.added_date <= $as_of::date
+            and ($partner_id is null or c.partner_id = $partner_id)
     ),
 
     months as (
@@ -180,7 +182,7 @@ def cohorts(
 
     select * from final
     """
-    return query(con, sql, _params(as_of, account_manager))
+    return query(con, sql, _params(as_of, account_manager, partner_id=partner_id))
 
 
 def weekly_velocity(

@@ -1,9 +1,11 @@
 """Partner detail: one partner's account, business plan, clients, contacts,
 activity and notes on one page."""
 
+from functools import partial
+
 import streamlit as st
 
-from analytics import partners, plans
+from analytics import packs, partners, plans
 from analytics.schema import NOTES_SUBJECT, TRAINING_STATUSES, UNKNOWN_PARTNER
 from ui import common
 from ui import partners as ui
@@ -61,6 +63,17 @@ info = {
 
 st.header(ui.escape(info["partner_name"]))
 st.caption(f"As of {f.as_of:%d %B %Y}.")
+
+if partner_id:  # QBR pack downloads (digest lane); built only when clicked
+    for cell, suffix in zip(st.columns([1, 1, 4])[:2], packs.MIME, strict=True):
+        cell.download_button(
+            f"QBR pack ({suffix.upper()})",
+            partial(packs.pack_file, common.data_directory(),
+                    common.dataset_version(), f.as_of, suffix,
+                    partner_id=partner_id, fiscal_start_month=f.fiscal_start_month),
+            file_name=f"qbr_{partner_id}_{f.as_of}.{suffix}",
+            mime=packs.MIME[suffix], icon=":material/download:", on_click="ignore",
+        )  # fmt: skip
 
 account, plan = st.columns([2, 3])
 with account.container(border=True, height="stretch"):
