@@ -8,6 +8,7 @@ import streamlit as st
 from analytics import dates, partners, quota, store
 from ui import common
 from ui import performance as perf
+from ui.safe import md
 
 LEADERBOARD = {
     "account_manager": st.column_config.TextColumn("Account manager"),
@@ -43,7 +44,7 @@ def save_target() -> None:
     state = st.session_state
     am, month, target = state["tgt_am"], state["tgt_month"], int(state["tgt_value"])
     store.set_manual_target(store.data_dir(common.data_directory()), am, month, target)
-    state["tgt_saved"] = f"Target of {target} for {am} in {month:%B %Y} saved."
+    state["tgt_saved"] = f"Target of {target} for {md(am)} in {month:%B %Y} saved."
 
 
 def target_form(managers: list[str], am: str | None, as_of: dt.date) -> None:
@@ -178,7 +179,7 @@ rows = by_pace(detail[detail["period"] == period])
 
 if rows.empty:
     st.info(
-        f"{f.account_manager} owns no partners and has no target."
+        f"{md(f.account_manager)} owns no partners and has no target."
         if f.account_manager
         else "No account managers in the data yet: upload partners on the Data page."
     )
@@ -188,7 +189,7 @@ if len(rows) == 1:
     chart_am = rows["account_manager"].iloc[0]
     am_tiles(rows.iloc[0])
     if rows["status"].iloc[0] == "No quota":
-        st.info(f"{chart_am} has no target {span}: use *Enter a target* above.")
+        st.info(f"{md(chart_am)} has no target {span}: use *Enter a target* above.")
 else:
     team_tiles(rows)
     left, right = st.columns([4, 7])
@@ -201,7 +202,7 @@ else:
         leaderboard(rows, f"quota_leaderboard_{period}")
     chosen = perf.selected(event)
     for am in chosen:
-        st.subheader(f"Clients {am} added {span}")
+        st.subheader(f"Clients {md(am)} added {span}")
         am_clients = clients[clients["account_manager"] == am]
         clients_table(am_clients, f"clients_added_{period}_{am}", span)
     if not chosen:
