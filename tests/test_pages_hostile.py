@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from google.protobuf.message import Message
 
-from ui.safe import md
+from ui.safe import WORD_JOINER, md
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = {"as_of": "2026-11-20"}  # a Friday: this week is Nov 16-20
@@ -171,7 +171,8 @@ def literal(markdown: str) -> str:
     """The text `markdown` shows, once no value in it acts as markdown: what a
     backslash escapes shows as it is."""
     assert not any(a in markdown for a in ACTIVE), markdown
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+    return text.replace(WORD_JOINER, "")  # invisible: it keeps a URL from linking
 
 
 @pytest.fixture
@@ -212,6 +213,11 @@ def test_md_escapes_what_acts_and_leaves_plain_names_alone():
     )
     # at the start of a line: a heading, a list item, a numbered item, an entity
     assert md("# Top\n- b\n 2. c\n&lt;") == "\\# Top\n\\- b\n 2\\. c\n\\&lt;"
+    # a URL, a www. address and an e-mail address that GFM would make links
+    joiner = WORD_JOINER
+    assert md("http://x www.y.com a@b.com") == (
+        f"http{joiner}\\://x www{joiner}.y.com a{joiner}@b.com"
+    )
 
 
 # The seven places where values of the data reached markdown as markdown.
