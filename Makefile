@@ -4,7 +4,7 @@ PIP = $(PYTHON) -m pip install --quiet --disable-pip-version-check
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8501
 
-.PHONY: run test install install-dev browser lint bench
+.PHONY: run dev test install install-dev browser lint bench
 
 install:
 	$(PIP) -r requirements.txt
@@ -19,6 +19,11 @@ browser:
 
 run: install
 	$(PYTHON) -m streamlit run app.py --server.port $(PORT)
+
+# As `run`, with full error details in the browser and a rerun on save (docs/deploy.md).
+dev: install
+	$(PYTHON) -m streamlit run app.py --server.port $(PORT) \
+		--client.showErrorDetails full --server.runOnSave true
 
 lint: install-dev
 	$(PYTHON) -m ruff check .
