@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from google.protobuf.message import Message
 
+from analytics import store
 from ui.safe import WORD_JOINER, md
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -289,3 +290,37 @@ def test_upload_names_and_headers_show_literally(run_app, hostile):
     )
     assert any("ignored: **Region** <b>x</b>" in c for c in captions)
     assert leaks(at) == []
+
+
+# File names the server cannot store (issue 14, item 10): refused at the upload.
+PARTNERS_CSV = b"Account ID,Account Name,Account Owner\nP9,Nine,Ann\n"
+CLIENTS_CSV = b"CRN,Account ID,Created Date\nC9,P9,2026-11-02\n"
+QUOTAS_CSV = b"Account Manager,Month,Target\nAnn,2026-11,4\n"
+
+
+def test_unstorable_file_names_are_refused_at_the_upload(run_app, hostile):
+    at = run_page(run_app, hostile, "pages/data.py")
+    long_name = "p" * 246 + ".csv"  # 250 characters
+    at.file_uploader(key="upload").set_value(
+        [
+            (long_name, CLIENTS_CSV, "text/csv"),
+            ("quotas\x00.csv", QUOTAS_CSV, "text/csv"),
+            ("partners.csv", PARTNERS_CSV, "text/csv"),
+        ]
+    )
+    at.run()
+    assert not at.exception
+    assert [literal(e.value) for e in at.error] == [
+        f"{'p' * 57}… was not read: its name is 250 characters long (at most 200)."
+        " Rename the file and upload it again.",
+        "quotas?.csv was not read: its name holds a control character."
+        " Rename the file and upload it again.",
+    ]
+    # Only the third file is checked, and commits.
+    assert [e.label for e in at.expander if ".csv" in e.label] == [
+        "partners.csv → Partners"
+    ]
+    at.button(key="commit").click().run()
+    assert not at.exception
+    upload = store.upload(hostile, store.current_version(hostile))
+    assert [f.name for f in upload.files] == ["partners.csv"]

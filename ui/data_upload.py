@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,12 @@ NOT_CHOSEN = "— choose —"
 MAX_CHECKS_KEPT = 8
 FLASH = "data_flash"
 HEADER_BYTES = 256 * 1024
+# The archive keeps a file as `<table>__<name>` (+ `.tmp` while written): a name
+# must fit the server's 255 bytes and hold no control character (NUL cannot be
+# stored).
+MAX_NAME_CHARS = 200
+MAX_NAME_BYTES = 255 - len("account_plans__.tmp")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass
@@ -129,6 +136,29 @@ ACCEPTED_CONFIG = {
 
 
 # --- checking an upload ---------------------------------------------------------------
+
+
+def refuse_unstorable_names(uploaded: list) -> list:
+    """The uploaded files whose names the archive can keep; an error for each other
+    one, which is not read."""
+    kept = []
+    for item in uploaded:
+        name = item.name
+        if len(name) > MAX_NAME_CHARS or len(name.encode()) > MAX_NAME_BYTES:
+            why = f"its name is {len(name):,} characters long"
+            why += f" (at most {MAX_NAME_CHARS})"
+        elif CONTROL.search(name):
+            why = "its name holds a control character"
+        else:
+            kept.append(item)
+            continue
+        shown = CONTROL.sub("?", name)
+        shown = shown if len(shown) <= 60 else shown[:57] + "…"
+        st.error(
+            f"{md(shown)} was not read: {why}. Rename the file and upload it again.",
+            icon=":material/block:",
+        )
+    return kept
 
 
 def read_upload(uploaded: list) -> Upload:
