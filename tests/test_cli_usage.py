@@ -15,13 +15,14 @@ from analytics import store
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "analytics", *args],
-        cwd=cwd,
+        cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=120,
+        env=env,
     )
 
 
@@ -44,14 +45,9 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 def test_bad_as_of_exits_2_with_a_message(tmp_path, command, as_of, message):
     out = tmp_path / ("out.html" if command == "digest" else "out")
     result = run_cli(
-        "--data-dir",
-        str(tmp_path / "store"),
-        command,
-        "--as-of",
-        as_of,
-        "--out",
-        str(out),
-    )
+        "--data-dir", str(tmp_path / "store"),
+        command, "--as-of", as_of, "--out", str(out),
+    )  # fmt: skip
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
@@ -82,14 +78,7 @@ def test_empty_data_dir_exits_2_and_touches_no_dataset(tmp_path, where):
         "--out",
         str(tmp_path / "out"),
     ]
-    result = subprocess.run(
-        [sys.executable, "-m", "analytics", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, store.DATA_DIR_ENV: str(fallback)},
-    )
+    result = run_cli(*args, env={**os.environ, store.DATA_DIR_ENV: str(fallback)})
     assert result.returncode == 2
     assert "--data-dir is empty" in result.stderr
     assert list(fallback.iterdir()) == []
