@@ -25,7 +25,6 @@ HTML = "<b>Tag</b> & Co"
 FORMULA = '=HYPERLINK("http://x")'
 AT_SUM = "@SUM(1)"
 COLOUR = ":red[red] :material/warning:"
-HOSTILE = [BOLD, IMAGE, HTML, FORMULA, AT_SUM, COLOUR]
 # The parts of each value markdown would act on: none may reach markdown as is.
 ACTIVE = [
     "**bold**",
