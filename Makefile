@@ -4,7 +4,7 @@ PIP = $(PYTHON) -m pip install --quiet --disable-pip-version-check
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8501
 
-.PHONY: run test install install-dev browser pdf-libs lint bench
+.PHONY: run dev test install install-dev browser pdf-libs lint bench
 
 install:
 	$(PIP) -r requirements.txt
@@ -26,6 +26,11 @@ pdf-libs:
 
 run: install pdf-libs
 	$(PYTHON) -m streamlit run app.py --server.port $(PORT)
+
+# As `run`, with full error details in the browser and a rerun on save (docs/deploy.md).
+dev: install
+	$(PYTHON) -m streamlit run app.py --server.port $(PORT) \
+		--client.showErrorDetails full --server.runOnSave true
 
 lint: install-dev
 	$(PYTHON) -m ruff check .

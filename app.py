@@ -87,6 +87,7 @@ st.set_page_config(
     page_icon=":material/handshake:",
     layout="wide",
 )
+common.start_run()  # the dataset version every figure of this run reads
 
 latest = common.latest_data_date()
 today = dt.date.today()
@@ -139,4 +140,5 @@ with st.sidebar:
         help=f"Dataset version {common.dataset_version()}",
     )
 
+common.newer_data_notice()
 page.run()

@@ -6,10 +6,34 @@ Exit codes: 0 done, 1 blocked (an import with errors), 2 bad usage.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import re
 import sys
 from pathlib import Path
 
 from analytics import dates, store
+
+# The as-of dates the CLI takes: the reports reach a year or so either side of it,
+# which stays within Python's dates (9999-12-31 raised OverflowError).
+AS_OF_RANGE = (dt.date(1900, 1, 1), dt.date(2999, 12, 31))
+
+
+def as_of_date(text: str) -> dt.date:
+    """An `--as-of` date: `YYYY-MM-DD` within AS_OF_RANGE."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise argparse.ArgumentTypeError(
+            f"use YYYY-MM-DD, e.g. 2024-12-31 (not {text!r})"
+        )
+    try:
+        day = dates.parse_date(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text} is not a date") from None
+    first, last = AS_OF_RANGE
+    if not first <= day <= last:
+        raise argparse.ArgumentTypeError(
+            f"{text} is out of range: use a date from {first} to {last}"
+        )
+    return day
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,13 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
     exp = commands.add_parser(
         "export", parents=[common], help="write the reports as CSV"
     )
-    exp.add_argument("--as-of", type=dates.parse_date)
+    exp.add_argument("--as-of", type=as_of_date, metavar="YYYY-MM-DD")
     exp.add_argument("--out", type=Path, required=True)
 
     dig = commands.add_parser(
         "digest", parents=[common], help="the daily dashboard as HTML, or mailed"
     )
-    dig.add_argument("--as-of", type=dates.parse_date)
+    dig.add_argument("--as-of", type=as_of_date, metavar="YYYY-MM-DD")
     dig.add_argument("--out", type=Path, help="FILE.html (required without --send)")
     dig.add_argument("--am", help="one account manager's book")
     dig.add_argument(
@@ -58,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     who = pack.add_mutually_exclusive_group(required=True)
     who.add_argument("--partner", help="partner id: a QBR pack")
     who.add_argument("--am", help="account manager: a 1:1 pack")
-    pack.add_argument("--as-of", type=dates.parse_date)
+    pack.add_argument("--as-of", type=as_of_date, metavar="YYYY-MM-DD")
     pack.add_argument("--out", type=Path, required=True, help="FILE.pptx or FILE.pdf")
 
     demo = commands.add_parser(
@@ -67,7 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--partners", type=int, default=300)
     demo.add_argument("--clients", type=int, default=6000)
     demo.add_argument("--activities", type=int, help="default: 3 per client")
-    demo.add_argument("--as-of", type=dates.parse_date, help="default: today")
+    demo.add_argument(
+        "--as-of", type=as_of_date, metavar="YYYY-MM-DD", help="default: today"
+    )
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--out", type=Path, required=True)
     return parser
@@ -77,9 +103,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        data_dir = getattr(args, "data_dir", None)
+        if data_dir is not None and not data_dir.strip():
+            parser.error(
+                "--data-dir is empty (an unset shell variable?): name a folder"
+            )
     except SystemExit as exit_:
         return int(exit_.code or 0) and 2
-    directory = store.data_dir(getattr(args, "data_dir", None))
+    directory = store.data_dir(data_dir)
     if args.command in ("digest", "pack"):
         return _digest_or_pack(args, directory)
 

@@ -10,12 +10,23 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping, Sequence
+import tempfile
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: saves are serialised within one process only
+    fcntl = None
 
 from analytics.schema import TABLES, normalise_header
 
 MAPPINGS_FILE = "mappings.json"
+LOCK_FILE = "mappings.lock"
+
+_save_lock = threading.Lock()
 
 
 def layout_key(table: str, headers: Sequence[str]) -> str:
@@ -59,18 +70,43 @@ def save_mapping(
 ) -> None:
     """Remember `mapping` for files of `table` with these headers (replacing an
     earlier one; an empty mapping forgets it)."""
-    entries = load_all(directory)
-    key = layout_key(table, headers)
-    if mapping:
-        entries[key] = {
-            "table": table,
-            "headers": list(headers),
-            "mapping": dict(mapping),
-        }
-    else:
-        entries.pop(key, None)
     directory.mkdir(parents=True, exist_ok=True)
-    target = directory / MAPPINGS_FILE
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(json.dumps(entries, indent=2, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, target)
+    with _locked(directory):
+        entries = load_all(directory)
+        key = layout_key(table, headers)
+        if mapping:
+            entries[key] = {
+                "table": table,
+                "headers": list(headers),
+                "mapping": dict(mapping),
+            }
+        else:
+            entries.pop(key, None)
+        text = json.dumps(entries, indent=2, sort_keys=True)
+        _write_atomic(directory / MAPPINGS_FILE, text)
+
+
+@contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """One save at a time, across threads (the lock) and processes (an flock on
+    `mappings.lock`, released by the system if the process dies), so that no save
+    reads the file before another's write and loses it."""
+    with _save_lock, open(directory / LOCK_FILE, "a+b") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _write_atomic(target: Path, text: str) -> None:
+    """Replace `target` with `text` through a temporary file of its own (a reader
+    sees the old file or the new, never a part)."""
+    handle, tmp = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -9,6 +9,7 @@ from analytics import churn
 from analytics.schema import NO_LEAGUE
 from ui import common
 from ui import performance as perf
+from ui.safe import md
 
 FLAG_AT = 2  # SPEC 4 "Needs attention": 2+ clients churned this week
 CLIENT_COLUMNS = {
@@ -84,7 +85,7 @@ def drill_down(points: list[tuple], by: str, mine: dict) -> None:
             filters[by] = group
         clients = common.report(churn.churned_clients, week_start=monday, **filters)
         who = "all" if group is None else perf.group_label(group)
-        st.subheader(f"Churned in the week of {monday:%d %b %Y}: {who}")
+        st.subheader(f"Churned in the week of {monday:%d %b %Y}: {md(who)}")
         if clients.empty:
             st.info("No client churned in that week and group.")
         else:
@@ -109,7 +110,8 @@ week_tiles(totals, flagged)
 if not flagged.empty:
     counts = flagged.drop_duplicates("partner_id")
     names = ", ".join(
-        f"{row.partner_name} ({row.partner_churn_count})" for row in counts.itertuples()
+        f"{md(row.partner_name)} ({row.partner_churn_count})"
+        for row in counts.itertuples()
     )
     st.warning(
         f"{FLAG_AT}+ clients churned this week: {names}", icon=":material/warning:"

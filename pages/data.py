@@ -48,6 +48,7 @@ with upload_tab:
             "accepted_columns",
             column_config=data.ACCEPTED_CONFIG,
         )
+    uploaded = data.refuse_unstorable_names(uploaded or [])
     if uploaded:
         # Checked as found, then with the tables chosen, then with the columns
         # mapped; each check runs once per set of files and choices.

@@ -6,9 +6,10 @@ from analytics import activity, churn, kpis, quota, repurposing
 from ui import common
 from ui import partners as ui
 from ui import performance as perf
+from ui.safe import md
 
 f = common.filters()
-team = ui.escape(f.account_manager) if f.account_manager else "the team"
+team = md(f.account_manager) if f.account_manager else "the team"
 
 st.title("Dashboard")
 st.caption(

@@ -9,6 +9,7 @@ from analytics import packs, partners, plans
 from analytics.schema import NOTES_SUBJECT, TRAINING_STATUSES, UNKNOWN_PARTNER
 from ui import common
 from ui import partners as ui
+from ui.safe import md
 
 TIMELINE_ITEMS = 20
 
@@ -61,29 +62,37 @@ info = {
     **common.report(partners.partner_info, partner_id=partner_id, as_of=f.as_of),
 }
 
-st.header(ui.escape(info["partner_name"]))
+st.header(md(info["partner_name"]))
 st.caption(f"As of {f.as_of:%d %B %Y}.")
 
-if partner_id:  # QBR pack downloads (digest lane); built only when clicked
+if partner_id:  # QBR pack downloads; built only when clicked
     for cell, suffix in zip(st.columns([1, 1, 4])[:2], packs.MIME, strict=True):
         cell.download_button(
             f"QBR pack ({suffix.upper()})",
-            partial(packs.pack_file, common.data_directory(),
-                    common.dataset_version(), f.as_of, suffix,
-                    partner_id=partner_id, fiscal_start_month=f.fiscal_start_month),
+            partial(
+                packs.pack_file,
+                common.data_directory(),
+                common.dataset_version(),
+                f.as_of,
+                suffix,
+                partner_id=partner_id,
+                fiscal_start_month=f.fiscal_start_month,
+            ),
             file_name=f"qbr_{partner_id}_{f.as_of}.{suffix}",
-            mime=packs.MIME[suffix], icon=":material/download:", on_click="ignore",
-        )  # fmt: skip
+            mime=packs.MIME[suffix],
+            icon=":material/download:",
+            on_click="ignore",
+        )
 
 account, plan = st.columns([2, 3])
 with account.container(border=True, height="stretch"):
     st.subheader("Account information")
     st.markdown(
-        f"**Account manager:** {ui.escape(info['account_manager'] or '–')}  \n"
-        f"**League:** {ui.escape(ui.league_label(info['league']))}  \n"
-        f"**Account status:** {ui.escape(info['account_status'] or '–')}  \n"
+        f"**Account manager:** {md(info['account_manager'] or '–')}  \n"
+        f"**League:** {md(ui.league_label(info['league']))}  \n"
+        f"**Account status:** {md(info['account_status'] or '–')}  \n"
         f"**Created:** {info['created_date'] or '–'}  \n"
-        f"**Partner ID:** `{info['partner_id'] or '–'}`"
+        f"**Partner ID:** {md(info['partner_id'] or '–')}"
     )
 with plan.container(border=True, height="stretch"):
     st.subheader("Business plan")
@@ -124,8 +133,8 @@ if notes is None:
     )
 else:
     with st.expander(
-        f"{NOTES_SUBJECT} · {notes['status'] or 'open'} · {notes['activity_date']} · "
-        f"{notes['account_manager']}",
+        f"{NOTES_SUBJECT} · {md(notes['status'] or 'open')} · "
+        f"{notes['activity_date']} · {md(notes['account_manager'])}",
         icon=":material/sticky_note_2:",
     ):
         st.text(notes["comments"] or "(no notes written yet)")

@@ -6,6 +6,7 @@ import streamlit as st
 from analytics import partners
 from ui import common
 from ui import partners as ui
+from ui.safe import md
 
 ALL_LEAGUES = "All leagues"
 ALL_STATUSES = "All statuses"
@@ -65,7 +66,7 @@ with download.container(horizontal_alignment="right"):
 
 groups = report.assign(status_group=report["account_status"].map(ui.status_group))
 for league_name, block in groups.groupby("league", sort=False):
-    st.header(ui.escape(league_name), divider="gray")
+    st.header(md(league_name), divider="gray")
     st.markdown(
         f"**{len(block):,}** partners · **{block['clients_total'].sum():,}** clients · "
         f"**{block['clients_active'].sum():,}** active · "

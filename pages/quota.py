@@ -9,6 +9,7 @@ import streamlit as st
 from analytics import dates, packs, partners, quota, store
 from ui import common
 from ui import performance as perf
+from ui.safe import md
 
 LEADERBOARD = {
     "account_manager": st.column_config.TextColumn("Account manager"),
@@ -44,7 +45,7 @@ def save_target() -> None:
     state = st.session_state
     am, month, target = state["tgt_am"], state["tgt_month"], int(state["tgt_value"])
     store.set_manual_target(store.data_dir(common.data_directory()), am, month, target)
-    state["tgt_saved"] = f"Target of {target} for {am} in {month:%B %Y} saved."
+    state["tgt_saved"] = f"Target of {target} for {md(am)} in {month:%B %Y} saved."
 
 
 def target_form(managers: list[str], am: str | None, as_of: dt.date) -> None:
@@ -179,7 +180,7 @@ rows = by_pace(detail[detail["period"] == period])
 
 if rows.empty:
     st.info(
-        f"{f.account_manager} owns no partners and has no target."
+        f"{md(f.account_manager)} owns no partners and has no target."
         if f.account_manager
         else "No account managers in the data yet: upload partners on the Data page."
     )
@@ -189,7 +190,7 @@ if len(rows) == 1:
     chart_am = rows["account_manager"].iloc[0]
     am_tiles(rows.iloc[0])
     if rows["status"].iloc[0] == "No quota":
-        st.info(f"{chart_am} has no target {span}: use *Enter a target* above.")
+        st.info(f"{md(chart_am)} has no target {span}: use *Enter a target* above.")
 else:
     team_tiles(rows)
     left, right = st.columns([4, 7])
@@ -202,7 +203,7 @@ else:
         leaderboard(rows, f"quota_leaderboard_{period}")
     chosen = perf.selected(event)
     for am in chosen:
-        st.subheader(f"Clients {am} added {span}")
+        st.subheader(f"Clients {md(am)} added {span}")
         am_clients = clients[clients["account_manager"] == am]
         clients_table(am_clients, f"clients_added_{period}_{am}", span)
     if not chosen:
@@ -234,16 +235,24 @@ st.caption(
     f"{am_row['elapsed_working_days']} of {am_row['working_days']} working days "
     f"gone; {source_text(am_row['source'])}."
 )
-# 1:1 pack downloads (digest lane); built only when clicked
+# 1:1 pack downloads; built only when clicked
 for cell, suffix in zip(st.columns([1, 1, 3])[:2], packs.MIME, strict=True):
     cell.download_button(
         f"1:1 pack ({suffix.upper()})",
-        partial(packs.pack_file, common.data_directory(), common.dataset_version(),
-                f.as_of, suffix, account_manager=chart_am,
-                fiscal_start_month=f.fiscal_start_month),
-        help=f"{chart_am}'s 1:1 account review as of {f.as_of:%d %b %Y}",
+        partial(
+            packs.pack_file,
+            common.data_directory(),
+            common.dataset_version(),
+            f.as_of,
+            suffix,
+            account_manager=chart_am,
+            fiscal_start_month=f.fiscal_start_month,
+        ),
+        help=f"{md(chart_am)}'s 1:1 account review as of {f.as_of:%d %b %Y}",
         file_name=f"one_to_one_{chart_am}_{f.as_of}.{suffix}",
-        mime=packs.MIME[suffix], icon=":material/download:", on_click="ignore",
-    )  # fmt: skip
+        mime=packs.MIME[suffix],
+        icon=":material/download:",
+        on_click="ignore",
+    )
 st.markdown(f"**Clients added {span}**")
 clients_table(clients, f"clients_added_{period}", span)

@@ -6,6 +6,7 @@ import streamlit as st
 from analytics import repurposing
 from ui import common
 from ui import performance as perf
+from ui.safe import md
 
 GROUPS = {
     "League": "league",
@@ -85,7 +86,7 @@ def best_tile(
         cell.metric(label, "–", border=True, height="stretch")
         return
     top = ranked.iloc[0]
-    who = perf.group_label(top[name_column(by)])
+    who = md(perf.group_label(top[name_column(by)]))
     cell.metric(
         f"{label}: {who}",
         value.format_map(top),
@@ -134,7 +135,7 @@ def partners_behind(keys: list, by: str, mine: dict) -> None:
     """The partners behind the selected league or AM bars, with a download."""
     partners = common.report(repurposing.rates, by="partner", **mine)
     behind = partners[partners[by].isin(keys)].reset_index(drop=True)
-    st.subheader(f"Partners behind {', '.join(perf.group_label(k) for k in keys)}")
+    st.subheader(f"Partners behind {', '.join(md(perf.group_label(k)) for k in keys)}")
     common.table(
         behind, f"repurposing_partners_by_{by}", PARTNER_COLUMNS, key="drill-partners"
     )

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 from analytics.mappings import (
     MAPPINGS_FILE,
@@ -12,6 +15,7 @@ from analytics.mappings import (
     save_mapping,
 )
 
+ROOT = Path(__file__).resolve().parent.parent
 HEADERS = ["Ref", "Account ID", "Opened On"]
 
 
@@ -59,3 +63,32 @@ def test_remembered_table_for_a_layout_mapped_before(tmp_path):
     save_mapping(tmp_path, "clients", HEADERS, {"client_id": "Ref"})
     assert remembered_table(tmp_path, ["REF", "opened on", "Account ID"]) == "clients"
     assert remembered_table(tmp_path, ["Ref", "Account ID"]) is None
+
+
+def test_two_processes_saving_at_once_keep_every_mapping(tmp_path):
+    # Two processes each remember 200 different layouts (headers "A<p>-<i>") into
+    # one folder at the same time: 2 x 200 = 400 entries kept, and neither process
+    # fails (the save is a read-modify-write of one file).
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from analytics.mappings import save_mapping\n"
+        "p = sys.argv[1]\n"
+        "for i in range(200):\n"
+        "    save_mapping(Path(sys.argv[2]), 'clients', [f'A{p}-{i}'],\n"
+        "                 {'client_id': f'A{p}-{i}'})\n"
+    )
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(p), str(tmp_path)],
+            cwd=ROOT,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for p in (1, 2)
+    ]
+    errors = [child.communicate()[1] for child in children]
+    assert [child.returncode for child in children] == [0, 0], errors
+    entries = json.loads((tmp_path / MAPPINGS_FILE).read_text())
+    assert len(entries) == 400
+    assert load_mapping(tmp_path, "clients", ["A2-199"]) == {"client_id": "A2-199"}
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []

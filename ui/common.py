@@ -41,11 +41,38 @@ def data_directory() -> str:
     return str(store.data_dir())
 
 
-def dataset_version() -> str:
-    """The committed version pages read; the demo data is imported on first use.
-    Read on every rerun (a one-line file), so a new upload is seen at once."""
+# Where a run keeps the dataset version it reads (see `start_run`).
+_RUN_VERSION = "_dataset_version"
+NEWER_DATA_CHECK_SECONDS = 30
+
+
+def start_run() -> str:
+    """Read the current dataset version once, at the start of a run (app.py), for
+    the whole page: a commit landing mid-run cannot mix two versions on one page.
+    The demo data is imported on first use."""
     _leave_legacy_pages_mode()
-    return bootstrap.ensure_dataset(store.data_dir())
+    version = bootstrap.ensure_dataset(store.data_dir())
+    st.session_state[_RUN_VERSION] = version
+    return version
+
+
+def dataset_version() -> str:
+    """The dataset version this run reads (read once by `start_run`)."""
+    return st.session_state.get(_RUN_VERSION) or start_run()
+
+
+@st.fragment(run_every=NEWER_DATA_CHECK_SECONDS)
+def newer_data_notice() -> None:
+    """Tell an open page that a newer dataset was committed since it was drawn
+    (checked every 30 s: a one-line file); the page keeps its version until then."""
+    if store.current_version(store.data_dir()) in (None, dataset_version()):
+        return
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.info(
+            "Newer data was committed: refresh to see it.", icon=":material/update:"
+        )
+        if st.button("Refresh", icon=":material/refresh:", key="refresh_data"):
+            st.rerun()
 
 
 def _leave_legacy_pages_mode() -> None:

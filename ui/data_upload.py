@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,11 +15,18 @@ import streamlit as st
 
 from analytics import compare, ingest, mappings, schema, store
 from ui import common
+from ui.safe import md
 
 NOT_CHOSEN = "— choose —"
 MAX_CHECKS_KEPT = 8
 FLASH = "data_flash"
 HEADER_BYTES = 256 * 1024
+# The archive keeps a file as `<table>__<name>` (+ `.tmp` while written): a name
+# must fit the server's 255 bytes and hold no control character (NUL cannot be
+# stored).
+MAX_NAME_CHARS = 200
+MAX_NAME_BYTES = 255 - len("account_plans__.tmp")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass
@@ -85,7 +93,7 @@ def show_current(directory: Path) -> None:
         tile.metric(
             schema.TABLES[table].label, f"{upload.tables.get(table, 0):,}", border=True
         )
-    files = ", ".join(f.name for f in upload.files) or upload.note or "no files"
+    files = ", ".join(md(f.name) for f in upload.files) or md(upload.note or "no files")
     st.caption(
         f"Committed {committed_text(upload.committed_at)} ({upload.kind}: {files})."
     )
@@ -130,6 +138,29 @@ ACCEPTED_CONFIG = {
 # --- checking an upload ---------------------------------------------------------------
 
 
+def refuse_unstorable_names(uploaded: list) -> list:
+    """The uploaded files whose names the archive can keep; an error for each other
+    one, which is not read."""
+    kept = []
+    for item in uploaded:
+        name = item.name
+        if len(name) > MAX_NAME_CHARS or len(name.encode()) > MAX_NAME_BYTES:
+            why = f"its name is {len(name):,} characters long"
+            why += f" (at most {MAX_NAME_CHARS})"
+        elif CONTROL.search(name):
+            why = "its name holds a control character"
+        else:
+            kept.append(item)
+            continue
+        shown = CONTROL.sub("?", name)
+        shown = shown if len(shown) <= 60 else shown[:57] + "…"
+        st.error(
+            f"{md(shown)} was not read: {why}. Rename the file and upload it again.",
+            icon=":material/block:",
+        )
+    return kept
+
+
 def read_upload(uploaded: list) -> Upload:
     """The uploaded files' bytes, with a progress bar per file while they are read."""
     files = []
@@ -138,7 +169,7 @@ def read_upload(uploaded: list) -> Upload:
         files.append((item.name, item.getvalue()))
         if bar is not None:
             bar.progress(
-                i / len(uploaded), text=f"Read {item.name} ({i} of {len(uploaded)})"
+                i / len(uploaded), text=f"Read {md(item.name)} ({i} of {len(uploaded)})"
             )
     if bar is not None:
         bar.empty()
@@ -164,7 +195,7 @@ def check(directory: Path, upload: Upload) -> ingest.ImportReport:
         label = f"Checking {plural(len(upload.files), 'file')}…"
         with st.status(label, expanded=True) as status:
             for name, content in upload.files:
-                st.write(f"{name}: {len(content) / 1e6:,.1f} MB")
+                st.write(f"{md(name)}: {len(content) / 1e6:,.1f} MB")
             result = ingest.check_files(
                 directory, upload.files, upload.tables or None, upload.mappings or None
             )
@@ -353,7 +384,7 @@ def file_sections(directory: Path, upload: Upload, base: ingest.ImportReport) ->
             schema.TABLES[report_file.table].label if report_file.table else "no table"
         )
         trouble = report_file.table is None or bool(report_file.missing)
-        with st.expander(f"{report_file.file} → {label}", expanded=trouble):
+        with st.expander(f"{md(report_file.file)} → {label}", expanded=trouble):
             left, right = st.columns([1, 2], gap="large")
             with left:
                 table_selectbox(file_id)
@@ -371,7 +402,7 @@ def fill_file_sections(
         with slots[file_id]:
             columns = columns_frame(report_file)
             if columns.empty:
-                headers = ", ".join(upload.headers[report_file.file]) or "none"
+                headers = ", ".join(map(md, upload.headers[report_file.file])) or "none"
                 st.caption(f"Choose the file's table. Its headers: {headers}.")
             else:
                 st.dataframe(
@@ -385,7 +416,7 @@ def fill_file_sections(
                 report_file.encoding or "encoding unknown",
             ]
             if report_file.ignored:
-                facts.append(f"ignored: {', '.join(report_file.ignored)}")
+                facts.append(f"ignored: {', '.join(map(md, report_file.ignored))}")
             if report_file.footer_lines:
                 facts.append(f"{report_file.footer_lines} footer line(s) removed")
             st.caption(" · ".join(facts))

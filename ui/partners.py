@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.schema import NO_LEAGUE, STATUSES, UNKNOWN_PARTNER
+from ui.safe import md
 
 OTHER_STATUSES = "Other or no status"
 STATUS_DELTA = {
@@ -100,14 +101,8 @@ def timeline_entry(row: object) -> None:
     """One activity of a partner's timeline: date, type, subject, status, who, and
     its comments beneath."""
     parts = (row.activity_type, row.subject, row.status, row.account_manager)
-    heading = " · ".join(escape(p) for p in parts if isinstance(p, str) and p)
+    heading = " · ".join(md(p) for p in parts if isinstance(p, str) and p)
     icon = ":material/check_circle:" if row.is_touch else ":material/pending:"
     st.markdown(f"{icon} **{row.activity_date}** · {heading}")
     if isinstance(row.comments, str) and row.comments.strip():
-        st.caption(escape(row.comments.strip()).replace("\n", "  \n"))
-
-
-def escape(text: object) -> str:
-    """Text from the data made safe to show inside markdown."""
-    special = "\\`*_[]<>#|$~"
-    return "".join("\\" + c if c in special else c for c in str(text))
+        st.caption(md(row.comments.strip()).replace("\n", "  \n"))
