@@ -243,8 +243,23 @@ CONTACTS = Table(
     ),
 )
 
+USERS = Table(
+    "users",
+    "Users",
+    False,
+    (
+        Column("user_id", TEXT, True, ("User ID", "UserId", "Id"), unique=True),
+        Column("name", TEXT, True, ("Full Name", "Name", "User Name")),
+        Column("email", TEXT, False, ("Email", "Email Address")),
+        Column("manager", TEXT, False, ("Manager", "Manager Name", "ManagerId")),
+        Column("role", TEXT, False, ("Role", "App Role")),
+        Column("is_active", TEXT, False, ("Active", "IsActive", "Is Active")),
+    ),
+)
+
 TABLES: dict[str, Table] = {
-    t.name: t for t in (PARTNERS, CLIENTS, ACTIVITIES, QUOTAS, ACCOUNT_PLANS, CONTACTS)
+    t.name: t
+    for t in (PARTNERS, CLIENTS, ACTIVITIES, QUOTAS, ACCOUNT_PLANS, CONTACTS, USERS)
 }
 REQUIRED_TABLES = tuple(name for name, t in TABLES.items() if t.required)
 
