@@ -4,11 +4,12 @@ the uploads history with restore and reset, and a comparison of two uploads."""
 import streamlit as st
 
 from analytics import store
-from ui import common
+from ui import auth, common
 from ui import data_upload as data
 
 directory = store.data_dir()
 common.dataset_version()  # the dataset exists (demo on first use) before we show it
+auth.require_admin("The Data page")
 
 st.title("Data")
 st.caption(

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import dates, partners, quota, store
-from ui import common
+from ui import auth, common
 from ui import performance as perf
 
 LEADERBOARD = {
@@ -40,6 +40,7 @@ CLIENTS = {
 def save_target() -> None:
     """The target form's submit, run before the page is drawn, so every figure
     below already reads the dataset version holding the new target."""
+    auth.require_admin("Saving a target")
     state = st.session_state
     am, month, target = state["tgt_am"], state["tgt_month"], int(state["tgt_value"])
     store.set_manual_target(store.data_dir(common.data_directory()), am, month, target)
@@ -161,7 +162,7 @@ with top[0]:
         label_visibility="collapsed",
     )
 period = perf.PERIOD_CHOICES[choice]
-if managers:
+if managers and auth.viewer().is_admin:
     with top[1].popover("Enter a target", icon=":material/edit:", width="stretch"):
         target_form(managers, f.account_manager, f.as_of)
 
