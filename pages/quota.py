@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from analytics import dates, partners, quota, store
+from analytics import audit, dates, partners, quota, store
 from ui import auth, common
 from ui import performance as perf
 
@@ -43,7 +43,14 @@ def save_target() -> None:
     auth.require_admin("Saving a target")
     state = st.session_state
     am, month, target = state["tgt_am"], state["tgt_month"], int(state["tgt_value"])
-    store.set_manual_target(store.data_dir(common.data_directory()), am, month, target)
+    directory = store.data_dir(common.data_directory())
+    audit.audited(
+        directory,
+        auth.actor(),
+        "target",
+        f"target {target} for {am} in {month:%Y-%m}",
+        lambda: store.set_manual_target(directory, am, month, target),
+    )
     state["tgt_saved"] = f"Target of {target} for {am} in {month:%B %Y} saved."
 
 
