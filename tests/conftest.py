@@ -143,12 +143,19 @@ CHROMIUM_ARGS = [
 ]
 
 
-@contextlib.contextmanager
-def serve_app(data_dir: Path, log_path: Path):
-    """`streamlit run app.py` on `data_dir` on a free port; yields its base URL."""
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve_app(
+    data_dir: Path, log_path: Path, port: int | None = None, env: dict | None = None
+):
+    """`streamlit run app.py` on `data_dir` on `port` (default: a free one), with
+    `env` added to the environment; yields its base URL."""
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     with open(log_path, "wb") as log:
         server = subprocess.Popen(
@@ -159,7 +166,7 @@ def serve_app(data_dir: Path, log_path: Path):
                 "--browser.gatherUsageStats", "false",
             ],
             cwd=ROOT,
-            env={**os.environ, store.DATA_DIR_ENV: str(data_dir)},
+            env={**os.environ, store.DATA_DIR_ENV: str(data_dir), **(env or {})},
             stdout=log,
             stderr=subprocess.STDOUT,
         )  # fmt: skip

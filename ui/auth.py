@@ -81,8 +81,15 @@ def sidebar() -> None:
                 " (docs/deploy.md).",
             )
         else:
-            st.caption(f"Signed in as **{who.name}** ({who.role})")
-            st.button("Sign out", key="sign_out", on_click=st.logout)
+            row = st.container(horizontal=True, vertical_alignment="center", gap=None)
+            row.caption(f"Signed in as **{who.name}** ({who.role})")
+            row.button(
+                "Sign out",
+                key="sign_out",
+                type="tertiary",
+                icon=":material/logout:",
+                on_click=st.logout,
+            )
         options = _view_as_options(who)
         requested = st.query_params.get("view_as")
         if requested is not None and requested not in options:
