@@ -4,7 +4,7 @@ PIP = $(PYTHON) -m pip install --quiet --disable-pip-version-check
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8501
 
-.PHONY: run test install install-dev browser lint bench
+.PHONY: run test install install-dev browser haproxy lint bench
 
 install:
 	$(PIP) -r requirements.txt
@@ -17,6 +17,11 @@ browser:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core; }
 
+# Debian's haproxy in front of several app processes (scripts/serve_many.py).
+haproxy:
+	@command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq haproxy; }
+
 run: install
 	$(PYTHON) -m streamlit run app.py --server.port $(PORT)
 
@@ -24,7 +29,7 @@ lint: install-dev
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
 
-test: install-dev browser lint
+test: install-dev browser haproxy lint
 	$(PYTHON) -m pytest -q
 
 bench: install-dev
