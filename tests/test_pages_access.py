@@ -140,3 +140,25 @@ def test_the_data_page_run_alone_shows_nothing_to_a_non_admin(monkeypatch, data)
     at.run()
     assert not at.exception
     assert len(at.title) == 0 and len(at.get("file_uploader")) == 0
+
+
+def test_named_providers_get_a_button_each(run_app, data):
+    named = {
+        "auth": {
+            "redirect_uri": AUTH["auth"]["redirect_uri"],
+            "cookie_secret": "test-secret",
+            **{
+                name: {
+                    "client_id": name,
+                    "client_secret": "x",
+                    "server_metadata_url": "x",
+                }
+                for name in ("microsoft", "salesforce")
+            },
+        }
+    }
+    at = run_app(data, user={"is_logged_in": False}, secrets=named)
+    assert [b.label for b in at.button] == [
+        "Sign in with Microsoft",
+        "Sign in with Salesforce",
+    ]
