@@ -162,3 +162,28 @@ def test_named_providers_get_a_button_each(run_app, data):
         "Sign in with Microsoft",
         "Sign in with Salesforce",
     ]
+
+
+def test_an_am_opening_another_book_partner_by_url_finds_nothing(run_app, data):
+    query = {**AS_OF, "partner": "001000000000003"}  # Cedar, Bob's
+    at = run_app(
+        data,
+        page="pages/partner.py",
+        query=query,
+        user=signed_in("ann@example.com"),
+        secrets=AUTH,
+    )
+    assert not at.exception
+    # not among the partners to choose from: no partner is shown
+    assert at.info[0].value.startswith("Choose a partner above")
+    # in report order: Champions League (Birch) before Premiership (Acorn)
+    assert at.selectbox(key="partner_choice").options == ["Birch", "Acorn"]
+    assert len(at.metric) == 0
+
+
+def test_the_default_as_of_is_the_dataset_s_for_every_viewer(run_app, data):
+    # the latest thing that happened is C4 added on 2026-11-03, in Bob's book;
+    # Ann's book ends on 2026-11-03 too (C3 churned) but Cid's on 2026-11-02 (C5)
+    for email in ("ann@example.com", "cid@example.com", "ada@example.com"):
+        at = run_app(data, page=REPORT, user=signed_in(email), secrets=AUTH)
+        assert "Data up to 03 Nov 2026" in at.sidebar.caption[-1].value, email

@@ -118,7 +118,12 @@ def last_upload() -> store.Upload | None:
 
 
 def latest_data_date() -> dt.date | None:
-    return report(store.latest_date)
+    """The dataset's latest date (the default as-of), the same for every viewer so
+    that a book's figures match the same AM's in a manager's or admin's view."""
+    version = dataset_version()
+    return _cached_report(
+        data_directory(), version, "store.latest_date", store.latest_date, {}
+    )
 
 
 def filters() -> Filters:
