@@ -5,13 +5,14 @@ and target edits from two processes at once both kept."""
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from analytics import audit, store
-from tests.conftest import d
+from tests.conftest import ROOT, d
 from tests.test_access import TABLES
 from tests.test_pages_access import AUTH, signed_in
 from tests.test_pages_data import CLIENTS_CSV, PARTNERS_CSV, START, upload
@@ -56,46 +57,52 @@ def test_a_failed_change_is_not_recorded(make_data_dir):
     assert audit.entries(data).empty
 
 
-def _append(directory: str, who: str) -> None:
-    for n in range(40):
-        audit.record(Path(directory), who, "target", f"edit {n}", None, None)
+def run_at_once(*scripts: str) -> None:
+    """Run Python `scripts` in separate processes at the same time (fresh
+    interpreters: a forked or spawned child would inherit the AppTest state)."""
+    workers = [
+        subprocess.Popen([sys.executable, "-c", script], cwd=ROOT) for script in scripts
+    ]
+    assert [w.wait(timeout=120) for w in workers] == [0] * len(scripts)
+
+
+APPEND = """
+from pathlib import Path
+from analytics import audit
+for n in range(40):
+    audit.record(Path({folder!r}), {who!r}, "target", f"edit {{n}}", None, None)
+"""
 
 
 def test_two_processes_appending_at_once_keep_every_whole_line(tmp_path):
-    spawn = multiprocessing.get_context("spawn")
-    workers = [spawn.Process(target=_append, args=(str(tmp_path), w)) for w in "AB"]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
+    run_at_once(*(APPEND.format(folder=str(tmp_path), who=w) for w in "AB"))
     trail = audit.entries(tmp_path)
     # 2 x 40 lines, each one whole JSON object
     assert trail.groupby("who").size().to_dict() == {"A": 40, "B": 40}
     assert len((tmp_path / audit.AUDIT_FILE).read_bytes().splitlines()) == 80
 
 
-def _set_target(directory: str, am: str, target: int) -> None:
-    path = Path(directory)
-    audit.audited(
-        path,
-        am,
-        "target",
-        f"target {target} for {am}",
-        lambda: store.set_manual_target(path, am, NOVEMBER, target),
-    )
+SET_TARGET = """
+import datetime as dt
+from pathlib import Path
+from analytics import audit, store
+folder = Path({folder!r})
+audit.audited(
+    folder, {am!r}, "target", "target {target} for {am}",
+    lambda: store.set_manual_target(folder, {am!r}, dt.date(2026, 11, 1), {target}),
+)
+"""
 
 
 def test_two_processes_editing_targets_at_once_both_keep_theirs(make_data_dir):
     data = make_data_dir(partners=TABLES["partners"])
     first = store.current_version(data)
-    spawn = multiprocessing.get_context("spawn")
-    edits = [("Ann", 7), ("Bob", 9)]
-    workers = [spawn.Process(target=_set_target, args=(str(data), *e)) for e in edits]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    assert [w.exitcode for w in workers] == [0, 0]
+    run_at_once(
+        *(
+            SET_TARGET.format(folder=str(data), am=am, target=target)
+            for am, target in [("Ann", 7), ("Bob", 9)]
+        )
+    )
     with store.connect(data) as con:
         kept = con.execute(
             "select account_manager, clients_target from manual_quotas order by 1"
