@@ -108,8 +108,12 @@ def test_a_manager_sees_the_team_and_can_view_as_one_am(run_app, data):
     assert partner_names(at) == {"Acorn", "Birch", "Cedar"}
     view_as = sidebar_box(at, "View as")
     assert view_as.options == ["Whole team", "Ann", "Bob", "Meg"]
-    view_as.set_value("Bob").run()
+    at.sidebar.selectbox(key="am").set_value("Ann").run()
+    assert partner_names(at) == {"Acorn", "Birch"}
+    view_as.set_value("Bob").run()  # the AM box starts again from all of Bob's
+    assert not at.error
     assert partner_names(at) == {"Cedar"}
+    assert at.sidebar.selectbox(key="am").value == "All account managers"
     assert view_as.proto.query_param_key == "view_as"  # in the URL
 
 

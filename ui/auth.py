@@ -101,6 +101,7 @@ def sidebar() -> None:
                 key="view_as",
                 bind="query-params",
                 help="See the app as one account manager of your team sees it.",
+                on_change=_clear_account_manager,
             )
     am = st.query_params.get("am")
     if books() is not None and am not in (None, common.ALL):
@@ -118,6 +119,12 @@ def actor() -> str:
     """Who did something, for the audit trail: the email, else the name."""
     who = viewer()
     return who.email or who.name
+
+
+def _clear_account_manager() -> None:
+    """A new "view as" starts with all of that book (the AM box may name an AM
+    outside it)."""
+    st.session_state["am"] = common.ALL
 
 
 def _view_as_options(who: Viewer) -> list[str]:
