@@ -3,8 +3,8 @@
 email here), on the fixture of tests/test_access.py: Ann owns Acorn and Birch, Bob
 Cedar, Cid Dune; Meg manages Ann and Bob; Eve is not in the users table.
 
-Also takes the screenshots in docs/ of the sign-in page and of an AM's and a
-manager's Dashboard."""
+With $AMD_WRITE_DOCS set, also takes the screenshots in docs/ of the sign-in page
+and of an AM's and a manager's Dashboard."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import os
 import threading
 import time
 from pathlib import Path
@@ -94,8 +95,11 @@ def open_report(page, url: str, query: str = AS_OF) -> None:
 
 
 def screenshot(page, name: str) -> None:
-    page.wait_for_timeout(500)  # let the charts finish drawing
-    page.screenshot(path=str(ROOT / "docs" / name))
+    """docs/<name> when $AMD_WRITE_DOCS is set (a test run leaves docs/ alone):
+    AMD_WRITE_DOCS=1 python -m pytest tests/test_browser_team.py"""
+    if os.environ.get("AMD_WRITE_DOCS"):
+        page.wait_for_timeout(500)  # let the charts finish drawing
+        page.screenshot(path=str(ROOT / "docs" / name))
 
 
 def test_a_signed_out_visitor_sees_only_the_sign_in_page(page, team_url):

@@ -191,3 +191,42 @@ def test_the_default_as_of_is_the_dataset_s_for_every_viewer(run_app, data):
     for email in ("ann@example.com", "cid@example.com", "ada@example.com"):
         at = run_app(data, page=REPORT, user=signed_in(email), secrets=AUTH)
         assert "Data up to 03 Nov 2026" in at.sidebar.caption[-1].value, email
+
+
+PAGES = [
+    "pages/home.py",
+    "pages/partners.py",
+    "pages/partner.py",
+    "pages/quota.py",
+    "pages/repurposing.py",
+    "pages/churn.py",
+    "pages/activity.py",
+    "pages/plans.py",
+]
+
+
+def names_shown(at) -> tuple[set[str], set[str]]:
+    """The partner names and account managers in the page's tables."""
+    columns = {"partner_name": set(), "account_manager": set()}
+    for t in at.dataframe:
+        for column, seen in columns.items():
+            if column in t.value.columns:
+                seen.update(t.value[column].dropna())
+    return columns["partner_name"], columns["account_manager"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_shows_an_am_their_book_only(run_app, data, page):
+    ann = signed_in("ann@example.com")
+    at = run_app(data, page=page, query=AS_OF, user=ann, secrets=AUTH)
+    assert not at.exception
+    shown_partners, shown_managers = names_shown(at)
+    assert shown_partners <= {"Acorn", "Birch"} and shown_managers <= {"Ann"}
+    # the same page for an admin shows other books, so the check above has teeth
+    # (except the partner page with none chosen and repurposing, with no client
+    # repurposed: no table there names partners or AMs)
+    ada = signed_in("ada@example.com")
+    at = run_app(data, page=page, query=AS_OF, user=ada, secrets=AUTH)
+    everyone_partners, everyone_managers = names_shown(at)
+    if everyone_partners or everyone_managers:
+        assert everyone_partners - {"Acorn", "Birch"} or everyone_managers - {"Ann"}
