@@ -1,18 +1,23 @@
-"""Who may see what: a viewer resolved from the users table, and a copy of the
+"""Who may see what: a viewer resolved from the users table, and a book: the
 dataset narrowed to the account managers a viewer may see.
 
 The boundary is drawn in SQL, under every report rather than in each one: an AM's
-or a manager's reports run on an in-memory DuckDB database holding only their
-book (the same table names, filtered from the committed version), so every report
+or a manager's reports run on an in-memory DuckDB database whose tables and views
+have the names of the committed version's, filtered to their book, so every report
 function, chart, table and download sees that book and nothing else, whatever
 filter or URL parameter it is given. An admin reads the committed version itself.
 
 Why a separate in-memory database rather than TEMP views on a cursor: temp views
 do shadow the tables for unqualified names, also on a read-only connection, but
 they belong to one cursor, and report helpers open their own cursor of the
-connection they are given (`con.cursor()`), which sees no temp view. Tables of an
-in-memory database are seen by all its cursors; the version file is attached only
-while the book is copied, so it holds no second cache of the whole dataset.
+connection they are given (`con.cursor()`), which sees no temp view. The objects
+of an in-memory database are seen by all its cursors.
+
+Why views for the large tables and copies for the small: copying a whole book
+into memory took 1.8 s and 250 MB for a fifth of a 1M-client dataset (1.5 GB for
+all of it), as DuckDB keeps in-memory tables uncompressed; views over the attached
+version file cost 0.07 s and ~40 MB, and the small per-partner and per-AM tables
+copied keep their semi-joins cheap (scripts/bench_books.py).
 """
 
 from __future__ import annotations
@@ -28,8 +33,8 @@ ROLES = ("am", "manager", "admin")
 INACTIVE_VALUES = {"false", "f", "0", "no", "n", "inactive"}
 
 # How each table of a committed version is narrowed to a set of account managers,
-# in the order they are copied: a `where` over the source table `src.<name>`,
-# which may read the narrowed tables copied before it and `scope_account_managers`.
+# in the order they are made: a `where` over the source table `src.<name>`, which
+# may read the narrowed tables made before it and `scope_account_managers`.
 # The pseudo-partner `(unknown partner)` (partner_id '') has no account manager,
 # so it and its clients and activities are left out of every book.
 _IN_BOOK = "in (select account_manager from scope_account_managers)"
@@ -48,8 +53,11 @@ NARROWED = {
     "quotas": f"trim(account_manager) {_IN_BOOK}",
     "manual_quotas": f"trim(account_manager) {_IN_BOOK}",
 }
-# Tables copied whole: who is who (names shown for owner ids) is not anyone's book.
+# Tables shown whole: who is who (names shown for owner ids) is not anyone's book.
 SHARED = ("users",)
+# Tables of one row per partner, AM or user: copied into the book's memory (small),
+# the others are views over the version file.
+COPIED = {"stg_partners", "partners", "stg_quotas", "quotas", "manual_quotas", "users"}
 
 
 class AccessDenied(Exception):
@@ -156,13 +164,14 @@ def _fold(text: str | None) -> str:
     return (text or "").strip().casefold()
 
 
-def narrowed_copy(
+def book(
     version_file: str | os.PathLike, account_managers: Iterable[str]
 ) -> duckdb.DuckDBPyConnection:
     """An in-memory database with the tables of the committed `version_file`
     narrowed to the books of `account_managers` (the names as the partners file
-    has them). A table not listed in NARROWED or SHARED is copied empty, so a new
-    table shows nothing until its rule is written here."""
+    has them), the version attached read-only under it. A table not listed in
+    NARROWED or SHARED shows no rows, so a new table shows nothing until its rule
+    is written here."""
     con = duckdb.connect(":memory:")
     con.execute("create table scope_account_managers (account_manager varchar)")
     con.execute(
@@ -170,26 +179,24 @@ def narrowed_copy(
         [sorted(set(account_managers))],
     )
     con.execute("attach ? as src (read_only)", [str(Path(version_file))])
-    try:  # detached at the end: the copy keeps no cache of the whole dataset
-        names = [
-            row[0]
-            for row in con.execute(
-                "select table_name from duckdb_tables() where database_name = 'src'"
-                " and schema_name = 'main'"
-            ).fetchall()
-        ]
-        ordered = [n for n in NARROWED if n in names] + [
-            n for n in names if n not in NARROWED
-        ]
-        for name in ordered:
-            where = NARROWED.get(name) or ("true" if name in SHARED else "false")
-            # table names come from the version file's own catalog, never from input
-            con.execute(
-                f'create table "{name}" as select * from src."{name}" where {where}'
-            )
-        _copy_macros(con)
-    finally:
-        con.execute("detach src")
+    names = [
+        row[0]
+        for row in con.execute(
+            "select table_name from duckdb_tables() where database_name = 'src'"
+            " and schema_name = 'main'"
+        ).fetchall()
+    ]
+    ordered = [n for n in NARROWED if n in names] + [
+        n for n in names if n not in NARROWED
+    ]
+    for name in ordered:
+        where = NARROWED.get(name) or ("true" if name in SHARED else "false")
+        kind = "table" if name in COPIED else "view"
+        # table names come from the version file's own catalog, never from input
+        con.execute(
+            f'create {kind} "{name}" as select * from src."{name}" where {where}'
+        )
+    _copy_macros(con)
     return con
 
 

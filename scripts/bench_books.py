@@ -1,7 +1,8 @@
 """Benchmark (not a test): the cost of an AM's and a manager's book
-(analytics.access.narrowed_copy, made once per dataset version and set of AMs and
-then cached by the app) and of the partner report and dashboard KPIs on it against
-the whole dataset, on a generated 1M-client dataset; medians of 5.
+(analytics.access.book, made once per dataset version and set of AMs and then
+cached by the app: its time to make and the memory it adds) and of the partner
+report and dashboard KPIs on it against the whole dataset, on a generated
+1M-client dataset; medians of 5.
 
     python scripts/bench_books.py [--clients 1000000] [--partners 20000] [--keep DIR]
 """
@@ -37,6 +38,12 @@ def median_seconds(fn, runs: int = 5) -> float:
     return statistics.median(times)
 
 
+def rss_mb() -> float:
+    """This process's resident memory (Linux)."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=1_000_000)
@@ -62,24 +69,28 @@ def main() -> None:
         }
         print(f"{args.clients:,} clients, {len(managers)} account managers")
         print(
-            f"{'book':<15}{'copy s':>9}" + "".join(f"{n + ' s':>18}" for n in REPORTS)
+            f"{'book':<15}{'make s':>8}{'+MB':>6}"
+            + "".join(f"{n:>16}" for n in REPORTS)
         )
         for label, names in books.items():
-            copy = (
-                0.0
-                if names is None
-                else median_seconds(
-                    lambda names=names: access.narrowed_copy(path, names).close()
+            make = 0.0
+            if names is not None:
+                make = median_seconds(
+                    lambda names=names: access.book(path, names).close()
                 )
-            )
-            con = full if names is None else access.narrowed_copy(path, names)
+            before = rss_mb()
+            con = full if names is None else access.book(path, names)
             for fn in REPORTS.values():
                 fn(con)  # warm
+            added = rss_mb() - before
             times = [
                 median_seconds(lambda fn=fn, con=con: fn(con))
                 for fn in REPORTS.values()
             ]
-            print(f"{label:<15}{copy:>9.3f}" + "".join(f"{t:>18.3f}" for t in times))
+            print(
+                f"{label:<15}{make:>8.3f}{added:>6.0f}"
+                + "".join(f"{t:>16.3f}" for t in times)
+            )
     print(f"load: {os.getloadavg()[0]:.2f} (1 min)")
 
 

@@ -136,7 +136,7 @@ def full(folder):
 
 def book(folder, *names: str) -> duckdb.DuckDBPyConnection:
     path = store.version_path(folder, store.current_version(folder))
-    return access.narrowed_copy(path, names)
+    return access.book(path, names)
 
 
 def test_an_am_is_their_own_book(full):
@@ -236,7 +236,7 @@ def test_every_table_of_a_version_has_a_rule(full):
     assert names - set(access.NARROWED) - set(access.SHARED) == set()
 
 
-def test_a_table_without_a_rule_is_copied_empty_and_macros_come_along(tmp_path):
+def test_a_table_without_a_rule_shows_no_rows_and_macros_come_along(tmp_path):
     path = tmp_path / "v.duckdb"
     with duckdb.connect(str(path)) as con:
         con.execute(
@@ -245,7 +245,7 @@ def test_a_table_without_a_rule_is_copied_empty_and_macros_come_along(tmp_path):
         )
         con.execute("create table secrets as select 42 as answer")
         con.execute("create macro plus_one(x) as x + 1")
-    with access.narrowed_copy(path, ["Ann"]) as con:
+    with access.book(path, ["Ann"]) as con:
         assert con.execute("select count(*) from secrets").fetchone() == (0,)
         assert con.execute(
             "select plus_one(partner_id::int) from (select 41 as partner_id)"

@@ -77,7 +77,7 @@ def _book(directory: str, version: str, account_managers: tuple[str, ...]):
     """The dataset narrowed to some AMs' books (analytics.access), in memory, per
     version: what an AM's or a manager's reports read."""
     path = store.version_path(store.data_dir(directory), version)
-    return access.narrowed_copy(path, account_managers)
+    return access.book(path, account_managers)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
