@@ -115,9 +115,9 @@ def find_viewer(
     if not active:
         raise AccessDenied(f"{email} is marked inactive in the users list.")
     user = active[0]
-    reports = sorted(
+    reports = {
         u["name"] for u in users if u is not user and _manages(user, u["manager"])
-    )
+    }
     role = _fold(user["role"])
     if role not in ROLES:  # blank or a Salesforce role name: a manager has reports
         role = "manager" if reports else "am"

@@ -38,6 +38,7 @@ def pages(all_pages: dict[str, list]) -> dict[str, list]:
     here, and the run stops."""
     viewer = _resolve()
     if viewer is None:
+        st.session_state.pop(_VIEWER, None)  # no earlier run's viewer stays on
         st.stop()
     st.session_state[_VIEWER] = viewer
     if viewer.is_admin:
