@@ -4,7 +4,7 @@ PIP = $(PYTHON) -m pip install --quiet --disable-pip-version-check
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8501
 
-.PHONY: run dev test install install-dev browser pdf-libs lint bench
+.PHONY: run dev test install install-dev browser haproxy pdf-libs lint bench
 
 install:
 	$(PIP) -r requirements.txt
@@ -16,6 +16,11 @@ install-dev:
 browser:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core; }
+
+# Debian's haproxy in front of several app processes (scripts/serve_many.py).
+haproxy:
+	@command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq haproxy; }
 
 # Pango for WeasyPrint (the PDF packs); poppler's pdftoppm and openssl for their tests.
 pdf-libs:
@@ -36,7 +41,7 @@ lint: install-dev
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
 
-test: install-dev browser pdf-libs lint
+test: install-dev browser haproxy pdf-libs lint
 	$(PYTHON) -m pytest -q
 
 bench: install-dev

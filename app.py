@@ -12,7 +12,7 @@ import streamlit as st
 
 from analytics import dates, partners
 from analytics.schema import DEFAULT_NO_TOUCH_DAYS
-from ui import common
+from ui import auth, common
 
 PAGES = {
     "": [
@@ -81,13 +81,14 @@ PAGES = {
     ],
 }
 
-page = st.navigation(PAGES)
+page = st.navigation(auth.pages(PAGES))  # signed-out visitors: the sign-in page
 st.set_page_config(
     page_title=f"{page.title} · Account Management",
     page_icon=":material/handshake:",
     layout="wide",
 )
 common.start_run()  # the dataset version every figure of this run reads
+auth.sidebar()  # who is signed in, "view as"; refuses a URL outside their books
 
 latest = common.latest_data_date()
 today = dt.date.today()

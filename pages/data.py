@@ -3,12 +3,22 @@ the uploads history with restore and reset, and a comparison of two uploads."""
 
 import streamlit as st
 
-from analytics import store
-from ui import common
+from analytics import audit, store
+from ui import auth, common
 from ui import data_upload as data
+
+AUDIT_CONFIG = {
+    "at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm:ss"),
+    "who": "Who",
+    "action": "Action",
+    "what": "What",
+    "version_before": "Version before",
+    "version_after": "Version after",
+}
 
 directory = store.data_dir()
 common.dataset_version()  # the dataset exists (demo on first use) before we show it
+auth.require_admin("The Data page")
 
 st.title("Data")
 st.caption(
@@ -80,6 +90,9 @@ with history_tab:
     with reset:
         st.markdown("**Reset to the demo data**")
         data.show_reset(directory)
+    st.subheader("Audit trail")
+    st.caption("Every upload, restore, reset and target edit: who, when, what.")
+    common.table(audit.entries(directory), "audit_trail", column_config=AUDIT_CONFIG)
 
 with compare_tab:
     st.subheader("Clients between two uploads, by CRN")

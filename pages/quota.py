@@ -6,8 +6,8 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from analytics import dates, packs, partners, quota, store
-from ui import common
+from analytics import audit, dates, packs, partners, quota, store
+from ui import auth, common
 from ui import performance as perf
 from ui.safe import md
 
@@ -42,9 +42,17 @@ CLIENTS = {
 def save_target() -> None:
     """The target form's submit, run before the page is drawn, so every figure
     below already reads the dataset version holding the new target."""
+    auth.require_admin("Saving a target")
     state = st.session_state
     am, month, target = state["tgt_am"], state["tgt_month"], int(state["tgt_value"])
-    store.set_manual_target(store.data_dir(common.data_directory()), am, month, target)
+    directory = store.data_dir(common.data_directory())
+    audit.audited(
+        directory,
+        auth.actor(),
+        "target",
+        f"target {target} for {am} in {month:%Y-%m}",
+        lambda: store.set_manual_target(directory, am, month, target),
+    )
     state["tgt_saved"] = f"Target of {target} for {md(am)} in {month:%B %Y} saved."
 
 
@@ -163,7 +171,7 @@ with top[0]:
         label_visibility="collapsed",
     )
 period = perf.PERIOD_CHOICES[choice]
-if managers:
+if managers and auth.viewer().is_admin:
     with top[1].popover("Enter a target", icon=":material/edit:", width="stretch"):
         target_form(managers, f.account_manager, f.as_of)
 

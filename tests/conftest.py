@@ -87,7 +87,8 @@ def make_dataset(make_data_dir) -> Callable[..., object]:
 def run_app(monkeypatch) -> Callable[..., object]:
     """run_app(data_dir, page="pages/x.py", query={...}) runs the real app with
     AppTest on `data_dir` (via $AMD_DATA_DIR, restored after the test), switched to
-    `page`, with URL query parameters `query`; returns the AppTest after the run.
+    `page`, with URL query parameters `query` (and `st.user` = `user` under
+    `secrets`); returns the AppTest after the run.
     Further `at.run()` calls in the test see the same folder."""
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
@@ -103,9 +104,17 @@ def run_app(monkeypatch) -> Callable[..., object]:
 
     monkeypatch.setattr(PagesManager, "__init__", init)
 
-    def run(data_dir: Path, page: str | None = None, query: dict | None = None):
+    def run(
+        data_dir: Path,
+        page: str | None = None,
+        query: dict | None = None,
+        user: dict | None = None,
+        secrets: dict | None = None,
+    ):
         monkeypatch.setenv(store.DATA_DIR_ENV, str(data_dir))
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        if user is not None:  # a signed-in (or signed-out) visitor, with `secrets`
+            at.user, at.secrets = user, secrets or {}
         for key, value in (query or {}).items():
             at.query_params[key] = value
         if page:
@@ -134,12 +143,19 @@ CHROMIUM_ARGS = [
 ]
 
 
-@contextlib.contextmanager
-def serve_app(data_dir: Path, log_path: Path):
-    """`streamlit run app.py` on `data_dir` on a free port; yields its base URL."""
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve_app(
+    data_dir: Path, log_path: Path, port: int | None = None, env: dict | None = None
+):
+    """`streamlit run app.py` on `data_dir` on `port` (default: a free one), with
+    `env` added to the environment; yields its base URL."""
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     with open(log_path, "wb") as log:
         server = subprocess.Popen(
@@ -150,7 +166,7 @@ def serve_app(data_dir: Path, log_path: Path):
                 "--browser.gatherUsageStats", "false",
             ],
             cwd=ROOT,
-            env={**os.environ, store.DATA_DIR_ENV: str(data_dir)},
+            env={**os.environ, store.DATA_DIR_ENV: str(data_dir), **(env or {})},
             stdout=log,
             stderr=subprocess.STDOUT,
         )  # fmt: skip

@@ -14,7 +14,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import bootstrap, dates, store
+from analytics import access, bootstrap, dates, store
 from analytics.export import to_csv_bytes
 from analytics.schema import DEFAULT_NO_TOUCH_DAYS, UNKNOWN_PARTNER
 
@@ -99,22 +99,44 @@ def cursor():
     return _connection(data_directory(), dataset_version()).cursor()
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _book(directory: str, version: str, account_managers: tuple[str, ...]):
+    """The dataset narrowed to some AMs' books (analytics.access), in memory, per
+    version: what an AM's or a manager's reports read."""
+    path = store.version_path(store.data_dir(directory), version)
+    return access.book(path, account_managers)
+
+
 @st.cache_data(max_entries=512, show_spinner=False)
 def _cached_report(
-    directory: str, version: str, name: str, _fn: Callable[..., Any], kwargs: dict
+    directory: str,
+    version: str,
+    name: str,
+    _fn: Callable[..., Any],
+    kwargs: dict,
+    books: tuple[str, ...] | None = None,
 ) -> Any:
-    """Report results (small tables) per dataset version, function and arguments:
-    unchanged data is never recomputed, a new version is a new key. The function
-    itself stays out of the hash (`_fn`); its qualified `name` keys it."""
-    with _connection(directory, version).cursor() as cur:
+    """Report results (small tables) per dataset version, function, arguments and
+    books (None: all): unchanged data is never recomputed, a new version is a new
+    key. The function itself stays out of the hash (`_fn`); its qualified `name`
+    keys it."""
+    con = (
+        _connection(directory, version)
+        if books is None
+        else _book(directory, version, books)
+    )
+    with con.cursor() as cur:
         return _fn(cur, **kwargs)
 
 
 def report(fn: Callable[..., Any], **kwargs: Any) -> Any:
     """`report(partners.partner_report, as_of=d)` runs that analytics function on
-    the dataset version of this run, cached."""
+    the dataset version of this run, cached, over the viewer's books only."""
+    from ui import auth  # auth builds on this module
+
     name = f"{fn.__module__}.{fn.__qualname__}"
-    return _cached_report(data_directory(), dataset_version(), name, fn, kwargs)
+    version = dataset_version()  # first: it may rerun the page through app.py
+    return _cached_report(data_directory(), version, name, fn, kwargs, auth.books())
 
 
 def last_upload() -> store.Upload | None:
@@ -123,7 +145,12 @@ def last_upload() -> store.Upload | None:
 
 
 def latest_data_date() -> dt.date | None:
-    return report(store.latest_date)
+    """The dataset's latest date (the default as-of), the same for every viewer so
+    that a book's figures match the same AM's in a manager's or admin's view."""
+    version = dataset_version()
+    return _cached_report(
+        data_directory(), version, "store.latest_date", store.latest_date, {}
+    )
 
 
 def filters() -> Filters:

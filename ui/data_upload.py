@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from analytics import compare, ingest, mappings, schema, store
-from ui import common
+from analytics import audit, compare, ingest, mappings, schema, store
+from ui import auth, common
 from ui.safe import md
 
 NOT_CHOSEN = "— choose —"
@@ -464,8 +464,18 @@ def show_commit(
         "Commit", key="commit", type="primary", icon=":material/cloud_upload:"
     ):
         with st.spinner("Committing…"):
-            result = ingest.import_files(
-                directory, upload.files, upload.tables or None, upload.mappings or None
+            result = audit.audited(
+                directory,
+                auth.actor(),
+                "upload",
+                f"{tables} from " + ", ".join(f.file for f in report.files if f.table),
+                lambda: ingest.import_files(
+                    directory,
+                    upload.files,
+                    upload.tables or None,
+                    upload.mappings or None,
+                ),
+                lambda result: result.upload and result.upload.version,
             )
         if result.upload is None:
             st.error("The upload could not be committed: " + result.report.outcome())
@@ -551,7 +561,13 @@ def show_restore(directory: Path) -> None:
         "Restore", disabled=not sure, key="restore", icon=":material/history:"
     ):
         with st.spinner("Restoring…"):
-            restored = store.restore(directory, version)
+            restored = audit.audited(
+                directory,
+                auth.actor(),
+                "restore",
+                f"restored upload {short_version(version)}",
+                lambda: store.restore(directory, version),
+            )
         say_after_rerun(
             f"Restored upload {short_version(version)} as dataset version"
             f" {short_version(restored.version)}."
@@ -569,7 +585,14 @@ def show_reset(directory: Path) -> None:
         icon=":material/restart_alt:",
     ):
         with st.spinner("Importing the demo data…"):
-            version = ingest.import_demo(directory)
+            version = audit.audited(
+                directory,
+                auth.actor(),
+                "reset",
+                "reset every table to the demo data",
+                lambda: ingest.import_demo(directory),
+                lambda version: version,
+            )
         say_after_rerun(
             f"Reset to the demo data as dataset version {short_version(version)}."
         )
