@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from analytics import churn, partners, schema
-from analytics.partners import query
+from analytics.db import query
 
 HYGIENE_COLUMNS = [
     "partner_id",

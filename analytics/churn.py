@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from analytics import dates, schema
-from analytics.partners import query
+from analytics.db import query
 
 GROUPINGS = ("league", "account_manager")
 DEFAULT_WEEKS = 26

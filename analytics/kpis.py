@@ -9,7 +9,7 @@ import datetime as dt
 import duckdb
 
 from analytics import activity, dates, quota, schema
-from analytics.partners import query
+from analytics.db import query
 
 # Tile counts over the clients of the AM's partners (all clients, those of no known
 # partner included, when no AM is given):

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from analytics import dates
-from analytics.partners import query
+from analytics.db import query
 from analytics.schema import KEY_LEAGUES, KEY_STATUS, league_rank_sql, status_rank_sql
 
 STALE_PLAN_DAYS = 21

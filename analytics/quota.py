@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from analytics import dates
-from analytics.partners import query
+from analytics.db import query
 
 PERIODS = ("month", "quarter")
 PACE_STATUSES = ("Ahead", "On pace", "Behind", "No quota")

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from analytics import dates
-from analytics.partners import query
+from analytics.db import query
 from analytics.schema import NO_LEAGUE, league_rank_sql, status_rank_sql
 
 WINDOWS = (30, 60, 90)
