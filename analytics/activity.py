@@ -44,7 +44,7 @@ final as (
         max(touch_date) filter (where is_touch and touch_date <= $as_of)
             as last_touch_date,
         count(*) filter (
-            where is_open_task and not is_notes_task and activity_date < $as_of
+            where is_overdue_task(activity_type, status, subject, activity_date, $as_of)
         ) as overdue_tasks
     from activities
     group by partner_id
@@ -193,7 +193,8 @@ def open_tasks(
         with tasks as (
             select
                 *,
-                not is_notes_task and activity_date < $as_of as is_overdue
+                is_overdue_task(activity_type, status, subject, activity_date, $as_of)
+                    as is_overdue
             from stg_activities
             where is_open_task
                 and ($account_manager is null or account_manager = $account_manager)

@@ -70,19 +70,16 @@ client_counts as (
         partner_id,
         count(*) filter (where added_date <= $as_of) as clients_total,
         count(*) filter (
-            where added_date <= $as_of
-                and (churned_date is null or churned_date > $as_of)
+            where is_active_at(added_date, churned_date, $as_of)
         ) as clients_active,
         count(*) filter (
-            where added_date <= $as_of
-                and (churned_date is null or churned_date > $as_of)
-                and repurposed_date <= $as_of
+            where is_repurposed_at(added_date, repurposed_date, churned_date, $as_of)
         ) as clients_repurposed,
         count(*) filter (
-            where added_date between $month_start and $as_of
+            where is_in_period(added_date, $month_start, $as_of)
         ) as added_this_month,
         count(*) filter (
-            where churned_date between $week_start and $as_of
+            where is_in_period(churned_date, $week_start, $as_of)
         ) as churned_this_week
     from stg_clients
     group by partner_id
@@ -189,7 +186,7 @@ def _resolve_partner_id(con: duckdb.DuckDBPyConnection, partner_id: str) -> str 
         select partner_id
         from stg_partners
         where partner_id = $id
-            or partner_key = case when length($id) = 18 then left($id, 15) else $id end
+            or partner_key = partner_key($id)
         order by partner_id = $id desc
         limit 1
         """,
@@ -257,8 +254,11 @@ def partner_clients(
                 monthly_value,
                 case
                     when added_date > $as_of then 'Not yet added'
-                    when churned_date <= $as_of then 'Churned'
-                    when repurposed_date <= $as_of then 'Repurposed'
+                    when not is_active_at(added_date, churned_date, $as_of)
+                        then 'Churned'
+                    when is_repurposed_at(
+                        added_date, repurposed_date, churned_date, $as_of
+                    ) then 'Repurposed'
                     else 'Active'
                 end as status
             from clients

@@ -87,7 +87,9 @@ def rates(
         select
             partner_id,
             count(*) as clients_added,
-            count(*) filter (where repurposed_date <= $as_of::date) as repurposed
+            count(*) filter (
+                where is_ever_repurposed_at(repurposed_date, $as_of::date)
+            ) as repurposed
         from stg_clients
         where added_date <= $as_of::date
         group by partner_id
@@ -120,7 +122,8 @@ def cohorts(
     90 days among the clients already that old."""
     window_columns = ",\n".join(
         f"count(*) filter (where age >= {w}) as eligible_{w},\n"
-        f"count(*) filter (where age >= {w} and repurposed_date <= $as_of::date"
+        f"count(*) filter (where age >= {w}"
+        " and is_ever_repurposed_at(repurposed_date, $as_of::date)"
         f" and days_to_repurpose <= {w}) as repurposed_{w}"
         for w in WINDOWS
     )
@@ -208,7 +211,7 @@ def weekly_velocity(
         select date_trunc('week', c.repurposed_date)::date as week_start, count(*) as n
         from stg_clients as c
         inner join partners as p on p.partner_id = c.partner_id
-        where c.repurposed_date between $first_week::date and $as_of::date
+        where is_in_period(c.repurposed_date, $first_week::date, $as_of::date)
         group by all
     ),
 
@@ -251,7 +254,7 @@ def time_to_repurpose(
             c.repurposed_date - c.added_date as days
         from stg_clients as c
         inner join partners as p on p.partner_id = c.partner_id
-        where c.repurposed_date <= $as_of::date
+        where is_ever_repurposed_at(c.repurposed_date, $as_of::date)
         order by p.league_rank, p.league, p.account_manager, days, c.client_id
     )
 
@@ -278,7 +281,7 @@ def median_days(
     repurposed as (
         select partner_id, repurposed_date - added_date as days
         from stg_clients
-        where repurposed_date <= $as_of::date
+        where is_ever_repurposed_at(repurposed_date, $as_of::date)
     ),
 
     final as (
@@ -315,9 +318,9 @@ def plan_progress(
     repurposed as (
         select partner_id, count(*) as repurposed
         from stg_clients
-        where added_date <= $as_of::date
-            and (churned_date is null or churned_date > $as_of::date)
-            and repurposed_date <= $as_of::date
+        where is_repurposed_at(
+            added_date, repurposed_date, churned_date, $as_of::date
+        )
         group by partner_id
     ),
 
@@ -364,7 +367,7 @@ def days_distribution(
         select c.repurposed_date - c.added_date as days
         from stg_clients as c
         inner join partners as p on p.partner_id = c.partner_id
-        where c.repurposed_date <= $as_of::date
+        where is_ever_repurposed_at(c.repurposed_date, $as_of::date)
     ),
 
     final as (

@@ -29,6 +29,7 @@ try:
 except ImportError:  # Windows: commits are serialised within one process only
     fcntl = None
 
+from analytics import db
 from analytics.schema import DUCKDB_TYPES, MANUAL_QUOTAS, TABLES, Table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -186,6 +187,7 @@ def commit(
                     _create_empty(con, table)
             if base is not None:
                 con.execute("detach old")
+            db.create_macros(con)
             con.execute(STAGING_SQL.read_text())
             counts = {
                 name: con.execute(f"select count(*) from {name}").fetchone()[0]
