@@ -7,7 +7,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import dates, plans
+from analytics import dates, metrics, plans
 from ui import common
 
 STAGE_COLOURS = (
@@ -21,6 +21,82 @@ STAGE_COLOURS = (
 )
 ON_TRACK_COLOURS = {"On track": "#2e7d32", "Off track": "#c62828", "No goal": "#9e9e9e"}
 BULLET_PLANS = 25
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+
+
+def current_amounts(f: dict) -> str:
+    """The plans' current amounts summed against their goals: what the plans
+    hold today, not a forecast."""
+    amount, goal = f["current_amount_total"], f["revenue_goal_total"]
+    share = f" ({amount / goal:.0%})" if goal else ""
+    return (
+        f"{metrics.label('current_amount_total')}: {amount:,.0f} against goals of "
+        f"{goal:,.0f}{share}"
+    )
+
+
+# Each checklist key (analytics.plans.checklist): the item, and its live check as
+# a sentence from the count and the figures.
+CHECKLIST = {
+    "plans_touched": (
+        "Create a plan for each key partner, or bring last quarter's up to date",
+        lambda n, f: (
+            f"{plural(n, 'account manager')} of {f['managers']} with no "
+            "plan created or updated this quarter"
+            if n
+            else "Every account manager has created or updated a plan this quarter"
+        ),
+    ),
+    "stale_plans": (
+        "Review each plan with the partner and revise it",
+        lambda n, f: (
+            f"{plural(n, 'plan')} not updated in the last {f['days']} days"
+            if n
+            else f"Every plan was updated in the last {f['days']} days"
+        ),
+    ),
+    "trends": (
+        "Look at each partner's repurposing and churn trend and agree the support "
+        "it needs",
+        lambda n, f: (
+            f"{plural(n, 'account manager')} of {f['managers']} "
+            f"repurposing fewer or losing more clients than in the {f['days']} days "
+            "before"
+            if n
+            else "No account manager is repurposing fewer or losing more clients than "
+            f"in the {f['days']} days before"
+        ),
+    ),
+    "key_partners": (
+        "Share the plans for key partners with the internal teams that support them",
+        lambda n, f: (
+            f"{plural(n, 'key partner')} without an account plan"
+            if n
+            else "Every key partner has an account plan"
+        ),
+    ),
+    "off_track": (
+        "Coach the teams whose plans are off track",
+        lambda n, f: (
+            f"{plural(n, 'plan')} of {f['plans']} behind the share of the quarter gone"
+            if n
+            else "No plan is behind the share of the quarter gone"
+        ),
+    ),
+    "current_amounts": (
+        "Compare the plans' current amounts with their goals",
+        lambda n, f: current_amounts(f),
+    ),
+    "overdue_reviews": (
+        "Hold the plan reviews that are due before the quarter closes",
+        lambda n, f: (
+            f"{plural(n, 'plan review')} overdue" if n else "No plan review is overdue"
+        ),
+    ),
+}
 
 
 def wrap(name: str) -> str:
@@ -195,8 +271,9 @@ st.caption(
 for index, entry in enumerate(checklist):
     with st.container(border=True):
         text, figure = st.columns([5, 1], vertical_alignment="center")
-        text.markdown(f"**{entry['item']}**")
-        text.markdown(entry["check"])
+        item, check = CHECKLIST[entry["key"]]
+        text.markdown(f"**{item}**")
+        text.markdown(check(entry["count"], entry["figures"]))
         if entry["count"] is not None:
             figure.metric("To look at", f"{entry['count']:,}")
         detail = entry["detail"]
