@@ -24,6 +24,16 @@ GROUPS = {
 }
 
 
+def _ranked(by: str) -> str:
+    """SQL: whether a group may rank in a "best" or "quickest" figure (SPEC 4): not
+    the blank account manager, not the `(unknown partner)`."""
+    if by == "account_manager":
+        return "p.account_manager is not null"
+    if by == "partner":
+        return "p.partner_id <> ''"
+    return "true"
+
+
 def _order(by: str, size: str) -> str:
     """ORDER BY for a grouped query; `size` is the count partners are ranked by
     within their league and status (partner report order)."""
@@ -74,10 +84,12 @@ def rates(
     by: str = "league",
     account_manager: str | None = None,
 ) -> pd.DataFrame:
-    """Repurposing rate per league, AM or partner: clients repurposed by D over
-    clients added by D (churned clients included in both)."""
+    """Repurposing rate per league, AM or partner: clients ever repurposed by D
+    over clients added by D (churned clients included in both); `ranked` is false
+    for the blank AM and the `(unknown partner)`, which never rank as best."""
     columns = ", ".join(f"p.{column}" for column in _group_columns(by))
-    # SPEC 4 "Repurposing rate": clients repurposed by D / clients added by D.
+    # SPEC 4 "Repurposing rate": clients ever repurposed by D (churned later
+    # included) / clients added by D.
     # Grain: one row per group (league, AM or partner), groups with no clients kept.
     sql = f"""
     with
@@ -89,7 +101,7 @@ def rates(
             count(*) as clients_added,
             count(*) filter (
                 where is_ever_repurposed_at(repurposed_date, $as_of::date)
-            ) as repurposed
+            ) as ever_repurposed
         from stg_clients
         where added_date <= $as_of::date
         group by partner_id
@@ -99,9 +111,10 @@ def rates(
         select
             {columns},
             sum(coalesce(c.clients_added, 0))::bigint as clients_added,
-            sum(coalesce(c.repurposed, 0))::bigint as repurposed,
-            sum(coalesce(c.repurposed, 0)) * 1.0
-                / nullif(sum(coalesce(c.clients_added, 0)), 0) as rate
+            sum(coalesce(c.ever_repurposed, 0))::bigint as ever_repurposed,
+            sum(coalesce(c.ever_repurposed, 0)) * 1.0
+                / nullif(sum(coalesce(c.clients_added, 0)), 0) as rate,
+            {_ranked(by)} as ranked
         from partners as p
         left join clients as c on c.partner_id = p.partner_id
         group by {columns}
@@ -216,7 +229,7 @@ def weekly_velocity(
     ),
 
     final as (
-        select w.week_start, coalesce(r.n, 0)::bigint as repurposed
+        select w.week_start, coalesce(r.n, 0)::bigint as repurposed_in_week
         from weeks as w
         left join repurposed as r on r.week_start = w.week_start
         order by w.week_start
@@ -269,8 +282,8 @@ def median_days(
     by: str = "league",
     account_manager: str | None = None,
 ) -> pd.DataFrame:
-    """Per group: clients repurposed by D and the median days from added to
-    repurposed (empty when none)."""
+    """Per group: clients ever repurposed by D and the median days from added to
+    repurposed (empty when none); `ranked` as in `rates`."""
     columns = ", ".join(f"p.{column}" for column in _group_columns(by))
     # Median of repurposed_date - added_date over clients repurposed by D.
     # Grain: one row per group, groups with none repurposed kept (median empty).
@@ -287,12 +300,13 @@ def median_days(
     final as (
         select
             {columns},
-            count(r.days)::bigint as repurposed,
-            median(r.days) as median_days
+            count(r.days)::bigint as ever_repurposed,
+            median(r.days) as median_days,
+            {_ranked(by)} as ranked
         from partners as p
         left join repurposed as r on r.partner_id = p.partner_id
         group by {columns}
-        order by {_order(by, "repurposed")}
+        order by {_order(by, "ever_repurposed")}
     )
 
     select * from final
@@ -331,7 +345,7 @@ def plan_progress(
             p.account_manager,
             p.league,
             s.business_plan_aim,
-            coalesce(r.repurposed, 0)::bigint as repurposed,
+            coalesce(r.repurposed, 0)::bigint as clients_repurposed,
             coalesce(r.repurposed, 0) / s.business_plan_aim as plan_progress,
             greatest(s.business_plan_aim - coalesce(r.repurposed, 0), 0)::bigint
                 as to_go,
