@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from analytics import dates, store
+from analytics import dates, db, store
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -97,8 +97,8 @@ def main(argv: list[str] | None = None) -> int:
             print(path)
         return 0
 
-    store.ensure_dataset(directory)
-    with store.connect(directory) as con:
+    version = store.ensure_dataset(directory)
+    with db.connect(store.version_path(directory, version)) as con:
         as_of = args.as_of or dates.default_as_of(store.latest_date(con))
         if args.command == "export":
             from analytics import export

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics import activity, churn, kpis, quota, repurposing
+from analytics import activity, churn, kpis, metrics, quota, repurposing
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px;
@@ -28,13 +28,12 @@ th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #e3e8e
 """
 
 
-def _tile(label: str, value: object, delta: str = "") -> str:
-    shown = (
-        "–" if value is None or (isinstance(value, float) and pd.isna(value)) else value
-    )
+def _tile(name: str, kpi: dict, delta: str = "") -> str:
+    """A KPI tile: the registry's label and format for figure `name`."""
+    metric = metrics.get(name)
     return (
-        f'<div class="tile"><div class="label">{html.escape(label)}</div>'
-        f'<div class="value">{html.escape(str(shown))}</div>'
+        f'<div class="tile"><div class="label">{html.escape(metric.label)}</div>'
+        f'<div class="value">{html.escape(metric.text(kpi[name]))}</div>'
         f'<div class="delta">{html.escape(delta)}</div></div>'
     )
 
@@ -109,7 +108,7 @@ def _repurposing_chart(velocity: pd.DataFrame) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=velocity["week_start"],
-            y=velocity["repurposed"],
+            y=velocity["repurposed_in_week"],
             hovertemplate="Week of %{x|%d %b %Y}<br>Repurposed: %{y}<extra></extra>",
         )
     )
@@ -136,25 +135,23 @@ def build_digest(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str:
         )
         for i, fig in enumerate(figures)
     ]
-    target = k.get("month_target")
+    quota_note = metrics.quota_note(
+        k["month_target"], k["no_quota_managers"], k["no_quota_added"]
+    )
     tiles = "".join(
         [
+            _tile("month_added", k, f"{k['month_status']} · {quota_note}"),
             _tile(
-                "Clients added this month",
-                k.get("added_this_month"),
-                f"target {target} · {k.get('month_status')}" if target else "no quota",
+                "repurposed_this_month",
+                k,
+                metrics.vs_last_month(k["repurposed_last_month_to_date"], as_of),
             ),
             _tile(
-                "Repurposed this month",
-                k.get("repurposed_this_month"),
-                f"{k.get('repurposed_last_month')} at this point last month",
+                "churned_this_week",
+                k,
+                metrics.vs_last_week(k["churned_last_week_to_date"], as_of),
             ),
-            _tile(
-                "Churned this week",
-                k.get("churned_this_week"),
-                f"{k.get('churned_last_week')} last week",
-            ),
-            _tile("Partners needing attention", k.get("partners_needing_attention")),
+            _tile("partners_needing_attention", k),
         ]
     )
     table = (

@@ -5,9 +5,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from analytics import dates, partners, quota, store
-from ui import common
+from analytics import dates, metrics, partners, quota, store
+from ui import common, figures
 from ui import performance as perf
+from ui.partners import STATUS_DELTA
 
 LEADERBOARD = {
     "account_manager": st.column_config.TextColumn("Account manager"),
@@ -97,11 +98,25 @@ def am_tiles(row: pd.Series) -> None:
     )
 
 
-def team_tiles(rows: pd.DataFrame) -> None:
-    """The team's answer: clients added and how many AMs are in each status."""
+def team_tiles(rows: pd.DataFrame, team: pd.Series) -> None:
+    """The team's answer (SPEC 4 team quota: the AMs with a target, the others
+    apart) and how many AMs are in each status."""
     counts = rows["status"].value_counts()
+    colour, arrow = STATUS_DELTA[team["status"]]
+    note = metrics.quota_note(
+        team["target"], int(team["no_quota_managers"]), int(team["no_quota_added"])
+    )
     cells = st.columns(5)
-    cells[0].metric("Clients added (team)", f"{rows['added'].sum():,}", border=True)
+    figures.tile(
+        cells[0],
+        "team_row",
+        team["added"],
+        label="Clients added, team with a quota",
+        delta=team["status"],
+        delta_color=colour,
+        delta_arrow=arrow,
+        delta_description=note,
+    )
     for cell, status in zip(cells[1:], perf.STATUS_COLOURS, strict=True):
         cell.metric(f"AMs {status.lower()}", f"{counts.get(status, 0):,}", border=True)
 
@@ -173,6 +188,7 @@ period_args = {
 }
 with st.spinner("Working out the pace..."):
     detail = common.report(quota.quota_detail, **period_args)
+    team = common.report(quota.team_pace, **period_args)
     clients = common.report(quota.clients_added, period=period, **period_args)
 rows = by_pace(detail[detail["period"] == period])
 
@@ -190,7 +206,7 @@ if len(rows) == 1:
     if rows["status"].iloc[0] == "No quota":
         st.info(f"{chart_am} has no target {span}: use *Enter a target* above.")
 else:
-    team_tiles(rows)
+    team_tiles(rows, team[team["period"] == period].iloc[0])
     left, right = st.columns([4, 7])
     with left:
         event = common.drill_chart(
