@@ -1,10 +1,11 @@
-# The two set-up commands of the README: `make run` and `make test`.
+# The two set-up commands of the README: `make run` and `make test`; `make check` is
+# the fast loop while working.
 PYTHON ?= python3
 PIP = $(PYTHON) -m pip install --quiet --disable-pip-version-check
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8501
 
-.PHONY: run test install install-dev browser lint bench
+.PHONY: run test check install install-dev browser lint bench
 
 install:
 	$(PIP) -r requirements.txt
@@ -26,6 +27,12 @@ lint: install-dev
 
 test: install-dev browser lint
 	$(PYTHON) -m pytest -q
+
+# The contributor's loop: ruff and every test not marked slow or browser (~1 min).
+check:
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
+	$(PYTHON) -m pytest -q -m "not slow and not browser"
 
 bench: install-dev
 	$(PYTHON) scripts/bench_import.py

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import os
 import socket
 import subprocess
@@ -50,6 +51,18 @@ DATE_COLUMNS = (
 )
 
 
+def run_cli(*args: str | Path) -> subprocess.CompletedProcess:
+    """`python -m analytics ARGS` run in this process through `main(argv)` (no
+    interpreter start-up per call); its exit code and output as a subprocess
+    result. tests/test_cli_import.py keeps one real subprocess run."""
+    from analytics.__main__ import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in args])
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+
+
 def commit_tables(directory: Path, **tables: list[dict]) -> Path:
     """Commit the given tables (lists of dict rows, dates as ISO strings) into
     `directory` through the real store; tables not given are empty."""
@@ -81,6 +94,33 @@ def make_dataset(make_data_dir) -> Callable[..., object]:
     yield build
     for con in connections:
         con.close()
+
+
+@pytest.fixture(scope="module")
+def make_module_dataset(tmp_path_factory) -> Callable[..., object]:
+    """make_dataset for a module: a fixture built with it is committed once and
+    shared by the module's tests, which only read it."""
+    connections = []
+
+    def build(**tables: list[dict]):
+        con = store.connect(commit_tables(tmp_path_factory.mktemp("data"), **tables))
+        connections.append(con)
+        return con
+
+    yield build
+    for con in connections:
+        con.close()
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory) -> Path:
+    """One folder with the demo data imported, shared by every test that only
+    reads it (an import takes seconds)."""
+    from analytics.ingest import import_demo
+
+    folder = tmp_path_factory.mktemp("demo")
+    import_demo(folder)
+    return folder
 
 
 @pytest.fixture

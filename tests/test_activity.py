@@ -130,9 +130,11 @@ ACTIVITIES = [
 ]
 
 
-@pytest.fixture
-def con(make_dataset):
-    return make_dataset(partners=PARTNERS, clients=CLIENTS, activities=ACTIVITIES)
+@pytest.fixture(scope="module")
+def con(make_module_dataset):
+    return make_module_dataset(
+        partners=PARTNERS, clients=CLIENTS, activities=ACTIVITIES
+    )
 
 
 def test_partner_hygiene(con):

@@ -71,9 +71,9 @@ QUOTAS = [
 ]
 
 
-@pytest.fixture
-def con(make_dataset):
-    return make_dataset(
+@pytest.fixture(scope="module")
+def con(make_module_dataset):
+    return make_module_dataset(
         partners=PARTNERS, clients=CLIENTS, activities=ACTIVITIES, quotas=QUOTAS
     )
 

@@ -528,16 +528,6 @@ def test_page_on_an_empty_dataset(run_app, make_data_dir, page):
     assert at.info  # says there is nothing to show instead of drawing empty charts
 
 
-@pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory):
-    """One folder with the demo data imported, shared by the demo runs."""
-    from analytics.ingest import import_demo
-
-    folder = tmp_path_factory.mktemp("demo")
-    import_demo(folder)
-    return folder
-
-
 def test_pages_on_demo_data(run_app, demo_dir):
     at = run_app(demo_dir, page=HOME)
     assert not at.exception

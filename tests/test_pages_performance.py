@@ -444,16 +444,6 @@ def test_page_on_empty_dataset(page, make_data_dir, run_app):
     assert at.title
 
 
-@pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory):
-    """One folder with the demo data imported, shared by the demo runs."""
-    from analytics.ingest import import_demo
-
-    folder = tmp_path_factory.mktemp("demo")
-    import_demo(folder)
-    return folder
-
-
 @pytest.mark.parametrize(
     ("page", "widgets"),
     [

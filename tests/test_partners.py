@@ -261,9 +261,9 @@ CONTACTS = [
 QUOTAS = [dict(account_manager="Dan", month="2026-11-01", clients_target=5)]
 
 
-@pytest.fixture
-def con(make_dataset):
-    return make_dataset(
+@pytest.fixture(scope="module")
+def con(make_module_dataset):
+    return make_module_dataset(
         partners=PARTNERS,
         clients=CLIENTS,
         activities=ACTIVITIES,

@@ -96,9 +96,9 @@ TEAM_PLANS = [
 TEAM_AS_OF = d("2026-02-18")
 
 
-@pytest.fixture
-def team(make_dataset):
-    return make_dataset(partners=TEAM, account_plans=TEAM_PLANS)
+@pytest.fixture(scope="module")
+def team(make_module_dataset):
+    return make_module_dataset(partners=TEAM, account_plans=TEAM_PLANS)
 
 
 def test_coverage_of_key_partners(team):
@@ -187,9 +187,9 @@ GOAL_PLANS = [
 ]
 
 
-@pytest.fixture
-def goals(make_dataset):
-    return make_dataset(
+@pytest.fixture(scope="module")
+def goals(make_module_dataset):
+    return make_module_dataset(
         partners=[partner("P1", "Alpha", "Ann"), partner("P2", "Beta", "Bob")],
         account_plans=GOAL_PLANS,
     )
@@ -246,9 +246,9 @@ REVIEW_PLANS = [
 ]
 
 
-@pytest.fixture
-def review_data(make_dataset):
-    return make_dataset(
+@pytest.fixture(scope="module")
+def review_data(make_module_dataset):
+    return make_module_dataset(
         partners=[partner("P1", "Alpha", "Ann")], account_plans=REVIEW_PLANS
     )
 

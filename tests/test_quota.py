@@ -60,9 +60,9 @@ QUOTAS = [
 MANUAL = [{"account_manager": "Ann", "month": "2026-03-01", "clients_target": 40}]
 
 
-@pytest.fixture
-def team(make_dataset):
-    return make_dataset(
+@pytest.fixture(scope="module")
+def team(make_module_dataset):
+    return make_module_dataset(
         partners=PARTNERS, clients=CLIENTS, quotas=QUOTAS, manual_quotas=MANUAL
     )
 
@@ -307,9 +307,9 @@ CHART_CLIENTS = [
 ]
 
 
-@pytest.fixture
-def chart(make_dataset):
-    return make_dataset(
+@pytest.fixture(scope="module")
+def chart(make_module_dataset):
+    return make_module_dataset(
         partners=[
             {"partner_id": "P1", "partner_name": "A", "account_manager": "Ann"},
             {"partner_id": "P2", "partner_name": "B", "account_manager": "Bob"},

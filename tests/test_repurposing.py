@@ -61,9 +61,9 @@ CLIENTS = [
 ]
 
 
-@pytest.fixture
-def leagues(make_dataset):
-    return make_dataset(partners=PARTNERS, clients=CLIENTS)
+@pytest.fixture(scope="module")
+def leagues(make_module_dataset):
+    return make_module_dataset(partners=PARTNERS, clients=CLIENTS)
 
 
 def test_rates_by_league_in_report_order(leagues):
@@ -248,9 +248,9 @@ COHORT_CLIENTS = [
 COHORT_AS_OF = d("2026-04-30")
 
 
-@pytest.fixture
-def cohort_data(make_dataset):
-    return make_dataset(
+@pytest.fixture(scope="module")
+def cohort_data(make_module_dataset):
+    return make_module_dataset(
         partners=[partner("P1", "Alpha", "Ann"), partner("P2", "Beta", "Bob")],
         clients=COHORT_CLIENTS,
     )
