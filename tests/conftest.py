@@ -123,12 +123,11 @@ def demo_dir(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.fixture
-def run_app(monkeypatch) -> Callable[..., object]:
-    """run_app(data_dir, page="pages/x.py", query={...}) runs the real app with
-    AppTest on `data_dir` (via $AMD_DATA_DIR, restored after the test), switched to
+def app_runner(monkeypatch: pytest.MonkeyPatch) -> Callable[..., object]:
+    """run(data_dir, page="pages/x.py", query={...}) runs the real app with AppTest
+    on `data_dir` (via $AMD_DATA_DIR, restored with `monkeypatch`), switched to
     `page`, with URL query parameters `query`; returns the AppTest after the run.
-    Further `at.run()` calls in the test see the same folder."""
+    Further `at.run()` calls see the same folder."""
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
@@ -156,6 +155,19 @@ def run_app(monkeypatch) -> Callable[..., object]:
         return at.run()
 
     return run
+
+
+@pytest.fixture
+def run_app(monkeypatch) -> Callable[..., object]:
+    """app_runner for one test."""
+    return app_runner(monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def run_app_module() -> Callable[..., object]:
+    """app_runner for a module whose tests read the pages of shared datasets."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        yield app_runner(monkeypatch)
 
 
 # --- browser tests --------------------------------------------------------------
