@@ -177,9 +177,10 @@ def _report(
     return query(con, PARTNER_REPORT_SQL, params)[REPORT_COLUMNS]
 
 
-def _resolve_partner_id(con: duckdb.DuckDBPyConnection, partner_id: str) -> str | None:
+def own_partner_id(con: duckdb.DuckDBPyConnection, partner_id: str) -> str | None:
     """The partner's own id for `partner_id` (an 18-character id finds the partner
-    whose id is its first 15 characters); None when there is no such partner."""
+    whose id is its first 15 characters: the partner_key macro); None when there is
+    no such partner."""
     rows = query(
         con,
         """
@@ -207,7 +208,7 @@ def partner_info(
 ) -> dict[str, Any] | None:
     """The partner's account information, or None when unknown. With `as_of`, also
     its report figures at that date and `is_ready` (at or above its plan aim)."""
-    own_id = _resolve_partner_id(con, partner_id)
+    own_id = own_partner_id(con, partner_id)
     if own_id is None:
         return None
     if as_of is None:
@@ -267,7 +268,7 @@ def partner_clients(
         select * from final
         order by added_date desc, client_id
         """,
-        {"id": _resolve_partner_id(con, partner_id), "as_of": as_of},
+        {"id": own_partner_id(con, partner_id), "as_of": as_of},
     )
 
 
@@ -282,7 +283,7 @@ def partner_contacts(con: duckdb.DuckDBPyConnection, partner_id: str) -> pd.Data
         where partner_id = $id
         order by contact_name, contact_id
         """,
-        {"id": _resolve_partner_id(con, partner_id)},
+        {"id": own_partner_id(con, partner_id)},
     )
 
 
@@ -302,7 +303,7 @@ def partner_activities(
         order by activity_date desc, coalesce(completed_date, activity_date) desc,
             activity_id
         """,
-        {"id": _resolve_partner_id(con, partner_id), "as_of": as_of},
+        {"id": own_partner_id(con, partner_id), "as_of": as_of},
     )
 
 
@@ -320,7 +321,7 @@ def partner_notes_task(
         order by activity_date desc, activity_id
         limit 1
         """,
-        {"id": _resolve_partner_id(con, partner_id)},
+        {"id": own_partner_id(con, partner_id)},
     )
     return None if frame.empty else {k: _plain(v) for k, v in frame.iloc[0].items()}
 

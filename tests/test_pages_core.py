@@ -512,8 +512,6 @@ def test_partner_labels_and_requests():
     assert requested_partner("Ash (c)", labels) == "c"
     assert requested_partner("(unknown partner)", labels) == ""
     assert requested_partner("nope", labels) is None
-    long = {"001A0000012345A": "Long"}
-    assert requested_partner("001A0000012345AXYZ", long) == "001A0000012345A"
 
 
 # --- every page on an empty dataset and on the demo data -----------------------

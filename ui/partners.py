@@ -74,14 +74,13 @@ def partner_labels(report: pd.DataFrame) -> dict[str, str]:
 
 
 def requested_partner(value: str | None, labels: dict[str, str]) -> str | None:
-    """The partner a `?partner=` value names: its id, an 18-character id (finds its
-    15-character partner) or its chooser label; None when it names none."""
+    """The partner a `?partner=` value names by its id or its chooser label; None
+    when it names none (an 18-character id is resolved by the page, through
+    analytics.partners.own_partner_id: the partner_key macro)."""
     if value is None:
         return None
     if value in labels:
         return value
-    if len(value) == 18 and value[:15] in labels:
-        return value[:15]
     by_label = {label: pid for pid, label in labels.items()}
     return by_label.get(value)
 
