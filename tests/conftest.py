@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import io
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -110,6 +111,14 @@ def make_module_dataset(tmp_path_factory) -> Callable[..., object]:
     yield build
     for con in connections:
         con.close()
+
+
+def copy_dataset(template: Path, directory: Path) -> Path:
+    """A copy of the dataset folder `template` (versions, archive, pointer) at
+    `directory`: a fresh dataset per test for the price of a file copy, where
+    committing one costs an import."""
+    shutil.copytree(template, directory)
+    return directory
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from analytics import ingest, store
-from tests.conftest import run_cli
+from tests.conftest import copy_dataset, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 MB = 1024 * 1024
@@ -43,10 +43,10 @@ HEADER = "CRN,Account ID,Created Date,Amount\n"
 NAMED = "CRN,Account ID,Created Date,Opportunity Name\n"
 
 
-@pytest.fixture
-def dataset(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def dataset_template(tmp_path_factory) -> Path:
     """A committed dataset: partners P1, P2; clients C1, C2; activity A1."""
-    directory = tmp_path / "store"
+    directory = tmp_path_factory.mktemp("template") / "store"
     result = ingest.import_files(
         directory,
         [
@@ -57,6 +57,12 @@ def dataset(tmp_path: Path) -> Path:
     )
     assert result.report.ok and result.upload is not None
     return directory
+
+
+@pytest.fixture
+def dataset(dataset_template: Path, tmp_path: Path) -> Path:
+    """The template dataset, copied for this test (which may change it)."""
+    return copy_dataset(dataset_template, tmp_path / "store")
 
 
 def snapshot(directory: Path) -> tuple[str | None, dict[str, str]]:
