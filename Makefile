@@ -28,11 +28,12 @@ lint: install-dev
 test: install-dev browser lint
 	$(PYTHON) -m pytest -q
 
-# The contributor's loop: ruff and every test not marked slow or browser (~1 min).
-check:
+# The contributor's loop: ruff and every test not marked slow or browser, on every
+# core (pytest-xdist); scripts/bench_check.py measures it.
+check: install-dev
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
-	$(PYTHON) -m pytest -q -m "not slow and not browser"
+	$(PYTHON) -m pytest -q -n auto -m "not slow and not browser"
 
 bench: install-dev
 	$(PYTHON) scripts/bench_import.py
