@@ -3,7 +3,7 @@ functions return), label, help text, unit, number format, the definition in one 
 two sentences, the function that computes it and the test that checks it.
 
 Tiles, table columns, chart axes and the digest take their labels and help from
-here; `python -m analytics metrics` writes docs/metrics.md from it. Formats are
+here; `python -m analytics.metrics` writes docs/metrics.md from it. Formats are
 Python format specs (`,` a count, `.0%` a share, `.1f` one decimal); the UI applies
 them, the analytics functions return plain numbers.
 """
