@@ -135,12 +135,15 @@ def build_digest(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str:
         )
         for i, fig in enumerate(figures)
     ]
-    quota_note = metrics.quota_note(
-        k["month_target"], k["no_quota_managers"], k["no_quota_added"]
-    )
+    quota_note = " ".join(
+        [
+            f"{k['month_status']} · {metrics.quota_note(k['month_target'])}.",
+            metrics.no_quota_note(k["no_quota_managers"], k["no_quota_added"]),
+        ]
+    ).strip()
     tiles = "".join(
         [
-            _tile("month_added", k, f"{k['month_status']} · {quota_note}"),
+            _tile("month_added", k, quota_note),
             _tile(
                 "repurposed_this_month",
                 k,

@@ -173,7 +173,7 @@ _add(
     "Dashboard",
     Metric(
         "month_added",
-        "Clients added this month vs quota",
+        "Clients added vs quota",
         "clients",
         ",",
         "Clients added this month up to D by the AMs who have a target this "
@@ -660,15 +660,23 @@ def last_week_in_full(count: int) -> str:
     return f"{count:,} last week in full"
 
 
-def quota_note(target: int | None, no_quota_managers: int, no_quota_added: int) -> str:
-    """Under a team quota tile: `target 743 · no quota: 1 AM, 106 added`."""
+def quota_note(target: int | None) -> str:
+    """Under a team quota tile: `target 743` (`no quota set` without one)."""
     if target is None or pd.isna(target):
         return "no quota set"
-    note = f"target {int(target):,}"
-    if no_quota_managers:
-        am = "AM" if no_quota_managers == 1 else "AMs"
-        note += f" · no quota: {no_quota_managers} {am}, {no_quota_added:,} added"
-    return note
+    return f"target {int(target):,}"
+
+
+def no_quota_note(no_quota_managers: int, no_quota_added: int) -> str:
+    """Beside a team quota tile, the AMs without a target, shown apart:
+    `No quota: 1 AM, 106 added (not in the team's pace).`; '' when none."""
+    if not no_quota_managers:
+        return ""
+    am = "AM" if no_quota_managers == 1 else "AMs"
+    return (
+        f"No quota: {no_quota_managers} {am}, {no_quota_added:,} added (not in the "
+        "team's pace)."
+    )
 
 
 def markdown() -> str:

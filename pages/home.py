@@ -33,9 +33,7 @@ figures.tile(
     delta=kpi["month_status"],
     delta_color=colour,
     delta_arrow=arrow,
-    delta_description=metrics.quota_note(
-        kpi["month_target"], kpi["no_quota_managers"], kpi["no_quota_added"]
-    ),
+    delta_description=metrics.quota_note(kpi["month_target"]),
 )
 figures.tile(
     repurposed_tile,
@@ -62,6 +60,9 @@ figures.tile(
     "or 2+ clients churned this week.",
     height="stretch",
 )
+
+if kpi["month_target"] is not None and kpi["no_quota_managers"]:
+    st.caption(metrics.no_quota_note(kpi["no_quota_managers"], kpi["no_quota_added"]))
 
 left, right = st.columns(2)
 with left:

@@ -103,22 +103,25 @@ def team_tiles(rows: pd.DataFrame, team: pd.Series) -> None:
     apart) and how many AMs are in each status."""
     counts = rows["status"].value_counts()
     colour, arrow = STATUS_DELTA[team["status"]]
-    note = metrics.quota_note(
-        team["target"], int(team["no_quota_managers"]), int(team["no_quota_added"])
-    )
     cells = st.columns(5)
     figures.tile(
         cells[0],
         "team_row",
         team["added"],
-        label="Clients added, team with a quota",
+        label="Team with a quota",
         delta=team["status"],
         delta_color=colour,
         delta_arrow=arrow,
-        delta_description=note,
+        delta_description=metrics.quota_note(team["target"]),
     )
     for cell, status in zip(cells[1:], perf.STATUS_COLOURS, strict=True):
         cell.metric(f"AMs {status.lower()}", f"{counts.get(status, 0):,}", border=True)
+    if not pd.isna(team["target"]) and team["no_quota_managers"]:
+        st.caption(
+            metrics.no_quota_note(
+                int(team["no_quota_managers"]), int(team["no_quota_added"])
+            )
+        )
 
 
 def by_pace(rows: pd.DataFrame) -> pd.DataFrame:

@@ -134,14 +134,18 @@ def shown(request, fixture_dir, demo_dir, run_app_module, tmp_path_factory):
 
 
 def test_team_quota_tile_equals_the_quota_page_the_digest_and_the_export(shown):
-    home = tile(shown["pages"][HOME], "Clients added this month vs quota")
-    quota_page = tile(shown["pages"][QUOTA], "Clients added, team with a quota")
-    # Value, status and note ("target 4 · no quota: 1 AM, 2 added") agree.
+    home = tile(shown["pages"][HOME], "Clients added vs quota")
+    quota_page = tile(shown["pages"][QUOTA], "Team with a quota")
+    # Value, status and target agree, and so do the AMs shown apart.
     assert home == quota_page
     value, status, note = home
-    assert shown["digest"]["Clients added this month vs quota"] == (
+    apart = [c.value for c in shown["pages"][HOME].caption if "No quota" in c.value]
+    assert apart == [
+        c.value for c in shown["pages"][QUOTA].caption if "No quota" in c.value
+    ]
+    assert shown["digest"]["Clients added vs quota"] == (
         value,
-        f"{status} · {note}",
+        " ".join([f"{status} · {note}.", *apart]),
     )
     # The export's month rows of the AMs with a target add up to the tile.
     months = [r for r in shown["export"]["quota_pace.csv"] if r["period"] == "month"]
@@ -151,7 +155,8 @@ def test_team_quota_tile_equals_the_quota_page_the_digest_and_the_export(shown):
     if shown["name"] == "fixture":
         # Ann's C1, C2 against her 4: expected 4 x 13 / 21 = 2.48, pace 0.81 ->
         # Behind. Bob's C3, C4 apart; C5 has no AM.
-        assert home == ("2", "Behind", "target 4 · no quota: 1 AM, 2 added")
+        assert home == ("2", "Behind", "target 4")
+        assert apart == ["No quota: 1 AM, 2 added (not in the team's pace)."]
 
 
 def test_churned_this_week_equals_everywhere(shown):

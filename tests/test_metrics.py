@@ -49,6 +49,10 @@ def test_comparison_sentences_say_where_they_stop():
     assert metrics.vs_last_month(1234, d("2026-11-04")) == (
         "vs 1,234 last month (1–4 Oct)"
     )
-    assert metrics.quota_note(743, 1, 106) == "target 743 · no quota: 1 AM, 106 added"
-    assert metrics.quota_note(743, 2, 5) == "target 743 · no quota: 2 AMs, 5 added"
-    assert metrics.quota_note(None, 3, 9) == "no quota set"
+    assert metrics.quota_note(743) == "target 743"
+    assert metrics.quota_note(None) == "no quota set"
+    assert metrics.no_quota_note(1, 106) == (
+        "No quota: 1 AM, 106 added (not in the team's pace)."
+    )
+    assert metrics.no_quota_note(2, 5).startswith("No quota: 2 AMs, 5 added")
+    assert metrics.no_quota_note(0, 0) == ""

@@ -192,9 +192,12 @@ def test_quota_leaderboard_month(data_dir, run_app):
     # 8 + 3 = 11; expected 16 x 15/21 = 11.43, pace 11/11.43 = 0.96: On pace.
     # Cara (no target) apart: 1 AM, 1 added. One AM in each of Ahead, Behind,
     # No quota.
-    assert tiles["Clients added, team with a quota"] == ("11", "On pace")
-    team = next(m for m in at.metric if m.label == "Clients added, team with a quota")
-    assert team.proto.delta_description == "target 16 · no quota: 1 AM, 1 added"
+    assert tiles["Team with a quota"] == ("11", "On pace")
+    team = next(m for m in at.metric if m.label == "Team with a quota")
+    assert team.proto.delta_description == "target 16"
+    assert "No quota: 1 AM, 1 added (not in the team's pace)." in [
+        c.value for c in at.caption
+    ]
     assert tiles["AMs ahead"][0] == "1"
     assert tiles["AMs on pace"][0] == "0"
     assert tiles["AMs behind"][0] == "1"
