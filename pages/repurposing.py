@@ -118,23 +118,17 @@ def week_tiles(cells, counts: dict, ready: int, as_of) -> None:
         delta=this_week - last_week,
         delta_description=metrics.vs_last_week(last_week, as_of),
     )
-    figures.tile(
-        cells[1],
-        "ready",
-        ready,
-        label="Partners ready for the next stage",
-        height="stretch",
-    )
+    figures.tile(cells[1], "ready", ready, height="stretch")
 
 
 def rate_table(table: pd.DataFrame, by: str, label: str) -> None:
     """Rate and median days per group, beside the chart."""
     columns = {
         name_column(by): label,
-        "clients_added": figures.column("clients_added"),
+        "clients_added": figures.column("clients_added", label="Added"),
         "ever_repurposed": figures.column("ever_repurposed"),
-        "rate": figures.column("rate"),
-        "median_days": figures.column("median_days"),
+        "rate": figures.column("rate", label="Rate"),
+        "median_days": figures.column("median_days", label="Median days"),
     }
     common.table(
         table.drop(columns="ranked"),

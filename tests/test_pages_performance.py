@@ -304,7 +304,7 @@ def test_repurposing_rates_by_league(data_dir, run_app):
     assert tiles["Highest rate: Premiership"][0] == "29%"  # 2/7 = 28.6%
     assert tiles["Quickest: Premiership"][0] == "10.5 days"
     # Acme: 2 repurposed (A1, N1) against an aim of 2: ready.
-    assert tiles["Partners ready for the next stage"][0] == "1"
+    assert tiles["Ready for the next stage"][0] == "1"
 
 
 def test_repurposing_cohorts_and_plans(data_dir, run_app):
