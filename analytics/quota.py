@@ -155,13 +155,9 @@ final as (
         period,
         target,
         added,
-        target * elapsed_working_days / working_days as expected,
-        case when elapsed_working_days > 0
-            then added * working_days / (target * elapsed_working_days)
-        end as pace,
-        case when elapsed_working_days > 0
-            then added * working_days / elapsed_working_days
-        end as projection,
+        expected_by(target, elapsed_working_days, working_days) as expected,
+        pace(added, target, elapsed_working_days, working_days) as pace,
+        projection(added, elapsed_working_days, working_days) as projection,
         pace_status(added, target, elapsed_working_days, working_days) as status,
         source,
         elapsed_working_days,
@@ -219,13 +215,9 @@ team_final as (
         period,
         target,
         added,
-        target * elapsed_working_days / working_days as expected,
-        case when elapsed_working_days > 0
-            then added * working_days / (target * elapsed_working_days)
-        end as pace,
-        case when elapsed_working_days > 0
-            then added * working_days / elapsed_working_days
-        end as projection,
+        expected_by(target, elapsed_working_days, working_days) as expected,
+        pace(added, target, elapsed_working_days, working_days) as pace,
+        projection(added, elapsed_working_days, working_days) as projection,
         pace_status(added, target, elapsed_working_days, working_days) as status,
         managers,
         no_quota_managers,
@@ -342,7 +334,7 @@ final as (
         case when r.day <= $as_of::date then r.added_cumulative end
             as added_cumulative,
         case when t.target > 0
-            then t.target * r.elapsed_working_days / $working_days
+            then expected_by(t.target, r.elapsed_working_days, $working_days)
         end as target_line
     from running as r
     left join targets as t on t.account_manager = r.account_manager

@@ -148,3 +148,14 @@ def test_a_version_file_made_before_the_macros_is_read_with_them(tmp_path):
     columns = {c[0] for c in con.execute("describe stg_activities").fetchall()}
     assert "is_near_miss_notes_task" in columns
     con.close()
+
+
+def test_expected_pace_and_projection(con):
+    # Target 40 over 22 working days, 11 gone, 21 added: expected 40 x 11 / 22 =
+    # 20, pace 21 / 20 = 1.05, projection 21 / 11 x 22 = 42.
+    assert value(con, "expected_by(40, 11, 22)") == 20
+    assert value(con, "pace(21, 40, 11, 22)") == pytest.approx(1.05)
+    assert value(con, "projection(21, 11, 22)") == 42
+    # No working day gone yet: no pace, no projection.
+    assert value(con, "pace(3, 40, 0, 22)") is None
+    assert value(con, "projection(3, 0, 22)") is None

@@ -77,6 +77,19 @@ create or replace macro is_overdue_task(activity_type, status, subject, activity
     and not is_near_miss_notes_task(activity_type, status, subject)
     and coalesce(activity_date < d, false);
 
+-- Quota pace (SPEC 4) from the clients added, the target and the working days gone
+-- (Mon-Fri up to and including D) and in the period. Expected by D = target x gone
+-- / in the period; pace = added / expected; projection = added / gone x in the
+-- period. Pace and projection are empty before the first working day.
+create or replace macro expected_by(target, elapsed, working_days) as
+    target * elapsed / working_days;
+
+create or replace macro pace(added, target, elapsed, working_days) as
+    case when elapsed > 0 then added * working_days / (target * elapsed) end;
+
+create or replace macro projection(added, elapsed, working_days) as
+    case when elapsed > 0 then added * working_days / elapsed end;
+
 -- Quota pace status from the clients added, the target and the working days gone
 -- and in the period: Ahead (pace >= 1.05), On pace (0.95 to 1.05), Behind (< 0.95),
 -- No quota (no target or 0). Compared in integers (pace = added x working_days /
