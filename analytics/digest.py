@@ -138,7 +138,7 @@ def build_digest(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str:
     quota_note = " ".join(
         [
             f"{k['month_status']} · {metrics.quota_note(k['month_target'])}.",
-            metrics.no_quota_note(k["no_quota_managers"], k["no_quota_added"]),
+            metrics.no_quota_note(*(k[key] for key in metrics.NO_QUOTA_KEYS)),
         ]
     ).strip()
     tiles = "".join(

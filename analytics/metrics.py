@@ -347,7 +347,7 @@ _add(
     ),
     Metric(
         "team_row",
-        "Team (AMs with a quota)",
+        "Team with a quota",
         "row",
         "",
         "The team's target, added, expected, pace and status from the AMs with a "
@@ -660,6 +660,10 @@ def last_week_in_full(count: int) -> str:
     return f"{count:,} last week in full"
 
 
+# The month_quota keys no_quota_note takes, in order.
+NO_QUOTA_KEYS = ("month_target", "no_quota_managers", "no_quota_added")
+
+
 def quota_note(target: int | None) -> str:
     """Under a team quota tile: `target 743` (`no quota set` without one)."""
     if target is None or pd.isna(target):
@@ -667,10 +671,13 @@ def quota_note(target: int | None) -> str:
     return f"target {int(target):,}"
 
 
-def no_quota_note(no_quota_managers: int, no_quota_added: int) -> str:
+def no_quota_note(
+    target: int | None, no_quota_managers: int, no_quota_added: int
+) -> str:
     """Beside a team quota tile, the AMs without a target, shown apart:
-    `No quota: 1 AM, 106 added (not in the team's pace).`; '' when none."""
-    if not no_quota_managers:
+    `No quota: 1 AM, 106 added (not in the team's pace).`; '' when there are none,
+    or when nobody has a target (the tile then counts everyone)."""
+    if not no_quota_managers or target is None or pd.isna(target):
         return ""
     am = "AM" if no_quota_managers == 1 else "AMs"
     return (

@@ -116,11 +116,11 @@ st.caption(
 
 with st.spinner("Counting churned clients..."):
     totals = common.report(churn.churn_totals, **mine)
-    counts = common.report(kpis.period_counts, **mine)
+    week_counts = common.report(kpis.period_counts, **mine)
     this_week = common.report(churn.churned_clients, **mine)
 
 flagged = this_week[this_week["partner_churn_count"] >= FLAG_AT]
-week_tiles(counts, flagged, f.as_of)
+week_tiles(week_counts, flagged, f.as_of)
 if not flagged.empty:
     counts = flagged.drop_duplicates("partner_id")
     names = ", ".join(

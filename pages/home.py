@@ -61,8 +61,9 @@ figures.tile(
     height="stretch",
 )
 
-if kpi["month_target"] is not None and kpi["no_quota_managers"]:
-    st.caption(metrics.no_quota_note(kpi["no_quota_managers"], kpi["no_quota_added"]))
+apart = metrics.no_quota_note(*(kpi[k] for k in metrics.NO_QUOTA_KEYS))
+if apart:
+    st.caption(apart)
 
 left, right = st.columns(2)
 with left:

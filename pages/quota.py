@@ -108,7 +108,6 @@ def team_tiles(rows: pd.DataFrame, team: pd.Series) -> None:
         cells[0],
         "team_row",
         team["added"],
-        label="Team with a quota",
         delta=team["status"],
         delta_color=colour,
         delta_arrow=arrow,
@@ -116,12 +115,11 @@ def team_tiles(rows: pd.DataFrame, team: pd.Series) -> None:
     )
     for cell, status in zip(cells[1:], perf.STATUS_COLOURS, strict=True):
         cell.metric(f"AMs {status.lower()}", f"{counts.get(status, 0):,}", border=True)
-    if not pd.isna(team["target"]) and team["no_quota_managers"]:
-        st.caption(
-            metrics.no_quota_note(
-                int(team["no_quota_managers"]), int(team["no_quota_added"])
-            )
-        )
+    apart = metrics.no_quota_note(
+        team["target"], int(team["no_quota_managers"]), int(team["no_quota_added"])
+    )
+    if apart:
+        st.caption(apart)
 
 
 def by_pace(rows: pd.DataFrame) -> pd.DataFrame:

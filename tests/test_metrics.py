@@ -51,8 +51,9 @@ def test_comparison_sentences_say_where_they_stop():
     )
     assert metrics.quota_note(743) == "target 743"
     assert metrics.quota_note(None) == "no quota set"
-    assert metrics.no_quota_note(1, 106) == (
+    assert metrics.no_quota_note(743, 1, 106) == (
         "No quota: 1 AM, 106 added (not in the team's pace)."
     )
-    assert metrics.no_quota_note(2, 5).startswith("No quota: 2 AMs, 5 added")
-    assert metrics.no_quota_note(0, 0) == ""
+    assert metrics.no_quota_note(743, 2, 5).startswith("No quota: 2 AMs, 5 added")
+    assert metrics.no_quota_note(743, 0, 0) == ""
+    assert metrics.no_quota_note(None, 3, 9) == ""  # nobody has a target
