@@ -13,21 +13,13 @@ from ui.partners import STATUS_DELTA
 LEADERBOARD = {
     "account_manager": st.column_config.TextColumn("Account manager"),
     "status": perf.status_column(),
-    "pace": perf.percent_column("Pace", "Clients added / expected by today"),
-    "added": st.column_config.NumberColumn("Added"),
-    "target": st.column_config.NumberColumn("Target"),
-    "expected": st.column_config.NumberColumn(
-        "Expected", format="%.1f", help="Expected by today"
-    ),
-    "projection": st.column_config.NumberColumn(
-        "Projection", format="%.1f", help="At this pace, by period end"
-    ),
-    "needed_per_day": st.column_config.NumberColumn(
-        "Needed / day", format="%.1f", help="Per remaining working day"
-    ),
-    "source": st.column_config.TextColumn(
-        "Source", help="The quotas file, or *manual*: entered on this page"
-    ),
+    "pace": figures.column("pace"),
+    "added": figures.column("added"),
+    "target": figures.column("target"),
+    "expected": figures.column("expected", label="Expected"),
+    "projection": figures.column("projection"),
+    "needed_per_day": figures.column("needed_per_day", label="Needed / day"),
+    "source": figures.column("source"),
 }
 CLIENTS = {
     "client_id": st.column_config.TextColumn("CRN"),
