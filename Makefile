@@ -1,10 +1,11 @@
-# The two set-up commands of the README: `make run` and `make test`.
+# The two set-up commands of the README: `make run` and `make test`; `make check` is
+# the fast loop while working.
 PYTHON ?= python3
 PIP = $(PYTHON) -m pip install --quiet --disable-pip-version-check
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8501
 
-.PHONY: run dev test install install-dev browser haproxy pdf-libs lint bench
+.PHONY: run dev test check install install-dev browser haproxy pdf-libs lint bench
 
 install:
 	$(PIP) -r requirements.txt
@@ -43,6 +44,13 @@ lint: install-dev
 
 test: install-dev browser haproxy pdf-libs lint
 	$(PYTHON) -m pytest -q
+
+# The contributor's loop: ruff and every test not marked slow or browser, on every
+# core (pytest-xdist); scripts/bench_check.py measures it.
+check: install-dev
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
+	$(PYTHON) -m pytest -q -n auto -m "not slow and not browser"
 
 bench: install-dev
 	$(PYTHON) scripts/bench_import.py

@@ -208,6 +208,15 @@ def _copy_macros(con: duckdb.DuckDBPyConnection) -> None:
         " from duckdb_functions() where database_name = 'src'"
         " and function_type in ('macro', 'table_macro')"
     ).fetchall()
-    for name, parameters, definition, kind in rows:
-        body = f"table {definition}" if kind == "table_macro" else f"({definition})"
-        con.execute(f'create macro "{name}"({", ".join(parameters)}) as {body}')
+    pending = list(rows)
+    while pending:  # a macro may call another: create each once its callees exist
+        waiting = []
+        for name, parameters, definition, kind in pending:
+            body = f"table {definition}" if kind == "table_macro" else f"({definition})"
+            try:
+                con.execute(f'create macro "{name}"({", ".join(parameters)}) as {body}')
+            except duckdb.CatalogException:
+                waiting.append((name, parameters, definition, kind))
+        if len(waiting) == len(pending):
+            raise RuntimeError(f"cannot copy the macros {[w[0] for w in waiting]}")
+        pending = waiting

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from analytics import churn, partners, schema
-from analytics.partners import query
+from analytics.db import query
 
 HYGIENE_COLUMNS = [
     "partner_id",
@@ -27,11 +27,17 @@ HYGIENE_COLUMNS = [
 ]
 ATTENTION_COLUMNS = ["partner_id", "partner_name", "account_manager", "reasons"]
 CHURN_ALERT_CLIENTS = 2  # 2+ clients churned this week needs attention
+# What a near-miss notes task needs (SPEC 4), by case.
+NOTES_FIXES = {
+    "rename": f"rename to {schema.NOTES_SUBJECT}",
+    "reopen": "reopen",
+    "reopen_and_rename": f"reopen and rename to {schema.NOTES_SUBJECT}",
+}
 
 # Touch (SPEC 4): an event, call or email (any status), or a task with status
 # Completed, dated coalesce(completed_date, activity_date) <= D.
-# Overdue task: an open task (status not Completed) other than the notes task with
-# activity_date < D.
+# Overdue task: an open task (status not Completed) other than the notes task (and a
+# near-miss notes task, which is a hygiene problem of its own) with activity_date < D.
 # One row per partner with activities.
 PARTNER_ACTIVITY_SQL = """
 with activities as (
@@ -44,7 +50,7 @@ final as (
         max(touch_date) filter (where is_touch and touch_date <= $as_of)
             as last_touch_date,
         count(*) filter (
-            where is_open_task and not is_notes_task and activity_date < $as_of
+            where is_overdue_task(activity_type, status, subject, activity_date, $as_of)
         ) as overdue_tasks
     from activities
     group by partner_id
@@ -183,17 +189,20 @@ def open_tasks(
 ) -> pd.DataFrame:
     """Open tasks (status not Completed), oldest due first, with days_overdue (D
     minus the due date for an overdue task: an open task other than the notes task
-    due before D; else 0). `account_manager` is the task's assignee."""
+    or a near-miss one, due before D; else 0). `account_manager` is the task's
+    assignee."""
     return query(
         con,
         """
         -- Open task (SPEC 4): a task whose status is not Completed. Overdue task: an
-        -- open task other than the notes task with activity_date < D.
+        -- open task other than the notes task (or a near-miss one) with
+        -- activity_date < D (the is_overdue_task macro).
         -- one row per open task
         with tasks as (
             select
                 *,
-                not is_notes_task and activity_date < $as_of as is_overdue
+                is_overdue_task(activity_type, status, subject, activity_date, $as_of)
+                    as is_overdue
             from stg_activities
             where is_open_task
                 and ($account_manager is null or account_manager = $account_manager)
@@ -210,7 +219,8 @@ def open_tasks(
                 case when t.is_overdue then $as_of - t.activity_date else 0 end
                     as days_overdue,
                 t.is_overdue,
-                t.is_notes_task
+                t.is_notes_task,
+                t.is_near_miss_notes_task
             from tasks as t
             left join stg_partners as p on p.partner_id = t.partner_id
             where not $overdue_only or t.is_overdue
@@ -223,6 +233,54 @@ def open_tasks(
             "as_of": as_of,
             "account_manager": account_manager,
             "overdue_only": overdue_only,
+        },
+    )
+
+
+def notes_task_fixes(
+    con: duckdb.DuckDBPyConnection, account_manager: str | None = None
+) -> pd.DataFrame:
+    """Near-miss notes tasks (SPEC 4), each with its fix: an open task whose subject
+    differs from the notes subject only by case, spacing, punctuation or
+    abbreviation is to be renamed; a Completed notes task is to be reopened (and
+    renamed when misspelt too). By account manager (the task's), partner, due date.
+    The fix names are NOTES_FIXES."""
+    return query(
+        con,
+        """
+        -- one row per near-miss notes task
+        with tasks as (
+            select *
+            from stg_activities
+            where is_near_miss_notes_task
+                and ($account_manager is null or account_manager = $account_manager)
+        ),
+
+        final as (
+            select
+                t.account_manager,
+                t.partner_id,
+                p.partner_name,
+                t.activity_id,
+                t.subject,
+                t.status,
+                t.activity_date,
+                case
+                    when not t.is_completed then $rename
+                    when trim(t.subject) = $notes_subject then $reopen
+                    else $reopen_and_rename
+                end as notes_task_fix
+            from tasks as t
+            left join stg_partners as p on p.partner_id = t.partner_id
+        )
+
+        select * from final
+        order by account_manager, partner_name, activity_date, activity_id
+        """,
+        {
+            "account_manager": account_manager,
+            "notes_subject": schema.NOTES_SUBJECT,
+            **NOTES_FIXES,
         },
     )
 

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from analytics import dates, schema
-from analytics.partners import query
+from analytics.db import query
 
 GROUPINGS = ("league", "account_manager")
 DEFAULT_WEEKS = 26
@@ -55,12 +55,12 @@ counts as (
         w.week_start,
         c.group_key,
         sum(c.clients) filter (
-            where c.churned_date >= w.week_start
-                and c.churned_date <= least(w.week_start + 6, $as_of)
+            where is_in_period(
+                c.churned_date, w.week_start, least(w.week_start + 6, $as_of)
+            )
         ) as churned,
         sum(c.clients) filter (
-            where c.added_date < w.week_start
-                and (c.churned_date is null or c.churned_date >= w.week_start)
+            where is_active_at(c.added_date, c.churned_date, w.week_start - 1)
         ) as active_at_start
     from weeks as w
     cross join clients as c
@@ -161,7 +161,7 @@ def churned_clients(
                 *,
                 count(*) over (partition by partner_id) as partner_churn_count
             from stg_clients
-            where churned_date between $monday and least($monday + 6, $as_of)
+            where is_in_period(churned_date, $monday, least($monday + 6, $as_of))
         ),
 
         final as (

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from analytics import store
+from analytics import db, store
 
 CHANGES = ("added", "removed", "churned", "repurposed", "moved")
 COLUMNS = [
@@ -39,8 +39,7 @@ with old_clients as (
         client_id,
         client_name,
         partner_id,
-        case when length(partner_id) = 18 then left(partner_id, 15)
-            else coalesce(partner_id, '') end as partner_key,
+        coalesce(partner_key(partner_id), '') as partner_key,
         added_date,
         repurposed_date,
         churned_date
@@ -52,8 +51,7 @@ new_clients as (
         client_id,
         client_name,
         partner_id,
-        case when length(partner_id) = 18 then left(partner_id, 15)
-            else coalesce(partner_id, '') end as partner_key,
+        coalesce(partner_key(partner_id), '') as partner_key,
         added_date,
         repurposed_date,
         churned_date
@@ -132,6 +130,7 @@ def compare_clients(
     if missing:
         raise store.StoreError(f"no such upload in {directory}: {', '.join(missing)}")
     with duckdb.connect() as con:
+        db.create_macros(con)
         con.execute("attach ? as old (read_only)", [str(paths[0])])
         con.execute("attach ? as new (read_only)", [str(paths[1])])
         frame = con.execute(COMPARE_SQL).df()

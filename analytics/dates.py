@@ -48,6 +48,21 @@ def month(day: dt.date) -> Period:
     return Period(start, next_start - dt.timedelta(days=1))
 
 
+def last_week_to_date(day: dt.date) -> Period:
+    """The comparison for "this week up to `day`" (SPEC 4): last week from its
+    Monday up to the same weekday."""
+    last = day - dt.timedelta(days=7)
+    return Period(week_start(last), last)
+
+
+def last_month_to_date(day: dt.date) -> Period:
+    """The comparison for "this month up to `day`" (SPEC 4): last month from its
+    first day up to the same day of the month, cut at its last day."""
+    previous = month(day.replace(day=1) - dt.timedelta(days=1))
+    point = previous.start + dt.timedelta(days=day.day - 1)
+    return Period(previous.start, min(point, previous.end))
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """First day of the month `months` after the month of `day`."""
     index = day.year * 12 + day.month - 1 + months

@@ -18,7 +18,7 @@ import duckdb
 import jinja2
 import pandas as pd
 
-from analytics import activity, churn, dates, kpis, quota, repurposing, schema
+from analytics import access, activity, churn, kpis, metrics, quota, repurposing, schema
 from analytics.chart_images import Chart, render
 from analytics.schema import UNKNOWN_PARTNER
 
@@ -27,10 +27,6 @@ DEFAULT_APP_URL = "http://localhost:8501"
 TEMPLATES = Path(__file__).with_name("templates")
 # Labels of the figures shown, in the users' words (to point at the metric registry).
 LABELS = {
-    "added_this_month": "Clients added this month",
-    "repurposed_this_month": "Repurposed this month",
-    "churned_this_week": "Churned this week",
-    "partners_needing_attention": "Partners needing attention",
     "partner_name": "Partner",
     "account_manager": "Account manager",
     "reasons": "Why it needs attention",
@@ -135,81 +131,45 @@ def reasons_text(reasons: str) -> str:
 # --- figures -------------------------------------------------------------------
 
 
+def book_of(
+    con: duckdb.DuckDBPyConnection, account_managers: list[str] | None
+) -> duckdb.DuckDBPyConnection:
+    """`con` for everyone (None); otherwise the book of those AMs (access.book), so
+    a team's figures come from the same report functions as the pages' (no sums
+    of per-AM figures here)."""
+    if account_managers is None:
+        return con
+    (path,) = con.execute(
+        "select path from duckdb_databases()"
+        " where path is not null and not internal order by database_name limit 1"
+    ).fetchone()
+    return access.book(path, account_managers)
+
+
 def team_kpis(
     con: duckdb.DuckDBPyConnection,
     as_of: dt.date,
     account_managers: list[str] | None,
     no_touch_days: int = schema.DEFAULT_NO_TOUCH_DAYS,
 ) -> dict:
-    """The dashboard tiles for everyone (None), one AM, or a team of AMs. A team's
-    counts are the sums of its AMs' tiles; its target and status follow SPEC 4
-    "Team quota" (only the AMs with a target count towards the status)."""
-    if account_managers is None or len(account_managers) == 1:
-        am = None if account_managers is None else account_managers[0]
-        return kpis.dashboard_kpis(
-            con, as_of, account_manager=am, no_touch_days=no_touch_days
-        )
-    each = [
-        kpis.dashboard_kpis(con, as_of, account_manager=am, no_touch_days=no_touch_days)
-        for am in account_managers
-    ]
-    summed = {
-        key: sum(k[key] for k in each)
-        for key in each[0]
-        if key not in ("month_target", "month_status")
-    }
-    with_target = [k for k in each if k["month_target"]]
-    target = sum(k["month_target"] for k in with_target) or None
-    month = dates.month(as_of)
-    summed["month_target"] = target
-    summed["month_status"] = quota.pace_status(
-        sum(k["added_this_month"] for k in with_target),
-        target,
-        dates.working_days(month.start, as_of),
-        dates.working_days(month.start, month.end),
+    """The dashboard tiles (kpis.dashboard_kpis) for everyone or a book."""
+    return kpis.dashboard_kpis(
+        book_of(con, account_managers), as_of, no_touch_days=no_touch_days
     )
-    return summed
-
-
-def _one_or_all(account_managers: list[str] | None) -> list[str | None]:
-    """The `account_manager` arguments to call for a book: None for everyone."""
-    return [None] if account_managers is None else list(account_managers)
 
 
 def team_churn(
     con: duckdb.DuckDBPyConnection, as_of: dt.date, account_managers: list[str] | None
 ) -> pd.DataFrame:
-    """churn.churn_totals for everyone, one AM, or a team: its AMs' weeks added up
-    (every client is in one AM's book), the rate by the same rule (churned / active
-    at the start, empty when none was active)."""
-    frames = [
-        churn.churn_totals(con, as_of, account_manager=am)
-        for am in _one_or_all(account_managers)
-    ]
-    if len(frames) == 1:
-        return frames[0]
-    totals = (
-        pd.concat(frames)
-        .groupby("week_start", sort=True)[["churned", "active_at_start"]]
-        .sum()
-        .reset_index()
-    )
-    active = totals["active_at_start"].astype("float64")
-    totals["churn_rate"] = (totals["churned"] / active).where(active > 0)
-    return totals
+    """churn.churn_totals for everyone or a book."""
+    return churn.churn_totals(book_of(con, account_managers), as_of)
 
 
 def team_velocity(
     con: duckdb.DuckDBPyConnection, as_of: dt.date, account_managers: list[str] | None
 ) -> pd.DataFrame:
-    """repurposing.weekly_velocity for everyone, one AM, or a team (its AMs' weeks
-    added up)."""
-    frames = [
-        repurposing.weekly_velocity(con, as_of, account_manager=am)
-        for am in _one_or_all(account_managers)
-    ]
-    weeks = pd.concat(frames).groupby("week_start", sort=True)["repurposed"].sum()
-    return weeks.reset_index()
+    """repurposing.weekly_velocity for everyone or a book."""
+    return repurposing.weekly_velocity(book_of(con, account_managers), as_of)
 
 
 def team_attention(
@@ -218,22 +178,16 @@ def team_attention(
     account_managers: list[str] | None,
     no_touch_days: int = schema.DEFAULT_NO_TOUCH_DAYS,
 ) -> pd.DataFrame:
-    """activity.attention (partner report order) for everyone or the book's AMs."""
-    frame = activity.attention(con, as_of, no_touch_days)
-    if account_managers is not None:
-        frame = frame[frame["account_manager"].isin(account_managers)]
-    return frame.reset_index(drop=True)
+    """activity.attention (partner report order) for everyone or a book."""
+    return activity.attention(book_of(con, account_managers), as_of, no_touch_days)
 
 
 def team_pace(
     con: duckdb.DuckDBPyConnection, as_of: dt.date, account_managers: list[str] | None
 ) -> pd.DataFrame:
-    """quota.quota_pace's month rows for everyone or the book's AMs (A-Z)."""
-    pace = quota.quota_pace(con, as_of)
-    month = pace[pace["period"] == "month"]
-    if account_managers is not None:
-        month = month[month["account_manager"].isin(account_managers)]
-    return month.reset_index(drop=True)
+    """quota.quota_pace's month rows for everyone or a book (A-Z)."""
+    pace = quota.quota_pace(book_of(con, account_managers), as_of)
+    return pace[pace["period"] == "month"].reset_index(drop=True)
 
 
 # --- charts --------------------------------------------------------------------
@@ -286,7 +240,7 @@ def velocity_chart(velocity: pd.DataFrame) -> Chart:
     return Chart(
         title="Repurposing trend: clients repurposed per week",
         categories=week_labels(velocity["week_start"]),
-        series={LABELS["repurposed"]: velocity["repurposed"].tolist()},
+        series={LABELS["repurposed"]: velocity["repurposed_in_week"].tolist()},
         axis_title=LABELS["repurposed"],
     )
 
@@ -294,29 +248,35 @@ def velocity_chart(velocity: pd.DataFrame) -> Chart:
 # --- the digest ----------------------------------------------------------------
 
 
-def tiles(k: dict) -> list[dict]:
-    """The four dashboard tiles: label, figure and the note beside it."""
-    target = k["month_target"]
+def tiles(k: dict, as_of: dt.date) -> list[dict]:
+    """The four dashboard tiles: the registry's label, the figure and the note
+    beside it, in the same sentences as the Dashboard's."""
+    quota_note = " ".join(
+        part
+        for part in (
+            f"{k['month_status']} · {metrics.quota_note(k['month_target'])}.",
+            metrics.no_quota_note(*(k[key] for key in metrics.NO_QUOTA_KEYS)),
+        )
+        if part
+    )
     return [
         {
-            "label": LABELS["added_this_month"],
-            "value": count(k["added_this_month"]),
-            "note": f"{k['month_status']} · target {target:,}"
-            if target
-            else "no quota set",
+            "label": metrics.label("month_added"),
+            "value": count(k["month_added"]),
+            "note": quota_note,
         },
         {
-            "label": LABELS["repurposed_this_month"],
+            "label": metrics.label("repurposed_this_month"),
             "value": count(k["repurposed_this_month"]),
-            "note": f"vs {k['repurposed_last_month']:,} last month",
+            "note": metrics.vs_last_month(k["repurposed_last_month_to_date"], as_of),
         },
         {
-            "label": LABELS["churned_this_week"],
+            "label": metrics.label("churned_this_week"),
             "value": count(k["churned_this_week"]),
-            "note": f"vs {k['churned_last_week']:,} last week",
+            "note": metrics.vs_last_week(k["churned_last_week_to_date"], as_of),
         },
         {
-            "label": LABELS["partners_needing_attention"],
+            "label": metrics.label("partners_needing_attention"),
             "value": count(k["partners_needing_attention"]),
             "note": "no touch, no notes task, overdue task or churn",
         },
@@ -365,32 +325,35 @@ def build_digest(
     one = account_managers is not None and len(account_managers) == 1
     am = account_managers[0] if one else None
     book = book or am or "the team"
+    con = book_of(con, account_managers)  # every figure below: this book only
     # (content id, chart, the app page it opens, the link's text)
     charts = [
         (
             "quota_pace@digest",
-            pace_chart(team_pace(con, as_of, account_managers), PACE_TITLE),
+            pace_chart(team_pace(con, as_of, None), PACE_TITLE),
             "quota",
             "Quota pace by account manager",
         ),
         (
             "weekly_churn@digest",
-            churn_chart(team_churn(con, as_of, account_managers)),
+            churn_chart(team_churn(con, as_of, None)),
             "churn",
             "Weekly churn and who churned",
         ),
         (
             "repurposing@digest",
-            velocity_chart(team_velocity(con, as_of, account_managers)),
+            velocity_chart(team_velocity(con, as_of, None)),
             "repurposing",
             "Repurposing rates and cohorts",
         ),
     ]
     images = {cid: render(chart) for cid, chart, _, _ in charts}
-    attention = team_attention(con, as_of, account_managers, no_touch_days)
+    attention = team_attention(con, as_of, None, no_touch_days)
     title = f"Account management digest: {book}"
     subtitle = f"As of {as_of:%A %d %B %Y}"
-    shown_tiles = tiles(team_kpis(con, as_of, account_managers, no_touch_days))
+    shown_tiles = tiles(
+        kpis.dashboard_kpis(con, as_of, no_touch_days=no_touch_days), as_of
+    )
     calls = call_list(attention, base_url, as_of, am)
     links = {
         "dashboard": link(base_url, "dashboard", as_of, am),

@@ -1,26 +1,30 @@
-"""The dashboard's KPI tiles: clients added this month against the quota,
-repurposed this month, churned this week and partners needing attention, each with
-the figure to compare it with."""
+"""The headline figures and their comparisons: the dashboard's KPI tiles and the
+tiles of the Weekly churn and Repurposing pages, from one query so that a figure
+shown on two of them is the same number.
+
+Comparisons (SPEC 4): this week up to D against last week up to the same weekday,
+this month up to D against last month up to the same day of the month (cut at its
+last day). Where a page also shows the whole previous week it is `*_last_week_full`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import duckdb
+import pandas as pd
 
 from analytics import activity, dates, quota, schema
-from analytics.partners import query
+from analytics.db import query
 
-# Tile counts over the clients of the AM's partners (all clients, those of no known
-# partner included, when no AM is given):
-# - added this month: added_date in D's month up to D (SPEC 4 "Clients added");
-# - repurposed this month: repurposed_date in D's month up to D, against the same
-#   number of days into the previous month (cut at its last day);
-# - churned this week: churned_date in D's week up to D (SPEC 4 "Weekly churn"),
-#   against the previous week up to the same weekday;
-# - month target: the month's targets summed over the AMs (or the AM's own).
+# Period counts over the clients of the AM's partners (all clients, those of no
+# known partner included, when no AM is given):
+# - churned / repurposed in a period: the date within it, up to D (or up to the
+#   same weekday or day of the month for the previous period);
+# - active at the start of a week: active at the day before its Monday, so the
+#   churn rate of a week up to a day is churned up to then / active at its start.
 # Grain: one row.
-KPI_SQL = """
+PERIOD_COUNTS_SQL = """
 with
 partners as (
     select partner_id
@@ -34,52 +38,109 @@ clients as (
     inner join partners as p on p.partner_id = c.partner_id
 ),
 
-targets as (
-    select sum(clients_target)::bigint as month_target
-    from stg_quotas
-    where date_trunc('month', month) = $month_start
-        and ($account_manager is null or trim(account_manager) = $account_manager)
-),
-
-counts as (
-    select
-        count(*) filter (where added_date between $month_start and $as_of)
-            as added_this_month,
-        count(*) filter (where repurposed_date between $month_start and $as_of)
-            as repurposed_this_month,
-        count(*) filter (
-            where repurposed_date between $last_month_start and $last_month_point
-        ) as repurposed_last_month,
-        count(*) filter (where churned_date between $week_start and $as_of)
-            as churned_this_week,
-        count(*) filter (
-            where churned_date between $last_week_start and $last_week_point
-        ) as churned_last_week
-    from clients
-),
-
 final as (
-    select * from counts cross join targets
+    select
+        count(*) filter (
+            where is_in_period(repurposed_date, $month_start, $as_of)
+        ) as repurposed_this_month,
+        count(*) filter (
+            where is_in_period(repurposed_date, $last_month_start, $last_month_point)
+        ) as repurposed_last_month_to_date,
+        count(*) filter (
+            where is_in_period(repurposed_date, $week_start, $as_of)
+        ) as repurposed_this_week,
+        count(*) filter (
+            where is_in_period(repurposed_date, $last_week_start, $last_week_point)
+        ) as repurposed_last_week_to_date,
+        count(*) filter (
+            where is_in_period(churned_date, $week_start, $as_of)
+        ) as churned_this_week,
+        count(*) filter (
+            where is_in_period(churned_date, $last_week_start, $last_week_point)
+        ) as churned_last_week_to_date,
+        count(*) filter (
+            where is_in_period(churned_date, $last_week_start, $week_start - 1)
+        ) as churned_last_week_full,
+        count(*) filter (
+            where is_active_at(added_date, churned_date, $week_start - 1)
+        ) as active_at_start_this_week,
+        count(*) filter (
+            where is_active_at(added_date, churned_date, $last_week_start - 1)
+        ) as active_at_start_last_week
+    from clients
 )
 
 select * from final
 """
 
 
-def _kpi_params(as_of: dt.date, account_manager: str | None) -> dict:
-    month = dates.month(as_of)
-    last_month = dates.month(month.start - dt.timedelta(days=1))
-    days_in = as_of - month.start
-    week_start = dates.week_start(as_of)
+def _period_params(as_of: dt.date, account_manager: str | None) -> dict:
+    last_week = dates.last_week_to_date(as_of)
+    last_month = dates.last_month_to_date(as_of)
     return {
         "as_of": as_of,
         "account_manager": account_manager,
-        "month_start": month.start,
+        "month_start": dates.month(as_of).start,
         "last_month_start": last_month.start,
-        "last_month_point": min(last_month.start + days_in, last_month.end),
-        "week_start": week_start,
-        "last_week_start": week_start - dt.timedelta(days=7),
-        "last_week_point": as_of - dt.timedelta(days=7),
+        "last_month_point": last_month.end,
+        "week_start": dates.week_start(as_of),
+        "last_week_start": last_week.start,
+        "last_week_point": last_week.end,
+    }
+
+
+def _rate(churned: int, active: int) -> float | None:
+    return churned / active if active else None
+
+
+def period_counts(
+    con: duckdb.DuckDBPyConnection,
+    as_of: dt.date,
+    account_manager: str | None = None,
+) -> dict:
+    """This week's and this month's counts with their comparisons, as plain values:
+    repurposed_this_month / _last_month_to_date, repurposed_this_week /
+    _last_week_to_date, churned_this_week / _last_week_to_date / _last_week_full,
+    active_at_start_this_week / _last_week, churn_rate_this_week /
+    _last_week_to_date / _last_week_full (None when nobody was active)."""
+    row = query(con, PERIOD_COUNTS_SQL, _period_params(as_of, account_manager))
+    counts = {k: int(v) for k, v in row.iloc[0].items()}
+    counts["churn_rate_this_week"] = _rate(
+        counts["churned_this_week"], counts["active_at_start_this_week"]
+    )
+    counts["churn_rate_last_week_to_date"] = _rate(
+        counts["churned_last_week_to_date"], counts["active_at_start_last_week"]
+    )
+    counts["churn_rate_last_week_full"] = _rate(
+        counts["churned_last_week_full"], counts["active_at_start_last_week"]
+    )
+    return counts
+
+
+def _plain(value: object) -> object:
+    """A frame cell as a plain value: None for empty, int for whole counts."""
+    if pd.isna(value):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def month_quota(
+    con: duckdb.DuckDBPyConnection,
+    as_of: dt.date,
+    fiscal_start_month: int = 1,
+    account_manager: str | None = None,
+) -> dict:
+    """The month's quota tile: the team row of quota.team_pace (or the AM's own
+    row, when one is given) as plain values, keys prefixed `month_`."""
+    team = quota.team_pace(con, as_of, fiscal_start_month, account_manager)
+    row = team[team["period"] == "month"].iloc[0]
+    return {
+        f"month_{k}": _plain(v)
+        for k, v in row.items()
+        if k in ("target", "added", "expected", "pace", "status")
+    } | {
+        "no_quota_managers": int(row["no_quota_managers"]),
+        "no_quota_added": int(row["no_quota_added"]),
     }
 
 
@@ -90,27 +151,11 @@ def dashboard_kpis(
     account_manager: str | None = None,
     no_touch_days: int = schema.DEFAULT_NO_TOUCH_DAYS,
 ) -> dict:
-    """The KPI tiles as plain values: added_this_month, month_target (None without
-    one), month_status, repurposed_this_month, repurposed_last_month,
-    churned_this_week, churned_last_week, partners_needing_attention.
-    The tiles are monthly and weekly; `fiscal_start_month` keeps the call uniform."""
-    row = query(con, KPI_SQL, _kpi_params(as_of, account_manager)).iloc[0]
-    target = None if row.isna()["month_target"] else int(row["month_target"]) or None
-    month = dates.month(as_of)
-    added = int(row["added_this_month"])
+    """The KPI tiles as plain values: the month's quota (month_quota), the period
+    counts (period_counts) and partners_needing_attention."""
     attention = activity.attention(con, as_of, no_touch_days, account_manager)
     return {
-        "added_this_month": added,
-        "month_target": target,
-        "month_status": quota.pace_status(
-            added,
-            target,
-            dates.working_days(month.start, as_of),
-            dates.working_days(month.start, month.end),
-        ),
-        "repurposed_this_month": int(row["repurposed_this_month"]),
-        "repurposed_last_month": int(row["repurposed_last_month"]),
-        "churned_this_week": int(row["churned_this_week"]),
-        "churned_last_week": int(row["churned_last_week"]),
+        **month_quota(con, as_of, fiscal_start_month, account_manager),
+        **period_counts(con, as_of, account_manager),
         "partners_needing_attention": len(attention),
     }

@@ -19,6 +19,7 @@ from analytics import (
     activity,
     churn,
     dates,
+    metrics,
     partners,
     plans,
     quota,
@@ -511,9 +512,16 @@ def _checklist(
             ("Weeks left in the quarter", count(stage["weeks_left"])),
         ],
         table=Table(
-            ["Item", "Check"], [[item["item"], item["check"]] for item in items]
+            ["Item", "Check"],
+            [checklist_row(entry) for entry in items],
         ),
     )
+
+
+def checklist_row(entry: dict) -> list[str]:
+    """A checklist entry (plans.checklist) as the Account plans page words it."""
+    item, check = metrics.CHECKLIST[entry["key"]]
+    return [item, check(entry["count"], entry["figures"])]
 
 
 # --- writing ---------------------------------------------------------------------

@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from analytics import dates, schema
+from analytics.db import query
 
 REPORT_COLUMNS = [
     "league",
@@ -69,19 +70,16 @@ client_counts as (
         partner_id,
         count(*) filter (where added_date <= $as_of) as clients_total,
         count(*) filter (
-            where added_date <= $as_of
-                and (churned_date is null or churned_date > $as_of)
+            where is_active_at(added_date, churned_date, $as_of)
         ) as clients_active,
         count(*) filter (
-            where added_date <= $as_of
-                and (churned_date is null or churned_date > $as_of)
-                and repurposed_date <= $as_of
+            where is_repurposed_at(added_date, repurposed_date, churned_date, $as_of)
         ) as clients_repurposed,
         count(*) filter (
-            where added_date between $month_start and $as_of
+            where is_in_period(added_date, $month_start, $as_of)
         ) as added_this_month,
         count(*) filter (
-            where churned_date between $week_start and $as_of
+            where is_in_period(churned_date, $week_start, $as_of)
         ) as churned_this_week
     from stg_clients
     group by partner_id
@@ -134,27 +132,6 @@ order by
 """
 
 
-def query(
-    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None
-) -> pd.DataFrame:
-    """Run `sql` on its own cursor (safe when pages call from several threads);
-    DATE columns come back as `datetime.date` (None when empty)."""
-    cursor = con.cursor()
-    try:
-        cursor.execute(sql, params or {})
-        date_columns = [d[0] for d in cursor.description if d[1] == "DATE"]
-        frame = cursor.df()
-    finally:
-        cursor.close()
-    for column in date_columns:
-        frame[column] = pd.Series(
-            [None if pd.isna(v) else v.date() for v in frame[column]],
-            index=frame.index,
-            dtype=object,
-        )
-    return frame
-
-
 def partner_report(
     con: duckdb.DuckDBPyConnection,
     as_of: dt.date,
@@ -200,16 +177,17 @@ def _report(
     return query(con, PARTNER_REPORT_SQL, params)[REPORT_COLUMNS]
 
 
-def _resolve_partner_id(con: duckdb.DuckDBPyConnection, partner_id: str) -> str | None:
+def own_partner_id(con: duckdb.DuckDBPyConnection, partner_id: str) -> str | None:
     """The partner's own id for `partner_id` (an 18-character id finds the partner
-    whose id is its first 15 characters); None when there is no such partner."""
+    whose id is its first 15 characters: the partner_key macro); None when there is
+    no such partner."""
     rows = query(
         con,
         """
         select partner_id
         from stg_partners
         where partner_id = $id
-            or partner_key = case when length($id) = 18 then left($id, 15) else $id end
+            or partner_key = partner_key($id)
         order by partner_id = $id desc
         limit 1
         """,
@@ -230,7 +208,7 @@ def partner_info(
 ) -> dict[str, Any] | None:
     """The partner's account information, or None when unknown. With `as_of`, also
     its report figures at that date and `is_ready` (at or above its plan aim)."""
-    own_id = _resolve_partner_id(con, partner_id)
+    own_id = own_partner_id(con, partner_id)
     if own_id is None:
         return None
     if as_of is None:
@@ -277,8 +255,11 @@ def partner_clients(
                 monthly_value,
                 case
                     when added_date > $as_of then 'Not yet added'
-                    when churned_date <= $as_of then 'Churned'
-                    when repurposed_date <= $as_of then 'Repurposed'
+                    when not is_active_at(added_date, churned_date, $as_of)
+                        then 'Churned'
+                    when is_repurposed_at(
+                        added_date, repurposed_date, churned_date, $as_of
+                    ) then 'Repurposed'
                     else 'Active'
                 end as status
             from clients
@@ -287,7 +268,7 @@ def partner_clients(
         select * from final
         order by added_date desc, client_id
         """,
-        {"id": _resolve_partner_id(con, partner_id), "as_of": as_of},
+        {"id": own_partner_id(con, partner_id), "as_of": as_of},
     )
 
 
@@ -302,7 +283,7 @@ def partner_contacts(con: duckdb.DuckDBPyConnection, partner_id: str) -> pd.Data
         where partner_id = $id
         order by contact_name, contact_id
         """,
-        {"id": _resolve_partner_id(con, partner_id)},
+        {"id": own_partner_id(con, partner_id)},
     )
 
 
@@ -322,7 +303,7 @@ def partner_activities(
         order by activity_date desc, coalesce(completed_date, activity_date) desc,
             activity_id
         """,
-        {"id": _resolve_partner_id(con, partner_id), "as_of": as_of},
+        {"id": own_partner_id(con, partner_id), "as_of": as_of},
     )
 
 
@@ -340,7 +321,7 @@ def partner_notes_task(
         order by activity_date desc, activity_id
         limit 1
         """,
-        {"id": _resolve_partner_id(con, partner_id)},
+        {"id": own_partner_id(con, partner_id)},
     )
     return None if frame.empty else {k: _plain(v) for k, v in frame.iloc[0].items()}
 

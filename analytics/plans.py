@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from analytics import dates
-from analytics.partners import query
+from analytics.db import query
 from analytics.schema import KEY_LEAGUES, KEY_STATUS, league_rank_sql, status_rank_sql
 
 STALE_PLAN_DAYS = 21
@@ -372,22 +372,20 @@ def partner_plan(con: duckdb.DuckDBPyConnection, partner_id: str) -> pd.DataFram
 
 def _item(
     stage: int,
-    item: str,
-    check: str,
+    key: str,
     count: int | None = None,
     detail: pd.DataFrame | None = None,
+    **figures: float | int,
 ) -> dict:
+    """One checklist item: `key` names the check (the page words it), `count` the
+    rows to look at, `figures` the other numbers its sentence needs."""
     return {
         "stage": stage,
-        "item": item,
-        "check": check,
+        "key": key,
         "count": count,
         "detail": detail,
+        "figures": figures,
     }
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _check_plans_touched(
@@ -399,19 +397,7 @@ def _check_plans_touched(
     table = usage(con, as_of, fiscal_start_month, am)
     idle = table[(table.created_this_quarter == 0) & (table.updated_this_quarter == 0)]
     idle = idle.reset_index(drop=True)
-    check = (
-        f"{_plural(len(idle), 'account manager')} of {len(table)} with no plan "
-        "created or updated this quarter"
-        if len(idle)
-        else "Every account manager has created or updated a plan this quarter"
-    )
-    return _item(
-        1,
-        "Create a plan for each key partner, or bring last quarter's up to date",
-        check,
-        len(idle),
-        idle,
-    )
+    return _item(1, "plans_touched", len(idle), idle, managers=len(table))
 
 
 def _check_stale_plans(
@@ -440,14 +426,7 @@ def _check_stale_plans(
     """
     params = {"as_of": as_of, "account_manager": am, "stale_days": STALE_PLAN_DAYS}
     stale = _run(con, sql, params)
-    check = (
-        f"{_plural(len(stale), 'plan')} not updated in the last {STALE_PLAN_DAYS} days"
-        if len(stale)
-        else f"Every plan was updated in the last {STALE_PLAN_DAYS} days"
-    )
-    return _item(
-        2, "Review each plan with the partner and revise it", check, len(stale), stale
-    )
+    return _item(2, "stale_plans", len(stale), stale, days=STALE_PLAN_DAYS)
 
 
 def _check_trends(
@@ -516,39 +495,14 @@ def _check_trends(
     }
     trends = _run(con, sql, params)
     falling = int(trends["falling"].sum())
-    check = (
-        f"{_plural(falling, 'account manager')} of {len(trends)} repurposing fewer or "
-        f"losing more clients than in the {TREND_DAYS} days before"
-        if falling
-        else f"No account manager is repurposing fewer or losing more clients than in "
-        f"the {TREND_DAYS} days before"
-    )
-    return _item(
-        3,
-        "Look at each partner's repurposing and churn trend and agree the support "
-        "it needs",
-        check,
-        falling,
-        trends,
-    )
+    return _item(3, "trends", falling, trends, managers=len(trends), days=TREND_DAYS)
 
 
 def _check_key_partners(
     con: duckdb.DuckDBPyConnection, as_of: dt.date, am: str | None
 ) -> dict:
     uncovered = uncovered_key_partners(con, as_of, am)
-    check = (
-        f"{_plural(len(uncovered), 'key partner')} without an account plan"
-        if len(uncovered)
-        else "Every key partner has an account plan"
-    )
-    return _item(
-        4,
-        "Share the plans for key partners with the internal teams that support them",
-        check,
-        len(uncovered),
-        uncovered,
-    )
+    return _item(4, "key_partners", len(uncovered), uncovered)
 
 
 def _check_off_track(
@@ -559,27 +513,19 @@ def _check_off_track(
 ) -> dict:
     plans = goal_vs_amount(con, as_of, fiscal_start_month, am)
     off = plans[plans["on_track"].eq(False).fillna(False)].reset_index(drop=True)
-    check = (
-        f"{_plural(len(off), 'plan')} of {len(plans)} behind the share of the "
-        "quarter gone"
-        if len(off)
-        else "No plan is behind the share of the quarter gone"
-    )
-    return _item(5, "Coach the teams whose plans are off track", check, len(off), off)
+    return _item(5, "off_track", len(off), off, plans=len(plans))
 
 
-def _check_forecast(
+def _check_current_amounts(
     con: duckdb.DuckDBPyConnection,
     as_of: dt.date,
     stage: int,
     fiscal_start_month: int,
     am: str | None,
 ) -> dict:
+    """The plans' current amounts summed against their goals: what the plans hold
+    today, not a forecast of the quarter's end."""
     plans = goal_vs_amount(con, as_of, fiscal_start_month, am)
-    amount = float(plans["current_amount"].sum())
-    goal = float(plans["revenue_goal"].sum())
-    share = f" ({amount / goal:.0%})" if goal else ""
-    check = f"Forecast {amount:,.0f} against a goal of {goal:,.0f}{share}"
     totals = (
         plans.groupby("account_manager", dropna=False)[
             ["revenue_goal", "current_amount"]
@@ -588,7 +534,12 @@ def _check_forecast(
         .reset_index()
     )
     return _item(
-        stage, "Compare the forecast with the plans' goals", check, None, totals
+        stage,
+        "current_amounts",
+        None,
+        totals,
+        current_amount_total=float(plans["current_amount"].sum()),
+        revenue_goal_total=float(plans["revenue_goal"].sum()),
     )
 
 
@@ -601,18 +552,7 @@ def _check_overdue_reviews(
 ) -> dict:
     due = reviews(con, as_of, fiscal_start_month, am)
     overdue = due[due["state"] == "overdue"].reset_index(drop=True)
-    check = (
-        f"{_plural(len(overdue), 'plan review')} overdue"
-        if len(overdue)
-        else "No plan review is overdue"
-    )
-    return _item(
-        stage,
-        "Hold the plan reviews that are due before the quarter closes",
-        check,
-        len(overdue),
-        overdue,
-    )
+    return _item(stage, "overdue_reviews", len(overdue), overdue)
 
 
 def checklist(
@@ -622,7 +562,7 @@ def checklist(
     account_manager: str | None = None,
 ) -> list[dict]:
     """What this week's planning stage asks of a manager, each item with a live
-    check: {stage, item, check, count, detail}."""
+    check: {stage, key, count, detail, figures} (the page words each key)."""
     number, _ = dates.stage(as_of, fiscal_start_month)
     am = account_manager
     if number == 1:
@@ -636,7 +576,7 @@ def checklist(
     if number == 5:
         return [_check_off_track(con, as_of, fiscal_start_month, am)]
     return [
-        _check_forecast(con, as_of, number, fiscal_start_month, am),
+        _check_current_amounts(con, as_of, number, fiscal_start_month, am),
         _check_overdue_reviews(con, as_of, number, fiscal_start_month, am),
     ]
 

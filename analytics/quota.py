@@ -9,14 +9,11 @@ import duckdb
 import pandas as pd
 
 from analytics import dates
-from analytics.partners import query
+from analytics.db import query
 
 PERIODS = ("month", "quarter")
+# The statuses of the `pace_status` macro (sql/macros.sql).
 PACE_STATUSES = ("Ahead", "On pace", "Behind", "No quota")
-# Status boundaries as fractions (numerator, denominator) so that a pace of exactly
-# 1.05 or 0.95 is decided in integers, not by floating-point luck.
-AHEAD_AT = (21, 20)
-ON_PACE_AT = (19, 20)
 
 PACE_COLUMNS = [
     "account_manager",
@@ -92,7 +89,7 @@ def _period_params(prefix: str, as_of: dt.date, span: dates.Period) -> dict:
 # No working day elapsed yet (D on the first weekend of a month): expected 0, pace and
 # projection empty, Ahead when anything was added, else On pace.
 # Grain: one row per account manager and period (month, then quarter).
-QUOTA_DETAIL_SQL = f"""
+QUOTA_ROWS_SQL = f"""
 with
 periods as (
     select * from (values
@@ -127,7 +124,9 @@ added as (
     from stg_clients as c
     inner join stg_partners as partners on partners.partner_id = c.partner_id
     inner join periods as p
-        on c.added_date between p.period_start and least(p.period_end, $as_of::date)
+        on is_in_period(
+            c.added_date, p.period_start, least(p.period_end, $as_of::date)
+        )
     where partners.account_manager is not null
     group by all
 ),
@@ -156,23 +155,10 @@ final as (
         period,
         target,
         added,
-        target * elapsed_working_days / working_days as expected,
-        case when elapsed_working_days > 0
-            then added * working_days / (target * elapsed_working_days)
-        end as pace,
-        case when elapsed_working_days > 0
-            then added * working_days / elapsed_working_days
-        end as projection,
-        case
-            when target is null then 'No quota'
-            when elapsed_working_days = 0
-                then case when added > 0 then 'Ahead' else 'On pace' end
-            when added * working_days * {AHEAD_AT[1]}
-                >= {AHEAD_AT[0]} * target * elapsed_working_days then 'Ahead'
-            when added * working_days * {ON_PACE_AT[1]}
-                >= {ON_PACE_AT[0]} * target * elapsed_working_days then 'On pace'
-            else 'Behind'
-        end as status,
+        expected_by(target, elapsed_working_days, working_days) as expected,
+        pace(added, target, elapsed_working_days, working_days) as pace,
+        projection(added, elapsed_working_days, working_days) as projection,
+        pace_status(added, target, elapsed_working_days, working_days) as status,
         source,
         elapsed_working_days,
         working_days,
@@ -185,9 +171,74 @@ final as (
     from joined
 )
 
-select * from final
-order by account_manager, period
 """
+QUOTA_DETAIL_SQL = (
+    QUOTA_ROWS_SQL + "select * from final order by account_manager, period"
+)
+
+# SPEC 4 "Team quota": the team's target is the sum of the targets of the AMs who
+# have one; its added, expected, pace, projection and status count only those AMs'
+# clients (the pace_status macro on the sums). The AMs without a target are counted
+# apart (no_quota_managers, no_quota_added). When no AM has a target the team has
+# none either (No quota) and added counts every AM's clients. Grain: one row per
+# period.
+TEAM_PACE_SQL = (
+    QUOTA_ROWS_SQL
+    + """,
+
+team as (
+    select
+        p.period,
+        sum(f.target)::bigint as target,
+        -- no AM with a target: the team has no quota, and added counts all AMs
+        coalesce(
+            case when count(f.target) > 0
+                then sum(f.added) filter (where f.target is not null)
+                else sum(f.added)
+            end,
+            0
+        )::bigint as added,
+        any_value(p.elapsed_working_days) as elapsed_working_days,
+        any_value(p.working_days) as working_days,
+        count(f.account_manager) filter (where f.target is not null) as managers,
+        count(f.account_manager) filter (where f.target is null)
+            as no_quota_managers,
+        coalesce(sum(f.added) filter (where f.target is null), 0)::bigint
+            as no_quota_added
+    from periods as p
+    left join final as f on f.period = p.period
+    group by p.period
+),
+
+team_final as (
+    select
+        period,
+        target,
+        added,
+        expected_by(target, elapsed_working_days, working_days) as expected,
+        pace(added, target, elapsed_working_days, working_days) as pace,
+        projection(added, elapsed_working_days, working_days) as projection,
+        pace_status(added, target, elapsed_working_days, working_days) as status,
+        managers,
+        no_quota_managers,
+        no_quota_added
+    from team
+)
+
+select * from team_final order by period
+"""
+)
+
+
+def _pace_params(
+    as_of: dt.date, fiscal_start_month: int, account_manager: str | None
+) -> dict:
+    return {
+        "as_of": as_of,
+        "account_manager": account_manager,
+        **_period_params("month", as_of, dates.month(as_of)),
+        **_period_params("quarter", as_of, dates.quarter(as_of, fiscal_start_month)),
+    }
 
 
 def quota_detail(
@@ -198,13 +249,20 @@ def quota_detail(
 ) -> pd.DataFrame:
     """quota_pace plus where the target came from (file/manual), the working days
     elapsed and in the period, and what is still needed (in total and per day)."""
-    params = {
-        "as_of": as_of,
-        "account_manager": account_manager,
-        **_period_params("month", as_of, dates.month(as_of)),
-        **_period_params("quarter", as_of, dates.quarter(as_of, fiscal_start_month)),
-    }
+    params = _pace_params(as_of, fiscal_start_month, account_manager)
     return query(con, QUOTA_DETAIL_SQL, params)[DETAIL_COLUMNS]
+
+
+def team_pace(
+    con: duckdb.DuckDBPyConnection,
+    as_of: dt.date,
+    fiscal_start_month: int = 1,
+    account_manager: str | None = None,
+) -> pd.DataFrame:
+    """The team's row per period (month, quarter) from the AMs with a target
+    (TEAM_PACE_SQL), with the AMs without one counted apart."""
+    params = _pace_params(as_of, fiscal_start_month, account_manager)
+    return query(con, TEAM_PACE_SQL, params)  # month, then quarter
 
 
 def quota_pace(
@@ -250,7 +308,7 @@ daily as (
     select partners.account_manager, c.added_date as day, count(*) as added
     from stg_clients as c
     inner join stg_partners as partners on partners.partner_id = c.partner_id
-    where c.added_date between $period_start::date and $as_of::date
+    where is_in_period(c.added_date, $period_start::date, $as_of::date)
     group by all
 ),
 
@@ -276,7 +334,7 @@ final as (
         case when r.day <= $as_of::date then r.added_cumulative end
             as added_cumulative,
         case when t.target > 0
-            then t.target * r.elapsed_working_days / $working_days
+            then expected_by(t.target, r.elapsed_working_days, $working_days)
         end as target_line
     from running as r
     left join targets as t on t.account_manager = r.account_manager
@@ -323,7 +381,7 @@ final as (
         p.account_manager
     from stg_clients as c
     left join stg_partners as p on p.partner_id = c.partner_id
-    where c.added_date between $period_start::date and $as_of::date
+    where is_in_period(c.added_date, $period_start::date, $as_of::date)
         and ($account_manager is null or p.account_manager = $account_manager)
 )
 
@@ -347,18 +405,3 @@ def clients_added(
         "account_manager": account_manager,
     }
     return query(con, CLIENTS_ADDED_SQL, params)
-
-
-def pace_status(added: int, target: int | None, elapsed: int, working_days: int) -> str:
-    """The quota status for totals computed elsewhere (the dashboard tile), by the
-    same rules as quota_pace."""
-    if not target:
-        return "No quota"
-    if elapsed == 0:
-        return "Ahead" if added > 0 else "On pace"
-    planned = target * elapsed
-    if added * working_days * AHEAD_AT[1] >= AHEAD_AT[0] * planned:
-        return "Ahead"
-    if added * working_days * ON_PACE_AT[1] >= ON_PACE_AT[0] * planned:
-        return "On pace"
-    return "Behind"

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from analytics import dates
-from analytics.partners import query
+from analytics.db import query
 from analytics.schema import NO_LEAGUE, league_rank_sql, status_rank_sql
 
 WINDOWS = (30, 60, 90)
@@ -22,6 +22,16 @@ GROUPS = {
     "account_manager": ("account_manager",),
     "partner": ("partner_id", "partner_name", "account_manager", "league"),
 }
+
+
+def _ranked(by: str) -> str:
+    """SQL: whether a group may rank in a "best" or "quickest" figure (SPEC 4): not
+    the blank account manager, not the `(unknown partner)`."""
+    if by == "account_manager":
+        return "p.account_manager is not null"
+    if by == "partner":
+        return "p.partner_id <> ''"
+    return "true"
 
 
 def _order(by: str, size: str) -> str:
@@ -74,10 +84,12 @@ def rates(
     by: str = "league",
     account_manager: str | None = None,
 ) -> pd.DataFrame:
-    """Repurposing rate per league, AM or partner: clients repurposed by D over
-    clients added by D (churned clients included in both)."""
+    """Repurposing rate per league, AM or partner: clients ever repurposed by D
+    over clients added by D (churned clients included in both); `ranked` is false
+    for the blank AM and the `(unknown partner)`, which never rank as best."""
     columns = ", ".join(f"p.{column}" for column in _group_columns(by))
-    # SPEC 4 "Repurposing rate": clients repurposed by D / clients added by D.
+    # SPEC 4 "Repurposing rate": clients ever repurposed by D (churned later
+    # included) / clients added by D.
     # Grain: one row per group (league, AM or partner), groups with no clients kept.
     sql = f"""
     with
@@ -87,7 +99,9 @@ def rates(
         select
             partner_id,
             count(*) as clients_added,
-            count(*) filter (where repurposed_date <= $as_of::date) as repurposed
+            count(*) filter (
+                where is_ever_repurposed_at(repurposed_date, $as_of::date)
+            ) as ever_repurposed
         from stg_clients
         where added_date <= $as_of::date
         group by partner_id
@@ -97,9 +111,10 @@ def rates(
         select
             {columns},
             sum(coalesce(c.clients_added, 0))::bigint as clients_added,
-            sum(coalesce(c.repurposed, 0))::bigint as repurposed,
-            sum(coalesce(c.repurposed, 0)) * 1.0
-                / nullif(sum(coalesce(c.clients_added, 0)), 0) as rate
+            sum(coalesce(c.ever_repurposed, 0))::bigint as ever_repurposed,
+            sum(coalesce(c.ever_repurposed, 0)) * 1.0
+                / nullif(sum(coalesce(c.clients_added, 0)), 0) as rate,
+            {_ranked(by)} as ranked
         from partners as p
         left join clients as c on c.partner_id = p.partner_id
         group by {columns}
@@ -121,7 +136,8 @@ def cohorts(
     90 days among the clients already that old; `partner_id` for one partner's."""
     window_columns = ",\n".join(
         f"count(*) filter (where age >= {w}) as eligible_{w},\n"
-        f"count(*) filter (where age >= {w} and repurposed_date <= $as_of::date"
+        f"count(*) filter (where age >= {w}"
+        " and is_ever_repurposed_at(repurposed_date, $as_of::date)"
         f" and days_to_repurpose <= {w}) as repurposed_{w}"
         for w in WINDOWS
     )
@@ -210,12 +226,12 @@ def weekly_velocity(
         select date_trunc('week', c.repurposed_date)::date as week_start, count(*) as n
         from stg_clients as c
         inner join partners as p on p.partner_id = c.partner_id
-        where c.repurposed_date between $first_week::date and $as_of::date
+        where is_in_period(c.repurposed_date, $first_week::date, $as_of::date)
         group by all
     ),
 
     final as (
-        select w.week_start, coalesce(r.n, 0)::bigint as repurposed
+        select w.week_start, coalesce(r.n, 0)::bigint as repurposed_in_week
         from weeks as w
         left join repurposed as r on r.week_start = w.week_start
         order by w.week_start
@@ -253,7 +269,7 @@ def time_to_repurpose(
             c.repurposed_date - c.added_date as days
         from stg_clients as c
         inner join partners as p on p.partner_id = c.partner_id
-        where c.repurposed_date <= $as_of::date
+        where is_ever_repurposed_at(c.repurposed_date, $as_of::date)
         order by p.league_rank, p.league, p.account_manager, days, c.client_id
     )
 
@@ -268,8 +284,8 @@ def median_days(
     by: str = "league",
     account_manager: str | None = None,
 ) -> pd.DataFrame:
-    """Per group: clients repurposed by D and the median days from added to
-    repurposed (empty when none)."""
+    """Per group: clients ever repurposed by D and the median days from added to
+    repurposed (empty when none); `ranked` as in `rates`."""
     columns = ", ".join(f"p.{column}" for column in _group_columns(by))
     # Median of repurposed_date - added_date over clients repurposed by D.
     # Grain: one row per group, groups with none repurposed kept (median empty).
@@ -280,18 +296,19 @@ def median_days(
     repurposed as (
         select partner_id, repurposed_date - added_date as days
         from stg_clients
-        where repurposed_date <= $as_of::date
+        where is_ever_repurposed_at(repurposed_date, $as_of::date)
     ),
 
     final as (
         select
             {columns},
-            count(r.days)::bigint as repurposed,
-            median(r.days) as median_days
+            count(r.days)::bigint as ever_repurposed,
+            median(r.days) as median_days,
+            {_ranked(by)} as ranked
         from partners as p
         left join repurposed as r on r.partner_id = p.partner_id
         group by {columns}
-        order by {_order(by, "repurposed")}
+        order by {_order(by, "ever_repurposed")}
     )
 
     select * from final
@@ -317,9 +334,9 @@ def plan_progress(
     repurposed as (
         select partner_id, count(*) as repurposed
         from stg_clients
-        where added_date <= $as_of::date
-            and (churned_date is null or churned_date > $as_of::date)
-            and repurposed_date <= $as_of::date
+        where is_repurposed_at(
+            added_date, repurposed_date, churned_date, $as_of::date
+        )
         group by partner_id
     ),
 
@@ -330,7 +347,7 @@ def plan_progress(
             p.account_manager,
             p.league,
             s.business_plan_aim,
-            coalesce(r.repurposed, 0)::bigint as repurposed,
+            coalesce(r.repurposed, 0)::bigint as clients_repurposed,
             coalesce(r.repurposed, 0) / s.business_plan_aim as plan_progress,
             greatest(s.business_plan_aim - coalesce(r.repurposed, 0), 0)::bigint
                 as to_go,
@@ -366,7 +383,7 @@ def days_distribution(
         select c.repurposed_date - c.added_date as days
         from stg_clients as c
         inner join partners as p on p.partner_id = c.partner_id
-        where c.repurposed_date <= $as_of::date
+        where is_ever_repurposed_at(c.repurposed_date, $as_of::date)
     ),
 
     final as (

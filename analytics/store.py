@@ -29,6 +29,7 @@ try:
 except ImportError:  # Windows: commits are serialised within one process only
     fcntl = None
 
+from analytics import db
 from analytics.schema import DUCKDB_TYPES, MANUAL_QUOTAS, TABLES, Table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,7 +100,7 @@ def connect(directory: Path, version: str | None = None) -> duckdb.DuckDBPyConne
     version = version or current_version(directory)
     if version is None:
         raise StoreError(f"no dataset has been committed in {directory}")
-    return duckdb.connect(str(version_path(directory, version)), read_only=True)
+    return db.connect(version_path(directory, version))
 
 
 def _next_version(directory: Path) -> str:
@@ -176,6 +177,7 @@ def commit(
                     _create_empty(con, table)
             if base is not None:
                 con.execute("detach old")
+            db.create_macros(con)
             con.execute(STAGING_SQL.read_text())
             counts = {
                 name: con.execute(f"select count(*) from {name}").fetchone()[0]

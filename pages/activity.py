@@ -7,8 +7,8 @@ import datetime as dt
 import plotly.express as px
 import streamlit as st
 
-from analytics import activity, dates, schema
-from ui import calendar_grid, common
+from analytics import activity, dates, metrics, schema
+from ui import calendar_grid, common, figures
 
 CADENCE_KEYS = {
     "Champions League": "cad_cl",
@@ -32,8 +32,11 @@ with st.spinner("Reading activities..."):
         activity.activity_by_week, as_of=f.as_of, weeks=26, account_manager=am
     )
     tasks = common.report(activity.open_tasks, as_of=f.as_of, account_manager=am)
-    # The notes task is meant to stay open: it is followed in its own section.
-    tasks = tasks[~tasks["is_notes_task"]].reset_index(drop=True)
+    # The notes task is meant to stay open, and a near-miss one is a hygiene
+    # problem of its own: both are followed in the notes-task section.
+    notes_like = tasks["is_notes_task"] | tasks["is_near_miss_notes_task"]
+    tasks = tasks[~notes_like].reset_index(drop=True)
+    fixes = common.report(activity.notes_task_fixes, account_manager=am)
     attention = common.report(
         activity.attention,
         as_of=f.as_of,
@@ -56,11 +59,10 @@ tiles[0].metric(
 )
 common.note_tile(
     tiles[1],
-    "Overdue tasks",
+    figures.label("overdue_tasks"),
     f"{int(tasks['is_overdue'].sum()):,}",
     f"{len(tasks):,} open",
-    help="Open tasks due before the as-of date. The always-open "
-    f"'{schema.NOTES_SUBJECT}' tasks are not counted.",
+    help=metrics.get("overdue_tasks").definition,
 )
 tiles[2].metric(
     "Partners needing attention", f"{len(attention):,}", border=True, height="stretch"
@@ -247,9 +249,7 @@ if notes.empty:
 else:
     chart_data = notes.drop(columns="missing")
     named = chart_data.assign(
-        account_manager=chart_data["account_manager"].replace(
-            "", "(no account manager)"
-        )
+        account_manager=chart_data["account_manager"].map(figures.account_manager_label)
     )
     fig = common.share_bars(
         named,
@@ -262,6 +262,23 @@ else:
         colour="#2e7d32",
     )
     common.chart(fig, chart_data, "notes_hygiene")
+    if not fixes.empty:
+        st.markdown(
+            f"**Notes tasks to fix** ({len(fixes):,}) · "
+            f"{metrics.get('notes_task_fix').definition}"
+        )
+        common.partner_table(
+            fixes,
+            "notes_tasks_to_fix",
+            {
+                "notes_task_fix": figures.column("notes_task_fix", label="Fix"),
+                "partner_name": "Partner",
+                "subject": "Subject",
+                "status": "Status",
+                "account_manager": "Who",
+            },
+            key="notes_fix_pick",
+        )
     missing = common.report(activity.partners_missing_notes, account_manager=am)
     if missing.empty:
         st.success("Every partner has a notes task.")

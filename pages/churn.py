@@ -5,13 +5,13 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from analytics import churn
+from analytics import activity, churn, kpis, metrics
 from analytics.schema import NO_LEAGUE
-from ui import common
+from ui import common, figures
 from ui import performance as perf
 from ui.safe import md
 
-FLAG_AT = 2  # SPEC 4 "Needs attention": 2+ clients churned this week
+FLAG_AT = activity.CHURN_ALERT_CLIENTS  # SPEC 4 "Needs attention"
 CLIENT_COLUMNS = {
     "partner_name": "Partner",
     "client_id": "CRN",
@@ -36,32 +36,46 @@ def for_display(clients: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
-def week_tiles(totals: pd.DataFrame, flagged: pd.DataFrame) -> None:
-    """This week (up to the as-of date) against last week."""
-    now, before = totals.iloc[-1], totals.iloc[-2]
-    rate_change = now["churn_rate"] - before["churn_rate"]
+def week_tiles(counts: dict, flagged: pd.DataFrame, as_of: dt.date) -> None:
+    """This week (up to the as-of date) against last week up to the same weekday;
+    last week in full in the help."""
+    churned, before = counts["churned_this_week"], counts["churned_last_week_to_date"]
     cells = st.columns(4)
-    cells[0].metric(
-        "Churned this week",
-        f"{now['churned']:,}",
-        delta=f"{now['churned'] - before['churned']:+,} vs last week",
+    figures.tile(
+        cells[0],
+        "churned_this_week",
+        churned,
+        delta=churned - before,
         delta_color="inverse",
-        border=True,
+        delta_description=metrics.vs_last_week(before, as_of),
+        help=f"{metrics.get('churned_this_week').definition} "
+        f"{metrics.last_week_in_full(counts['churned_last_week_full'])}.",
     )
-    cells[1].metric(
-        "Churn rate this week",
-        "–" if pd.isna(now["churn_rate"]) else f"{now['churn_rate']:.2%}",
+    rate_change = (
+        None
+        if counts["churn_rate_this_week"] is None
+        or counts["churn_rate_last_week_to_date"] is None
+        else counts["churn_rate_this_week"] - counts["churn_rate_last_week_to_date"]
+    )
+    figures.tile(
+        cells[1],
+        "churn_rate",
+        counts["churn_rate_this_week"],
+        label="Churn rate this week",
         delta=perf.points(rate_change),
         delta_color="inverse",
-        border=True,
+        delta_description="vs last week to the same weekday",
         height="stretch",
-        help=f"Last week: {perf.rate_text(before['churn_rate'])} "
-        f"({before['churned']:,} of {before['active_at_start']:,} active at its start)",
+        help="Churned this week / active at its start. Last week to the same "
+        f"weekday: {perf.rate_text(counts['churn_rate_last_week_to_date'])}; last "
+        f"week in full: {perf.rate_text(counts['churn_rate_last_week_full'])} "
+        f"({counts['churned_last_week_full']:,} of "
+        f"{counts['active_at_start_last_week']:,} active at its start).",
     )
-    cells[2].metric(
-        "Active at the start of the week",
-        f"{now['active_at_start']:,}",
-        border=True,
+    figures.tile(
+        cells[2],
+        "active_at_start",
+        counts["active_at_start_this_week"],
         height="stretch",
     )
     cells[3].metric(
@@ -103,10 +117,11 @@ st.caption(
 
 with st.spinner("Counting churned clients..."):
     totals = common.report(churn.churn_totals, **mine)
+    week_counts = common.report(kpis.period_counts, **mine)
     this_week = common.report(churn.churned_clients, **mine)
 
 flagged = this_week[this_week["partner_churn_count"] >= FLAG_AT]
-week_tiles(totals, flagged)
+week_tiles(week_counts, flagged, f.as_of)
 if not flagged.empty:
     counts = flagged.drop_duplicates("partner_id")
     names = ", ".join(

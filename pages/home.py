@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from analytics import activity, churn, kpis, quota, repurposing
-from ui import common
+from analytics import activity, churn, kpis, metrics, quota, repurposing
+from ui import common, figures
 from ui import partners as ui
 from ui import performance as perf
 from ui.safe import md
@@ -27,46 +27,44 @@ kpi = common.report(
 
 added_tile, repurposed_tile, churned_tile, attention_tile = st.columns(4)
 colour, arrow = ui.STATUS_DELTA[kpi["month_status"]]
-added_tile.metric(
-    "Clients added this month",
-    f"{kpi['added_this_month']:,}",
+figures.tile(
+    added_tile,
+    "month_added",
+    kpi["month_added"],
     delta=kpi["month_status"],
     delta_color=colour,
     delta_arrow=arrow,
-    delta_description=(
-        f"target {kpi['month_target']:,}" if kpi["month_target"] else "no quota set"
+    delta_description=metrics.quota_note(kpi["month_target"]),
+)
+figures.tile(
+    repurposed_tile,
+    "repurposed_this_month",
+    kpi["repurposed_this_month"],
+    delta=kpi["repurposed_this_month"] - kpi["repurposed_last_month_to_date"],
+    delta_description=metrics.vs_last_month(
+        kpi["repurposed_last_month_to_date"], f.as_of
     ),
-    help="Clients added in this calendar month up to the as-of date, against the "
-    "month's quota; the status compares them with the target expected by today.",
-    border=True,
 )
-repurposed_tile.metric(
-    "Repurposed this month",
-    f"{kpi['repurposed_this_month']:,}",
-    delta=kpi["repurposed_this_month"] - kpi["repurposed_last_month"],
-    delta_description=f"vs {kpi['repurposed_last_month']:,} last month",
-    help="Clients repurposed this month up to the as-of date, against the same "
-    "number of days into last month.",
-    border=True,
-)
-churned_tile.metric(
-    "Churned this week",
-    f"{kpi['churned_this_week']:,}",
-    delta=kpi["churned_this_week"] - kpi["churned_last_week"],
+figures.tile(
+    churned_tile,
+    "churned_this_week",
+    kpi["churned_this_week"],
+    delta=kpi["churned_this_week"] - kpi["churned_last_week_to_date"],
     delta_color="inverse",
-    delta_description=f"vs {kpi['churned_last_week']:,} last week",
-    help="Clients churned this week (Monday to the as-of date), against last week "
-    "up to the same weekday.",
-    border=True,
+    delta_description=metrics.vs_last_week(kpi["churned_last_week_to_date"], f.as_of),
 )
-attention_tile.metric(
-    "Partners needing attention",
-    f"{kpi['partners_needing_attention']:,}",
+figures.tile(
+    attention_tile,
+    "partners_needing_attention",
+    kpi["partners_needing_attention"],
     help=f"No touch in {f.no_touch_days}+ days, no notes task, an overdue task, "
     "or 2+ clients churned this week.",
-    border=True,
     height="stretch",
 )
+
+apart = metrics.no_quota_note(*(kpi[k] for k in metrics.NO_QUOTA_KEYS))
+if apart:
+    st.caption(apart)
 
 left, right = st.columns(2)
 with left:
@@ -110,7 +108,7 @@ with left:
     velocity = common.report(
         repurposing.weekly_velocity, as_of=f.as_of, account_manager=f.account_manager
     )
-    if velocity["repurposed"].sum() == 0:
+    if velocity["repurposed_in_week"].sum() == 0:
         st.info("No clients repurposed in the last 26 weeks.")
     else:
         common.chart(perf.velocity_bars(velocity), velocity, "dashboard_repurposing")

@@ -30,7 +30,10 @@ st.title("Partner detail")
 
 everyone = common.report(partners.partner_report, as_of=f.as_of)
 labels = ui.partner_labels(everyone)
-requested = ui.requested_partner(st.query_params.get("partner"), labels)
+asked = st.query_params.get("partner")
+requested = ui.requested_partner(asked, labels)
+if requested is None and asked:  # an 18-character id finds its 15-character one
+    requested = common.report(partners.own_partner_id, partner_id=asked)
 if f.account_manager is not None:  # the AM's partners, and the one asked for
     mine = everyone["account_manager"].eq(f.account_manager)
     chosen = everyone["partner_id"].eq(requested)

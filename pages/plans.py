@@ -7,7 +7,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import dates, plans
+from analytics import dates, metrics, plans
 from ui import common
 
 STAGE_COLOURS = (
@@ -195,8 +195,9 @@ st.caption(
 for index, entry in enumerate(checklist):
     with st.container(border=True):
         text, figure = st.columns([5, 1], vertical_alignment="center")
-        text.markdown(f"**{entry['item']}**")
-        text.markdown(entry["check"])
+        item, check = metrics.CHECKLIST[entry["key"]]
+        text.markdown(f"**{item}**")
+        text.markdown(check(entry["count"], entry["figures"]))
         if entry["count"] is not None:
             figure.metric("To look at", f"{entry['count']:,}")
         detail = entry["detail"]

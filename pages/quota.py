@@ -6,29 +6,22 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from analytics import audit, dates, packs, partners, quota, store
-from ui import auth, common
+from analytics import audit, dates, metrics, packs, partners, quota, store
+from ui import auth, common, figures
 from ui import performance as perf
+from ui.partners import STATUS_DELTA
 from ui.safe import md
 
 LEADERBOARD = {
     "account_manager": st.column_config.TextColumn("Account manager"),
     "status": perf.status_column(),
-    "pace": perf.percent_column("Pace", "Clients added / expected by today"),
-    "added": st.column_config.NumberColumn("Added"),
-    "target": st.column_config.NumberColumn("Target"),
-    "expected": st.column_config.NumberColumn(
-        "Expected", format="%.1f", help="Expected by today"
-    ),
-    "projection": st.column_config.NumberColumn(
-        "Projection", format="%.1f", help="At this pace, by period end"
-    ),
-    "needed_per_day": st.column_config.NumberColumn(
-        "Needed / day", format="%.1f", help="Per remaining working day"
-    ),
-    "source": st.column_config.TextColumn(
-        "Source", help="The quotas file, or *manual*: entered on this page"
-    ),
+    "pace": figures.column("pace"),
+    "added": figures.column("added"),
+    "target": figures.column("target"),
+    "expected": figures.column("expected", label="Expected"),
+    "projection": figures.column("projection"),
+    "needed_per_day": figures.column("needed_per_day", label="Needed / day"),
+    "source": figures.column("source"),
 }
 CLIENTS = {
     "client_id": st.column_config.TextColumn("CRN"),
@@ -107,13 +100,28 @@ def am_tiles(row: pd.Series) -> None:
     )
 
 
-def team_tiles(rows: pd.DataFrame) -> None:
-    """The team's answer: clients added and how many AMs are in each status."""
+def team_tiles(rows: pd.DataFrame, team: pd.Series) -> None:
+    """The team's answer (SPEC 4 team quota: the AMs with a target, the others
+    apart) and how many AMs are in each status."""
     counts = rows["status"].value_counts()
+    colour, arrow = STATUS_DELTA[team["status"]]
     cells = st.columns(5)
-    cells[0].metric("Clients added (team)", f"{rows['added'].sum():,}", border=True)
+    figures.tile(
+        cells[0],
+        "team_row",
+        team["added"],
+        delta=team["status"],
+        delta_color=colour,
+        delta_arrow=arrow,
+        delta_description=metrics.quota_note(team["target"]),
+    )
     for cell, status in zip(cells[1:], perf.STATUS_COLOURS, strict=True):
         cell.metric(f"AMs {status.lower()}", f"{counts.get(status, 0):,}", border=True)
+    apart = metrics.no_quota_note(
+        team["target"], int(team["no_quota_managers"]), int(team["no_quota_added"])
+    )
+    if apart:
+        st.caption(apart)
 
 
 def by_pace(rows: pd.DataFrame) -> pd.DataFrame:
@@ -183,6 +191,7 @@ period_args = {
 }
 with st.spinner("Working out the pace..."):
     detail = common.report(quota.quota_detail, **period_args)
+    team = common.report(quota.team_pace, **period_args)
     clients = common.report(quota.clients_added, period=period, **period_args)
 rows = by_pace(detail[detail["period"] == period])
 
@@ -200,7 +209,7 @@ if len(rows) == 1:
     if rows["status"].iloc[0] == "No quota":
         st.info(f"{md(chart_am)} has no target {span}: use *Enter a target* above.")
 else:
-    team_tiles(rows)
+    team_tiles(rows, team[team["period"] == period].iloc[0])
     left, right = st.columns([4, 7])
     with left:
         event = common.drill_chart(

@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from analytics import repurposing
-from ui import common
+from analytics import kpis, metrics, repurposing
+from ui import common, figures
 from ui import performance as perf
 from ui.safe import md
 
@@ -18,15 +18,15 @@ PARTNER_COLUMNS = {
     "partner_name": "Partner",
     "account_manager": "Account manager",
     "league": "League",
-    "clients_added": st.column_config.NumberColumn("Clients added"),
-    "repurposed": st.column_config.NumberColumn("Repurposed"),
-    "rate": perf.percent_column("Repurposing rate"),
+    "clients_added": figures.column("clients_added"),
+    "ever_repurposed": figures.column("ever_repurposed"),
+    "rate": figures.column("rate"),
 }
 PLAN_COLUMNS = {
     "partner_name": "Partner",
     "account_manager": "Account manager",
     "league": "League",
-    "repurposed": st.column_config.NumberColumn("Repurposed"),
+    "clients_repurposed": figures.column("clients_repurposed"),
     "business_plan_aim": st.column_config.NumberColumn("Aim"),
     "to_go": st.column_config.NumberColumn("To go"),
     "plan_progress": st.column_config.ProgressColumn(
@@ -39,24 +39,33 @@ def name_column(by: str) -> str:
     return "partner_name" if by == "partner" else by
 
 
+def named(table: pd.DataFrame) -> pd.DataFrame:
+    """The blank account manager named `(no account manager)`, never `None`."""
+    if "account_manager" not in table:
+        return table
+    return table.assign(account_manager=table["account_manager"].map(perf.group_label))
+
+
 def rates_with_medians(rates: pd.DataFrame, medians: pd.DataFrame, by: str):
-    """Rate and median days side by side; AMs and partners highest rate first,
-    leagues in league order."""
+    """Rate and median days side by side; AMs and partners highest rate first
+    (the blank AM and the unknown partner last), leagues in league order."""
     keys = list(perf.GROUPS_KEYS[by])
     table = rates.merge(medians[[*keys, "median_days"]], on=keys, how="left")
     if by == "league":
-        return table
-    ranked = table.sort_values(["rate", "clients_added"], ascending=False)
-    return ranked.reset_index(drop=True)
+        return named(table)
+    ranked = table.sort_values(["ranked", "rate", "clients_added"], ascending=False)
+    return named(ranked.reset_index(drop=True))
 
 
 def best_tiles(cells, table: pd.DataFrame, by: str) -> None:
-    """The answer first: the highest rate and the quickest median."""
-    ranked = table.dropna(subset=["rate"]).sort_values(
+    """The answer first: the highest rate and the quickest median, among the
+    groups that may rank (not the blank AM, not the unknown partner)."""
+    rankable = table[table["ranked"]]
+    ranked = rankable.dropna(subset=["rate"]).sort_values(
         ["rate", "clients_added"], ascending=False
     )
-    quickest = table.dropna(subset=["median_days"]).sort_values(
-        ["median_days", "repurposed"], ascending=[True, False]
+    quickest = rankable.dropna(subset=["median_days"]).sort_values(
+        ["median_days", "ever_repurposed"], ascending=[True, False]
     )
     best_tile(
         cells[0],
@@ -64,7 +73,7 @@ def best_tiles(cells, table: pd.DataFrame, by: str) -> None:
         ranked,
         by,
         "{rate:.0%}",
-        "{repurposed:,} repurposed of {clients_added:,} added",
+        "{ever_repurposed:,} ever repurposed of {clients_added:,} added",
     )
     best_tile(
         cells[1],
@@ -72,7 +81,7 @@ def best_tiles(cells, table: pd.DataFrame, by: str) -> None:
         quickest.assign(days=quickest["median_days"].map(perf.days)),
         by,
         "{days} days",
-        "median days from added to repurposed, over {repurposed:,} clients",
+        "median days from added to repurposed, over {ever_repurposed:,} clients",
     )
 
 
@@ -96,34 +105,34 @@ def best_tile(
     )
 
 
-def week_tiles(cells, velocity: pd.DataFrame, ready: int) -> None:
-    """This week's repurposed clients and the partners at their aim."""
+def week_tiles(cells, counts: dict, ready: int, as_of) -> None:
+    """This week's repurposed clients (against last week to the same weekday)
+    and the partners at their aim."""
     this_week, last_week = (
-        velocity["repurposed"].iloc[-1],
-        velocity["repurposed"].iloc[-2],
+        counts["repurposed_this_week"],
+        counts["repurposed_last_week_to_date"],
     )
-    cells[0].metric(
-        "Repurposed this week",
-        f"{this_week:,}",
-        delta=f"{this_week - last_week:+,} vs last week",
-        border=True,
+    figures.tile(
+        cells[0],
+        "repurposed_this_week",
+        this_week,
+        delta=this_week - last_week,
+        delta_description=metrics.vs_last_week(last_week, as_of),
     )
-    cells[1].metric(
-        "Partners ready for the next stage", f"{ready:,}", border=True, height="stretch"
-    )
+    figures.tile(cells[1], "ready", ready, height="stretch")
 
 
 def rate_table(table: pd.DataFrame, by: str, label: str) -> None:
     """Rate and median days per group, beside the chart."""
     columns = {
         name_column(by): label,
-        "clients_added": st.column_config.NumberColumn("Added"),
-        "repurposed": st.column_config.NumberColumn("Repurposed"),
-        "rate": perf.percent_column("Rate"),
-        "median_days": st.column_config.NumberColumn("Median days", format="%.1f"),
+        "clients_added": figures.column("clients_added", label="Added"),
+        "ever_repurposed": figures.column("ever_repurposed"),
+        "rate": figures.column("rate", label="Rate"),
+        "median_days": figures.column("median_days", label="Median days"),
     }
     common.table(
-        table,
+        table.drop(columns="ranked"),
         f"repurposing_rates_by_{by}",
         columns,
         key=f"rate-table-{by}",
@@ -133,8 +142,8 @@ def rate_table(table: pd.DataFrame, by: str, label: str) -> None:
 
 def partners_behind(keys: list, by: str, mine: dict) -> None:
     """The partners behind the selected league or AM bars, with a download."""
-    partners = common.report(repurposing.rates, by="partner", **mine)
-    behind = partners[partners[by].isin(keys)].reset_index(drop=True)
+    partners = named(common.report(repurposing.rates, by="partner", **mine))
+    behind = partners[partners[by].isin(keys)].drop(columns="ranked")
     st.subheader(f"Partners behind {', '.join(md(perf.group_label(k)) for k in keys)}")
     common.table(
         behind, f"repurposing_partners_by_{by}", PARTNER_COLUMNS, key="drill-partners"
@@ -164,6 +173,7 @@ with st.spinner("Working out repurposing rates..."):
     medians = common.report(repurposing.median_days, by=by, **mine)
     velocity = common.report(repurposing.weekly_velocity, **mine)
     plans = common.report(repurposing.plan_progress, **mine)
+    counts = common.report(kpis.period_counts, **mine)
 
 if rates["clients_added"].sum() == 0:
     st.info("No clients added yet: upload clients on the Data page.")
@@ -172,7 +182,7 @@ if rates["clients_added"].sum() == 0:
 table = rates_with_medians(rates, medians, by)
 cells = st.columns(4)
 best_tiles(cells[:2], table, by)
-week_tiles(cells[2:], velocity, int(plans["ready"].sum()))
+week_tiles(cells[2:], counts, int(plans["ready"].sum()), f.as_of)
 
 left, right = st.columns(2)
 with left:
@@ -182,7 +192,9 @@ with left:
     else:
         bars, title = table, f"Repurposing rate by {label.lower()}"
     event = common.drill_chart(
-        perf.rate_bars(bars, by, title), table, f"repurposing_rate_by_{by}"
+        perf.rate_bars(bars, by, title),
+        table.drop(columns="ranked"),
+        f"repurposing_rate_by_{by}",
     )
 with right:
     st.markdown(f"**Rate and speed by {label.lower()}**")
@@ -213,12 +225,14 @@ with left:
 with right:
     st.markdown("**Median days to repurpose, by league**")
     common.table(
-        common.report(repurposing.median_days, by="league", **mine),
+        common.report(repurposing.median_days, by="league", **mine).drop(
+            columns="ranked"
+        ),
         "median_days_by_league",
-        column_config={
+        {
             "league": "League",
-            "repurposed": st.column_config.NumberColumn("Repurposed"),
-            "median_days": st.column_config.NumberColumn("Median days", format="%.1f"),
+            "ever_repurposed": figures.column("ever_repurposed"),
+            "median_days": figures.column("median_days"),
         },
         key="league-medians",
     )

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -50,6 +52,18 @@ DATE_COLUMNS = (
 )
 
 
+def run_cli(*args: str | Path) -> subprocess.CompletedProcess:
+    """`python -m analytics ARGS` run in this process through `main(argv)` (no
+    interpreter start-up per call); its exit code and output as a subprocess
+    result. tests/test_cli_import.py keeps one real subprocess run."""
+    from analytics.__main__ import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in args])
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+
+
 def commit_tables(directory: Path, **tables: list[dict]) -> Path:
     """Commit the given tables (lists of dict rows, dates as ISO strings) into
     `directory` through the real store; tables not given are empty."""
@@ -83,13 +97,46 @@ def make_dataset(make_data_dir) -> Callable[..., object]:
         con.close()
 
 
-@pytest.fixture
-def run_app(monkeypatch) -> Callable[..., object]:
-    """run_app(data_dir, page="pages/x.py", query={...}) runs the real app with
-    AppTest on `data_dir` (via $AMD_DATA_DIR, restored after the test), switched to
-    `page`, with URL query parameters `query` (and `st.user` = `user` under
-    `secrets`); returns the AppTest after the run.
-    Further `at.run()` calls in the test see the same folder."""
+@pytest.fixture(scope="module")
+def make_module_dataset(tmp_path_factory) -> Callable[..., object]:
+    """make_dataset for a module: a fixture built with it is committed once and
+    shared by the module's tests, which only read it."""
+    connections = []
+
+    def build(**tables: list[dict]):
+        con = store.connect(commit_tables(tmp_path_factory.mktemp("data"), **tables))
+        connections.append(con)
+        return con
+
+    yield build
+    for con in connections:
+        con.close()
+
+
+def copy_dataset(template: Path, directory: Path) -> Path:
+    """A copy of the dataset folder `template` (versions, archive, pointer) at
+    `directory`: a fresh dataset per test for the price of a file copy, where
+    committing one costs an import."""
+    shutil.copytree(template, directory)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory) -> Path:
+    """One folder with the demo data imported, shared by every test that only
+    reads it (an import takes seconds)."""
+    from analytics.ingest import import_demo
+
+    folder = tmp_path_factory.mktemp("demo")
+    import_demo(folder)
+    return folder
+
+
+def app_runner(monkeypatch: pytest.MonkeyPatch) -> Callable[..., object]:
+    """run(data_dir, page="pages/x.py", query={...}) runs the real app with AppTest
+    on `data_dir` (via $AMD_DATA_DIR, restored with `monkeypatch`), switched to
+    `page`, with URL query parameters `query`; returns the AppTest after the run.
+    Further `at.run()` calls see the same folder."""
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
@@ -125,6 +172,19 @@ def run_app(monkeypatch) -> Callable[..., object]:
         return at.run()
 
     return run
+
+
+@pytest.fixture
+def run_app(monkeypatch) -> Callable[..., object]:
+    """app_runner for one test."""
+    return app_runner(monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def run_app_module() -> Callable[..., object]:
+    """app_runner for a module whose tests read the pages of shared datasets."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        yield app_runner(monkeypatch)
 
 
 # --- browser tests --------------------------------------------------------------

@@ -130,9 +130,11 @@ ACTIVITIES = [
 ]
 
 
-@pytest.fixture
-def con(make_dataset):
-    return make_dataset(partners=PARTNERS, clients=CLIENTS, activities=ACTIVITIES)
+@pytest.fixture(scope="module")
+def con(make_module_dataset):
+    return make_module_dataset(
+        partners=PARTNERS, clients=CLIENTS, activities=ACTIVITIES
+    )
 
 
 def test_partner_hygiene(con):
@@ -437,3 +439,68 @@ def test_cadence(con):
         {"partner_name": "Cherry", "allowed_days": 30},
         {"partner_name": "Elder", "allowed_days": 35},
     ]
+
+
+# Near-miss notes tasks (SPEC 4), as of D = 2026-11-04: Fig has a misnamed open
+# notes task due 175 days ago and a real one; Gorse has only a completed one.
+FIG, GORSE = "001000000000006", "001000000000007"
+NEAR_MISS_PARTNERS = [
+    dict(partner_id=FIG, partner_name="Fig", account_manager="Ann"),
+    dict(partner_id=GORSE, partner_name="Gorse", account_manager="Bob"),
+]
+
+
+def task(aid, pid, am, subject, status, due) -> dict:
+    return dict(
+        activity_id=aid,
+        partner_id=pid,
+        account_manager=am,
+        activity_type="Task",
+        subject=subject,
+        status=status,
+        activity_date=due,
+    )
+
+
+NEAR_MISS_ACTIVITIES = [
+    task("F1", FIG, "Ann", "Account Mgmt Notes", "Open", "2026-05-13"),  # rename
+    task("F2", FIG, "Ann", "Account Management Notes", "Open", "2026-01-01"),
+    task("F3", FIG, "Ann", "Send the pack", "Open", "2026-11-01"),  # overdue 3
+    task("G1", GORSE, "Bob", "Account Management Notes", "Completed", "2026-10-01"),
+    task("G2", GORSE, "Bob", "acct. mgmt notes", "Completed", "2026-10-02"),
+]
+
+
+def test_notes_task_fixes(make_dataset):
+    con = make_dataset(partners=NEAR_MISS_PARTNERS, activities=NEAR_MISS_ACTIVITIES)
+    fixes = activity.notes_task_fixes(con)
+    # F1 is open and misnamed: rename. G1 is the notes subject but Completed:
+    # reopen. G2 is both: reopen and rename. F2 is a real notes task, F3 is not
+    # a notes task at all.
+    assert fixes[["activity_id", "partner_name", "notes_task_fix"]].values.tolist() == [
+        ["F1", "Fig", "rename to Account Management Notes"],
+        ["G1", "Gorse", "reopen"],
+        ["G2", "Gorse", "reopen and rename to Account Management Notes"],
+    ]
+    assert len(activity.notes_task_fixes(con, account_manager="Ann")) == 1
+
+
+def test_near_miss_notes_task_is_not_an_ordinary_overdue_task(make_dataset):
+    con = make_dataset(partners=NEAR_MISS_PARTNERS, activities=NEAR_MISS_ACTIVITIES)
+    tasks = activity.open_tasks(con, D).set_index("activity_id")
+    # Open tasks: F1 (near miss), F2 (the notes task), F3. Only F3 is overdue:
+    # 4 November - 1 November = 3 days; F1, due 175 days before D, is not.
+    assert tasks.is_overdue.to_dict() == {"F2": False, "F1": False, "F3": True}
+    assert tasks.days_overdue.to_dict() == {"F2": 0, "F1": 0, "F3": 3}
+    assert tasks.is_near_miss_notes_task.to_dict() == {
+        "F2": False,
+        "F1": True,
+        "F3": False,
+    }
+    hygiene = activity.partner_hygiene(con, D).set_index("partner_id")
+    # Fig: one overdue task (F3), has its notes task (F2). Gorse: no open notes
+    # task (G1 is Completed), no overdue task.
+    assert hygiene.loc[FIG, "overdue_tasks"] == 1
+    assert hygiene.loc[FIG, "has_notes_task"]
+    assert hygiene.loc[GORSE, "overdue_tasks"] == 0
+    assert not hygiene.loc[GORSE, "has_notes_task"]

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import statistics
-import time
 
 import pytest
 from playwright.sync_api import expect
@@ -99,8 +97,8 @@ def test_report_row_opens_the_partner(page, app_url, demo):
 def test_as_of_date_changes_a_kpi(page, app_url, demo):
     con, as_of = demo
     earlier = as_of - dt.timedelta(days=10)
-    before = kpis.dashboard_kpis(con, as_of)["added_this_month"]
-    after = kpis.dashboard_kpis(con, earlier)["added_this_month"]
+    before = kpis.dashboard_kpis(con, as_of)["month_added"]
+    after = kpis.dashboard_kpis(con, earlier)["month_added"]
     assert before != after  # the demo adds clients every working day
     open_page(page, app_url, "Dashboard")
     added_tile = page.locator('[data-testid="stMetric"]', has_text="Clients added")
@@ -139,20 +137,3 @@ def test_copied_url_keeps_the_filters(page, app_url, demo):
     expect(page.locator("h2")).to_have_text(["Premiership"])
     assert cell(grid(page), 1) == premiership.iloc[0]["partner_name"]
     assert "league=Premiership" in page.url and "am=" in page.url
-
-
-def test_report_table_shows_quickly(page, app_url):
-    """Seconds from navigation to the partner report's first table drawn (median of
-    5 loads in fresh sessions)."""
-    timings = []
-    for _ in range(5):
-        page.goto("about:blank")
-        start = time.perf_counter()
-        page.goto(f"{app_url}/partners")
-        expect(
-            page.locator('[data-testid="stDataFrame"]').first.locator("table td").first
-        ).to_be_attached(timeout=30_000)
-        timings.append(time.perf_counter() - start)
-    median = statistics.median(timings)
-    print(f"partner report table visible after {median:.2f} s (median of {timings})")
-    assert median < 10

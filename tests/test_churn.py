@@ -75,9 +75,9 @@ CLIENTS = [
 ]
 
 
-@pytest.fixture
-def con(make_dataset):
-    return make_dataset(partners=PARTNERS, clients=CLIENTS)
+@pytest.fixture(scope="module")
+def con(make_module_dataset):
+    return make_module_dataset(partners=PARTNERS, clients=CLIENTS)
 
 
 def records(frame, group):

@@ -11,11 +11,20 @@ import sys
 from pathlib import Path
 
 from analytics import store
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_import(data_dir: Path, *args: str | Path) -> subprocess.CompletedProcess:
+    """The import command, run in-process (tests/conftest.py run_cli)."""
+    return run_cli("--data-dir", data_dir, "import", *args)
+
+
+def run_import_in_a_subprocess(
+    data_dir: Path, *args: str | Path
+) -> subprocess.CompletedProcess:
+    """The import command as a user starts it: a new interpreter."""
     return subprocess.run(
         [sys.executable, "-m", "analytics", "--data-dir", str(data_dir), "import"]
         + [str(a) for a in args],
@@ -55,7 +64,7 @@ def test_salesforce_report_export_with_bom_and_footer(tmp_path: Path):
         '"Copyright (c) 2000-2024 salesforce.com, inc. All rights reserved."\r\n'
     )
     path = write(tmp_path / "report.csv", report.encode("utf-8"))
-    done = run_import(tmp_path / "store", path)
+    done = run_import_in_a_subprocess(tmp_path / "store", path)
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout.splitlines()
     assert out[0] == (

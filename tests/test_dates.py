@@ -171,3 +171,22 @@ def test_parse_date():
     assert dates.parse_date("2026-11-03") == dt.date(2026, 11, 3)
     with pytest.raises(ValueError):
         dates.parse_date("03/11/2026")
+
+
+def test_comparison_periods_stop_at_the_same_weekday_and_day():
+    # Wednesday 4 November 2026: last week to date is Monday 26 to Wednesday 28
+    # October; last month to date is 1 to 4 October.
+    assert dates.last_week_to_date(d("2026-11-04")) == dates.Period(
+        d("2026-10-26"), d("2026-10-28")
+    )
+    assert dates.last_month_to_date(d("2026-11-04")) == dates.Period(
+        d("2026-10-01"), d("2026-10-04")
+    )
+    # 31 March: February has 28 days, so the comparison is all of February.
+    assert dates.last_month_to_date(d("2026-03-31")) == dates.Period(
+        d("2026-02-01"), d("2026-02-28")
+    )
+    # A Monday compares with last Monday alone.
+    assert dates.last_week_to_date(d("2026-11-02")) == dates.Period(
+        d("2026-10-26"), d("2026-10-26")
+    )

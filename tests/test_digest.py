@@ -112,15 +112,16 @@ def test_team_digest_tiles_images_and_no_script(con):
     # The three charts, as PNG data URIs (nothing fetched from the network).
     assert len(re.findall(r'<img src="data:image/png;base64,', page)) == 3
     assert "http" not in "".join(re.findall(r'<img src="([^"]*)"', page))
-    # Added this month: A1, A2, C1 = 3 against 2 + 4 = 6; expected by today
-    # 6 x 13 / 22 = 3.5, pace 3 / 3.5 = 85% < 95%: Behind. Repurposed this month:
-    # A2 (none to 18 February). Churned this week: B1; last week to Wednesday: B2.
-    # Needing attention: Alpha (overdue task), Beta and Gamma (no notes task).
-    assert tile_values(page) == ["3", "1", "1", "3"]
+    # Added this month by the AMs with a target (SPEC 4, team quota): A1, A2 = 2
+    # against 2 + 4 = 6; expected by today 6 x 13 / 22 = 3.5, pace 2 / 3.5 = 57%:
+    # Behind; Cy (no target) added C1, shown apart. Repurposed this month: A2
+    # (none from 1 to 18 February). Churned this week: B1; last week to Wednesday:
+    # B2. Needing attention: Alpha (overdue task), Beta and Gamma (no notes task).
+    assert tile_values(page) == ["2", "1", "1", "3"]
     assert tile_notes(page)[:3] == [
-        "Behind · target 6",
-        "vs 0 last month",
-        "vs 1 last week",
+        "Behind · target 6. No quota: 1 AM, 1 added (not in the team&#39;s pace).",
+        "vs 0 last month (1–18 Feb)",
+        "vs 1 last week (Mon–Wed)",
     ]
 
 
@@ -156,12 +157,12 @@ def test_team_tiles_add_up_the_team_and_follow_team_quota(con):
     # Maria's team, Ann and Bob: added 2 (A1, A2) against 2 + 4 = 6, expected
     # 6 x 13 / 22 = 3.5: Behind; repurposed A2; churned B1; attention Alpha, Beta.
     tiles = digest.team_kpis(con, AS_OF, ["Ann", "Bob"])
-    assert tiles["added_this_month"] == 2
+    assert tiles["month_added"] == 2
     assert tiles["month_target"] == 6
     assert tiles["month_status"] == "Behind"
     assert tiles["repurposed_this_month"] == 1
     assert tiles["churned_this_week"] == 1
-    assert tiles["churned_last_week"] == 1
+    assert tiles["churned_last_week_to_date"] == 1
     assert tiles["partners_needing_attention"] == 2
 
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -17,6 +15,7 @@ import pandas as pd
 import pytest
 
 from analytics import export, ingest
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIXES = ["=", "+", "-", "@"]
@@ -145,13 +144,8 @@ def test_export_command_neutralises_names_from_the_data(tmp_path: Path):
     result = ingest.import_files(directory, files)
     assert result.report.ok, result.report.format_text()
     out = tmp_path / "out"
-    done = subprocess.run(
-        [sys.executable, "-m", "analytics", "--data-dir", str(directory)]
-        + ["export", "--as-of", "2024-02-28", "--out", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    done = run_cli(
+        "--data-dir", directory, "export", "--as-of", "2024-02-28", "--out", out
     )
     assert done.returncode == 0, done.stdout + done.stderr
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from analytics import ingest, store
+from tests.conftest import copy_dataset
 
 
 def lines(*rows: str, newline: str = "\n") -> str:
@@ -63,10 +64,10 @@ ACTIVITIES = utf8(
 CLIENT_HEADER = "CRN,Account ID,Created Date,Repurposed Date,Churned Date,Amount"
 
 
-@pytest.fixture
-def dataset(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def dataset_template(tmp_path_factory) -> Path:
     """A committed dataset of 2 partners, 2 clients and 2 activities."""
-    directory = tmp_path / "store"
+    directory = tmp_path_factory.mktemp("template") / "store"
     result = ingest.import_files(
         directory,
         [
@@ -77,6 +78,12 @@ def dataset(tmp_path: Path) -> Path:
     )
     assert result.report.ok and result.report.problems == []
     return directory
+
+
+@pytest.fixture
+def dataset(dataset_template: Path, tmp_path: Path) -> Path:
+    """The template dataset, copied for this test (which may change it)."""
+    return copy_dataset(dataset_template, tmp_path / "store")
 
 
 def blocked(directory: Path, files: list[tuple[str, bytes]], **options):

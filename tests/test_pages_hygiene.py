@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from analytics import ingest, plans
+from analytics import plans
 from tests.conftest import d
 
 ACTIVITY_PAGE = "pages/activity.py"
@@ -485,13 +485,6 @@ def test_partner_plan_for_the_detail_page(make_dataset):
 
 
 # --- every page on empty and demo data -------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo")
-    ingest.import_demo(folder)
-    return folder
 
 
 @pytest.mark.parametrize("view", ["Day", "Week", "Month"])

@@ -188,8 +188,16 @@ def test_quota_leaderboard_month(data_dir, run_app):
     # The leaderboard is ordered by pace: Ann 1.12, Bob 0.7, Cara (none) last.
     assert list(board.index) == ["Ann", "Bob", "Cara"]
     tiles = metrics(at)
-    # 8 + 3 + 1 = 12 added; one AM in each of Ahead, Behind, No quota.
-    assert tiles["Clients added (team)"][0] == "12"
+    # The team with a quota (SPEC 4): Ann and Bob, target 10 + 6 = 16, added
+    # 8 + 3 = 11; expected 16 x 15/21 = 11.43, pace 11/11.43 = 0.96: On pace.
+    # Cara (no target) apart: 1 AM, 1 added. One AM in each of Ahead, Behind,
+    # No quota.
+    assert tiles["Team with a quota"] == ("11", "On pace")
+    team = next(m for m in at.metric if m.label == "Team with a quota")
+    assert team.proto.delta_description == "target 16"
+    assert "No quota: 1 AM, 1 added (not in the team's pace)." in [
+        c.value for c in at.caption
+    ]
     assert tiles["AMs ahead"][0] == "1"
     assert tiles["AMs on pace"][0] == "0"
     assert tiles["AMs behind"][0] == "1"
@@ -269,7 +277,7 @@ def test_quota_manual_target_is_saved_and_shown(data_dir, run_app):
 
 # --- repurposing ------------------------------------------------------------------
 
-RATE_TABLE = ("league", "clients_added", "repurposed", "rate", "median_days")
+RATE_TABLE = ("league", "clients_added", "ever_repurposed", "rate", "median_days")
 
 
 def test_repurposing_rates_by_league(data_dir, run_app):
@@ -296,7 +304,7 @@ def test_repurposing_rates_by_league(data_dir, run_app):
     assert tiles["Highest rate: Premiership"][0] == "29%"  # 2/7 = 28.6%
     assert tiles["Quickest: Premiership"][0] == "10.5 days"
     # Acme: 2 repurposed (A1, N1) against an aim of 2: ready.
-    assert tiles["Partners ready for the next stage"][0] == "1"
+    assert tiles["Ready for the next stage"][0] == "1"
 
 
 def test_repurposing_cohorts_and_plans(data_dir, run_app):
@@ -334,7 +342,7 @@ def test_repurposing_cohorts_and_plans(data_dir, run_app):
         "account_manager",
         "league",
         "business_plan_aim",
-        "repurposed",
+        "clients_repurposed",
         "plan_progress",
         "to_go",
         "ready",
@@ -353,7 +361,7 @@ def test_repurposing_rates_by_account_manager(data_dir, run_app):
     at = open_page(run_app, data_dir, "pages/repurposing.py", rby="Account manager")
     assert not at.exception
     table = frame(
-        at, "account_manager", "clients_added", "repurposed", "rate", "median_days"
+        at, "account_manager", "clients_added", "ever_repurposed", "rate", "median_days"
     )
     # Ann: Acme 5 + Bolt 7 = 12 added, A1, N1, A2 repurposed: 3/12 = 0.25; Bob 5
     # and Cara 1, none. Highest rate first.
@@ -372,8 +380,10 @@ def test_weekly_churn_this_week(data_dir, run_app):
     assert at.title[0].value == "Weekly churn"
     tiles = metrics(at)
     # This week: A3 (Bolt, 17th), O2 (Dale, 18th), O1 (Bolt, 19th) = 3; last week
-    # O3 (Cole, 11th) = 1: +2.
-    assert tiles["Churned this week"] == ("3", "+2 vs last week")
+    # up to Friday: O3 (Cole, 11th) = 1: +2.
+    assert tiles["Churned this week"] == ("3", "2")
+    churned_tile = next(m for m in at.metric if m.label == "Churned this week")
+    assert churned_tile.proto.delta_description == "vs 1 last week (Mon–Fri)"
     # Active on Monday 16th: A1-A3, O1, O2, N1-N10 = 15 (O3 left on the 11th, N11
     # came on the 16th): 3/15 = 20.00%. Last week 1 of 11 (A1-A3, O1-O3, N1-N4,
     # N9) = 9.09%: +10.91 points.
@@ -419,7 +429,7 @@ def test_weekly_churn_one_account_manager(data_dir, run_app):
     tiles = metrics(at)
     # Ann's partners (Acme, Bolt): A3 and O1 churned this week, none last week; on
     # Monday 16th A1-A3, O1, N1-N8 = 12 were active: 2/12 = 16.67%.
-    assert tiles["Churned this week"] == ("2", "+2 vs last week")
+    assert tiles["Churned this week"] == ("2", "2")
     assert tiles["Active at the start of the week"][0] == "12"
     assert tiles["Churn rate this week"][0] == "16.67%"
     assert [w.value for w in at.warning] == ["2+ clients churned this week: Bolt (2)"]
@@ -435,16 +445,6 @@ def test_page_on_empty_dataset(page, make_data_dir, run_app):
     at = run_app(make_data_dir(), page=page, query=AS_OF)
     assert not at.exception
     assert at.title
-
-
-@pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory):
-    """One folder with the demo data imported, shared by the demo runs."""
-    from analytics.ingest import import_demo
-
-    folder = tmp_path_factory.mktemp("demo")
-    import_demo(folder)
-    return folder
 
 
 @pytest.mark.parametrize(

@@ -50,7 +50,7 @@ def test_a_commit_during_a_run_leaves_the_page_on_one_version(
     assert not at.exception
     assert committed and committed[0] != first
     tiles = {m.label: m.value for m in at.metric}
-    assert tiles["Clients added this month"] == "1"
+    assert tiles["Clients added vs quota"] == "1"
     # The quota chart's table: Ann added 1 of her target of 4 (version 1).
     pace = next(t.value for t in at.dataframe if "pace" in t.value.columns)
     assert list(pace["added"]) == [1]
@@ -60,6 +60,6 @@ def test_a_commit_during_a_run_leaves_the_page_on_one_version(
 
     # Refreshing shows version 2 (3 clients added) and no notice.
     at.button(key="refresh_data").click().run()
-    assert {m.label: m.value for m in at.metric}["Clients added this month"] == "3"
+    assert {m.label: m.value for m in at.metric}["Clients added vs quota"] == "3"
     assert f"Dataset version {committed[0]}" in sidebar_helps(at)
     assert notice not in [i.value for i in at.info]

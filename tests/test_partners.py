@@ -261,9 +261,9 @@ CONTACTS = [
 QUOTAS = [dict(account_manager="Dan", month="2026-11-01", clients_target=5)]
 
 
-@pytest.fixture
-def con(make_dataset):
-    return make_dataset(
+@pytest.fixture(scope="module")
+def con(make_module_dataset):
+    return make_module_dataset(
         partners=PARTNERS,
         clients=CLIENTS,
         activities=ACTIVITIES,
@@ -500,3 +500,10 @@ def test_no_unknown_partner_without_orphans(make_dataset):
         0
     ].tolist() == [1, 1, 1]
     assert partners.leagues(con) == ["Premiership"]
+
+
+def test_own_partner_id_finds_the_15_character_partner_of_an_18_character_id(con):
+    # Acorn is 001000000000001: its 18-character form adds a 3-character checksum.
+    assert partners.own_partner_id(con, ACORN + "AAA") == ACORN
+    assert partners.own_partner_id(con, ACORN) == ACORN
+    assert partners.own_partner_id(con, "001000000000099AAA") is None

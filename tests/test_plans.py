@@ -96,9 +96,9 @@ TEAM_PLANS = [
 TEAM_AS_OF = d("2026-02-18")
 
 
-@pytest.fixture
-def team(make_dataset):
-    return make_dataset(partners=TEAM, account_plans=TEAM_PLANS)
+@pytest.fixture(scope="module")
+def team(make_module_dataset):
+    return make_module_dataset(partners=TEAM, account_plans=TEAM_PLANS)
 
 
 def test_coverage_of_key_partners(team):
@@ -187,9 +187,9 @@ GOAL_PLANS = [
 ]
 
 
-@pytest.fixture
-def goals(make_dataset):
-    return make_dataset(
+@pytest.fixture(scope="module")
+def goals(make_module_dataset):
+    return make_module_dataset(
         partners=[partner("P1", "Alpha", "Ann"), partner("P2", "Beta", "Bob")],
         account_plans=GOAL_PLANS,
     )
@@ -246,9 +246,9 @@ REVIEW_PLANS = [
 ]
 
 
-@pytest.fixture
-def review_data(make_dataset):
-    return make_dataset(
+@pytest.fixture(scope="module")
+def review_data(make_module_dataset):
+    return make_module_dataset(
         partners=[partner("P1", "Alpha", "Ann")], account_plans=REVIEW_PLANS
     )
 
@@ -285,15 +285,14 @@ def test_checklist_stage_1_account_managers_without_plan_work(team):
     items = plans.checklist(team, d("2026-01-06"))
     assert len(items) == 1
     item = items[0]
-    assert set(item) == {"stage", "item", "check", "count", "detail"}
+    assert set(item) == {"stage", "key", "count", "detail", "figures"}
+    assert item["key"] == "plans_touched"
     # Plans at D: X1 (updated 20 Jan, after D), X4 (Dee, created 5 Jan), X5 (Cy,
     # created 2 Jan), X6 (Cy, updated after D). Ann and Bob did nothing this quarter.
     assert item["stage"] == 1
     assert item["count"] == 2
     assert list(item["detail"].account_manager) == ["Ann", "Bob"]
-    assert item["check"] == (
-        "2 account managers of 4 with no plan created or updated this quarter"
-    )
+    assert item["figures"] == {"managers": 4}  # Ann, Bob, Cy, Dee
 
 
 def test_checklist_stage_2_plans_not_updated_in_21_days(make_dataset):
@@ -313,7 +312,7 @@ def test_checklist_stage_2_plans_not_updated_in_21_days(make_dataset):
     assert item["count"] == 2
     assert list(item["detail"].plan_id) == ["S3", "S2"]
     assert item["detail"].days_since_update.iloc[1] == 22
-    assert item["check"] == "2 plans not updated in the last 21 days"
+    assert (item["key"], item["figures"]) == ("stale_plans", {"days": 21})
 
 
 def test_checklist_stage_3_trends_per_account_manager(make_dataset):
@@ -357,6 +356,7 @@ def test_checklist_stage_3_trends_per_account_manager(make_dataset):
     assert list(trends.churned_previous_28_days) == [0, 0, 0]
     assert list(trends.falling) == [True, True, False]
     assert item["count"] == 2
+    assert item["figures"] == {"managers": 3, "days": 28}
 
 
 def test_checklist_stage_4_key_partners_without_plan(team):
@@ -367,7 +367,7 @@ def test_checklist_stage_4_key_partners_without_plan(team):
     assert item["stage"] == 4
     assert item["count"] == 3
     assert list(item["detail"].partner_name) == ["Mu", "Xi", "Lambda"]
-    assert item["check"] == "3 key partners without an account plan"
+    assert item["key"] == "key_partners"
 
 
 def test_checklist_stage_5_plans_off_track(make_dataset):
@@ -384,23 +384,26 @@ def test_checklist_stage_5_plans_off_track(make_dataset):
     assert item["stage"] == 5
     assert item["count"] == 1
     assert list(item["detail"].plan_id) == ["H1"]
-    assert item["check"] == "1 plan of 2 behind the share of the quarter gone"
+    assert (item["key"], item["figures"]) == ("off_track", {"plans": 2})
 
 
-def test_checklist_stage_6_forecast_and_overdue_reviews(goals):
+def test_checklist_stage_6_current_amounts_and_overdue_reviews(goals):
     # Wednesday 25 February 2026: week 9 -> stage 6. Plans at D: G1-G5.
     forecast, overdue = plans.checklist(goals, d("2026-02-25"))
     assert (forecast["stage"], overdue["stage"]) == (6, 6)
     # Amounts 500 + 49 + 48 + 50 (G5 none) = 647; goals 1000 + 90 + 90 + 0 + 100
-    # = 1280; 647 / 1280 = 50.5% -> 51%.
-    assert forecast["check"] == "Forecast 647 against a goal of 1,280 (51%)"
+    # = 1280. The sum of the current amounts, named as such (not a forecast).
+    assert forecast["key"] == "current_amounts"
+    assert forecast["figures"] == {
+        "current_amount_total": 647.0,
+        "revenue_goal_total": 1280.0,
+    }
     assert forecast["count"] is None
     per_am = forecast["detail"].set_index("account_manager")
     # Ann: goals 1000 + 0 + 100, amounts 500 + 50; Bob: 90 + 90, 49 + 48.
     assert per_am.loc["Ann"].tolist() == [1100, 550]
     assert per_am.loc["Bob"].tolist() == [180, 97]
-    assert overdue["count"] == 0
-    assert overdue["check"] == "No plan review is overdue"
+    assert (overdue["key"], overdue["count"]) == ("overdue_reviews", 0)
 
 
 def test_checklist_stage_7_in_week_14(review_data):
@@ -410,6 +413,8 @@ def test_checklist_stage_7_in_week_14(review_data):
     assert (forecast["stage"], overdue["stage"]) == (7, 7)
     assert overdue["count"] == 6
     assert list(overdue["detail"].plan_id) == ["R1", "R2", "R3", "R9", "R4", "R5"]
-    assert overdue["check"] == "6 plan reviews overdue"
-    # No goals or amounts at all: no percentage.
-    assert forecast["check"] == "Forecast 0 against a goal of 0"
+    # No goals or amounts at all: zeros.
+    assert forecast["figures"] == {
+        "current_amount_total": 0.0,
+        "revenue_goal_total": 0.0,
+    }

@@ -21,6 +21,9 @@ from hypothesis import strategies as st
 
 from analytics import ingest, schema, store
 
+# Generated inputs by the hundred: run by `make test`, not `make check`.
+pytestmark = pytest.mark.slow
+
 BOUNDED = settings(
     max_examples=60,
     deadline=None,

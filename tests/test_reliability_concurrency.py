@@ -16,9 +16,13 @@ import threading
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from analytics import churn, ingest, partners, quota, store
 from tests.conftest import d
+
+# Child processes committing and reading at once: `make test`, not `make check`.
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = d("2024-12-31")

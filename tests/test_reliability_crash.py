@@ -21,6 +21,9 @@ import pytest
 from analytics import ingest, partners, store
 from tests.conftest import d
 
+# Child processes killed mid-commit: `make test`, not `make check`.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PARTNERS = (

@@ -61,14 +61,16 @@ CLIENTS = [
 ]
 
 
-@pytest.fixture
-def leagues(make_dataset):
-    return make_dataset(partners=PARTNERS, clients=CLIENTS)
+@pytest.fixture(scope="module")
+def leagues(make_module_dataset):
+    return make_module_dataset(partners=PARTNERS, clients=CLIENTS)
 
 
 def test_rates_by_league_in_report_order(leagues):
     rates = repurposing.rates(leagues, AS_OF)
-    assert list(rates.columns) == ["league", "clients_added", "repurposed", "rate"]
+    assert list(rates.columns) == [
+        "league", "clients_added", "ever_repurposed", "rate", "ranked"
+    ]  # fmt: skip
     # No league: Beta's C6 + the unknown partner's C10 = 2, none repurposed.
     # Champions League: C1-C4 added by D (C5 after), repurposed by D: C1, C2 (on D)
     #   and C4 (churned later, still repurposed) = 3 -> 3/4.
@@ -83,7 +85,7 @@ def test_rates_by_league_in_report_order(leagues):
         "Sunday League",
     ]
     assert list(rates.clients_added) == [2, 4, 3, 0, 1, 1]
-    assert list(rates.repurposed) == [0, 3, 3, 0, 1, 0]
+    assert list(rates.ever_repurposed) == [0, 3, 3, 0, 1, 0]
     assert list(rates.rate.iloc[[0, 1, 2, 4, 5]]) == pytest.approx(
         [0.0, 0.75, 1.0, 1.0, 0.0]
     )
@@ -98,7 +100,9 @@ def test_rates_by_account_manager(leagues):
     assert list(rates.account_manager.iloc[:3]) == ["Ann", "Bob", "Cy"]
     assert pd.isna(rates.account_manager.iloc[3])
     assert list(rates.clients_added) == [7, 3, 0, 1]
-    assert list(rates.repurposed) == [6, 1, 0, 0]
+    assert list(rates.ever_repurposed) == [6, 1, 0, 0]
+    # The blank AM never ranks as best (SPEC 4).
+    assert list(rates.ranked) == [True, True, True, False]
     assert rates.rate.iloc[0] == pytest.approx(6 / 7)
     assert rates.rate.iloc[1] == pytest.approx(1 / 3)
     assert pd.isna(rates.rate.iloc[2])
@@ -112,16 +116,18 @@ def test_rates_by_partner_in_partner_report_order(leagues):
         "account_manager",
         "league",
         "clients_added",
-        "repurposed",
+        "ever_repurposed",
         "rate",
+        "ranked",
     ]
     # No league: `(unknown partner)` and Beta tie on 1 client -> by name; then
     # Champions League Alpha; Premiership Eta (2 clients) before Gamma (1);
     # 1st Division Zeta; Amateur League Epsilon; Sunday League Delta.
     assert list(rates.partner_id) == ["", "P2", "P1", "P7", "P3", "P6", "P5", "P4"]
+    assert list(rates.ranked) == [False] + [True] * 7  # not the unknown partner
     assert list(rates.league.iloc[:2]) == [NO_LEAGUE, NO_LEAGUE]
     alpha = rates[rates.partner_id == "P1"].iloc[0]
-    assert (alpha.clients_added, alpha.repurposed, alpha.rate) == (4, 3, 0.75)
+    assert (alpha.clients_added, alpha.ever_repurposed, alpha.rate) == (4, 3, 0.75)
 
 
 def test_rates_for_one_account_manager(leagues):
@@ -129,7 +135,7 @@ def test_rates_for_one_account_manager(leagues):
     # Bob's partners only: Beta (no league), Epsilon (Amateur), Delta (Sunday).
     assert list(rates.league) == [NO_LEAGUE, "Amateur League", "Sunday League"]
     assert list(rates.clients_added) == [1, 1, 1]
-    assert list(rates.repurposed) == [0, 1, 0]
+    assert list(rates.ever_repurposed) == [0, 1, 0]
 
 
 def test_rates_reject_an_unknown_grouping(leagues):
@@ -139,14 +145,19 @@ def test_rates_reject_an_unknown_grouping(leagues):
 
 def test_median_days_by_league(leagues):
     medians = repurposing.median_days(leagues, AS_OF)
-    assert list(medians.columns) == ["league", "repurposed", "median_days"]
+    assert list(medians.columns) == [
+        "league",
+        "ever_repurposed",
+        "median_days",
+        "ranked",
+    ]
     by_league = medians.set_index("league")
     # Champions League: 15, 22, 149 -> 22. Premiership: 10, 28, 28 -> 28.
     # Amateur League: 3. The others: none repurposed -> empty.
-    assert by_league.loc["Champions League"].tolist() == [3, 22.0]
-    assert by_league.loc["Premiership"].tolist() == [3, 28.0]
-    assert by_league.loc["Amateur League"].tolist() == [1, 3.0]
-    assert by_league.loc[NO_LEAGUE, "repurposed"] == 0
+    assert by_league.loc["Champions League"].tolist() == [3, 22.0, True]
+    assert by_league.loc["Premiership"].tolist() == [3, 28.0, True]
+    assert by_league.loc["Amateur League"].tolist() == [1, 3.0, True]
+    assert by_league.loc[NO_LEAGUE, "ever_repurposed"] == 0
     assert pd.isna(by_league.loc[NO_LEAGUE, "median_days"])
 
 
@@ -154,7 +165,7 @@ def test_median_days_by_account_manager_averages_the_middle_pair(leagues):
     medians = repurposing.median_days(leagues, AS_OF, by="account_manager")
     ann = medians[medians.account_manager == "Ann"].iloc[0]
     # Ann: 10, 15, 22, 28, 28, 149 -> (22 + 28) / 2 = 25.
-    assert ann.repurposed == 6
+    assert ann.ever_repurposed == 6
     assert ann.median_days == 25.0
 
 
@@ -191,7 +202,7 @@ def test_plan_progress_ready_first_then_closest(leagues):
         "account_manager",
         "league",
         "business_plan_aim",
-        "repurposed",
+        "clients_repurposed",
         "plan_progress",
         "to_go",
         "ready",
@@ -202,7 +213,7 @@ def test_plan_progress_ready_first_then_closest(leagues):
     # Epsilon C9 = 1 of 2 -> 0.5, 1 to go. Zeta 0 of 1 -> 0.0, 1 to go.
     # Gamma C7 = 1 of 4 -> 0.25, 3 to go. Beta (aim 0) and Delta (none) left out.
     assert list(progress.partner_name) == ["Eta", "Alpha", "Epsilon", "Zeta", "Gamma"]
-    assert list(progress.repurposed) == [2, 2, 1, 0, 1]
+    assert list(progress.clients_repurposed) == [2, 2, 1, 0, 1]
     assert list(progress.plan_progress) == pytest.approx([2.0, 1.0, 0.5, 0.0, 0.25])
     assert list(progress.to_go) == [0, 0, 1, 1, 3]
     assert list(progress.ready) == [True, True, False, False, False]
@@ -237,9 +248,9 @@ COHORT_CLIENTS = [
 COHORT_AS_OF = d("2026-04-30")
 
 
-@pytest.fixture
-def cohort_data(make_dataset):
-    return make_dataset(
+@pytest.fixture(scope="module")
+def cohort_data(make_module_dataset):
+    return make_module_dataset(
         partners=[partner("P1", "Alpha", "Ann"), partner("P2", "Beta", "Bob")],
         clients=COHORT_CLIENTS,
     )
@@ -304,7 +315,7 @@ def test_cohorts_without_clients(make_dataset):
 
 def test_weekly_velocity(cohort_data):
     weeks = repurposing.weekly_velocity(cohort_data, COHORT_AS_OF, weeks=5)
-    assert list(weeks.columns) == ["week_start", "repurposed"]
+    assert list(weeks.columns) == ["week_start", "repurposed_in_week"]
     # D's week starts Monday 27 April; five weeks back to 30 March.
     # 30 March week: K7 (2 April). 6 and 13 April: none. 20 April: K6.
     # 27 April: K5 (30 April); K9 (1 May) is in that week but after D.
@@ -315,7 +326,7 @@ def test_weekly_velocity(cohort_data):
         d("2026-04-20"),
         d("2026-04-27"),
     ]
-    assert list(weeks.repurposed) == [1, 0, 0, 1, 1]
+    assert list(weeks.repurposed_in_week) == [1, 0, 0, 1, 1]
 
 
 def test_weekly_velocity_for_one_account_manager(cohort_data):
@@ -323,6 +334,28 @@ def test_weekly_velocity_for_one_account_manager(cohort_data):
         cohort_data, COHORT_AS_OF, weeks=5, account_manager="Ann"
     )
     # Without Bob's K6 on 20 April.
-    assert list(weeks.repurposed) == [1, 0, 0, 0, 1]
+    assert list(weeks.repurposed_in_week) == [1, 0, 0, 0, 1]
     # The default covers 26 weeks.
     assert len(repurposing.weekly_velocity(cohort_data, COHORT_AS_OF)) == 26
+
+
+def test_repurposed_at_d_and_ever_repurposed(make_dataset):
+    """The two quantities SPEC 4 keeps apart: the partner report's Repurposed (still
+    active at D) and the repurposing rates' ever repurposed (churned later too)."""
+    from analytics import partners
+
+    con = make_dataset(
+        partners=[partner("P1", "Alpha", "Ann")],
+        clients=[
+            client("K1", "P1", "2026-01-05", "2026-02-01"),  # repurposed, active
+            client("K2", "P1", "2026-01-05", "2026-02-01", "2026-05-01"),  # churned
+            client("K3", "P1", "2026-01-05", None, "2026-05-01"),  # churned, never
+            client("K4", "P1", "2026-01-05", "2026-07-01"),  # repurposed after D
+        ],
+    )
+    report = partners.partner_report(con, AS_OF).iloc[0]
+    # Repurposed at D: K1 only (K2 churned on 1 May, K4 repurposed after D).
+    assert report.clients_repurposed == 1
+    rates = repurposing.rates(con, AS_OF, by="partner").iloc[0]
+    # Ever repurposed by D: K1 and K2 (churned later) = 2 of 4 added -> 0.5.
+    assert (rates.ever_repurposed, rates.clients_added, rates.rate) == (2, 4, 0.5)

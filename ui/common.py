@@ -14,7 +14,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import access, bootstrap, dates, store
+from analytics import access, bootstrap, dates, db, store
 from analytics.export import to_csv_bytes
 from analytics.schema import DEFAULT_NO_TOUCH_DAYS, UNKNOWN_PARTNER
 
@@ -92,7 +92,7 @@ def _leave_legacy_pages_mode() -> None:
 def _connection(directory: str, version: str):
     """One read-only DuckDB connection per dataset version for the whole process;
     queries take a cursor of it, as a connection must not be shared by threads."""
-    return store.connect(store.data_dir(directory), version)
+    return db.connect(store.version_path(store.data_dir(directory), version))
 
 
 def cursor():

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analytics import metrics
 from analytics.schema import NO_LEAGUE, STATUSES, UNKNOWN_PARTNER
+from ui import figures
 from ui.safe import md
 
 OTHER_STATUSES = "Other or no status"
@@ -21,35 +23,23 @@ STATUS_DELTA = {
 REPORT_COLUMNS = {
     "partner_name": st.column_config.TextColumn("Partner", width=250, pinned=True),
     "account_status": st.column_config.TextColumn("Account status", width=150),
-    "clients_total": st.column_config.NumberColumn(
-        "Clients",
-        width=58,
-        help="Clients added by the as-of date, churned ones included.",
-    ),
-    "clients_active": st.column_config.NumberColumn("Active", width=54),
-    "clients_repurposed": st.column_config.NumberColumn(
-        "Repurposed", width=88, help="Active clients moved onto the product."
-    ),
-    "business_plan_aim": st.column_config.NumberColumn("Business plan aim", width=122),
+    "clients_total": figures.column("clients_total", width=58),
+    "clients_active": figures.column("clients_active", width=54),
+    "clients_repurposed": figures.column("clients_repurposed", width=88),
+    "business_plan_aim": figures.column("business_plan_aim", width=122),
     "plan_progress": st.column_config.ProgressColumn(
-        "Plan progress",
+        figures.label("plan_progress"),
         width=112,
-        help="Repurposed / business plan aim; 100% or more: ready for the next stage.",
+        help=metrics.get("plan_progress").tooltip,
         format="percent",
         min_value=0.0,
         max_value=1.0,
         color="blue",
     ),
-    "added_this_month": st.column_config.NumberColumn("Added this month", width=120),
-    "churned_this_week": st.column_config.NumberColumn("Churned this week", width=126),
-    "days_since_touch": st.column_config.NumberColumn(
-        "Days since touch",
-        width=114,
-        help="Days since the last event, call, email or completed task.",
-    ),
-    "has_notes_task": st.column_config.CheckboxColumn(
-        "Notes task", width=78, help="Has an open 'Account Management Notes' task."
-    ),
+    "added_this_month": figures.column("added_this_month", width=120),
+    "churned_this_week": figures.column("churned_this_week", width=126),
+    "days_since_touch": figures.column("days_since_touch", width=114),
+    "has_notes_task": figures.column("has_notes_task", width=78),
     "account_manager": st.column_config.TextColumn("Account manager", width=130),
 }
 
@@ -85,14 +75,13 @@ def partner_labels(report: pd.DataFrame) -> dict[str, str]:
 
 
 def requested_partner(value: str | None, labels: dict[str, str]) -> str | None:
-    """The partner a `?partner=` value names: its id, an 18-character id (finds its
-    15-character partner) or its chooser label; None when it names none."""
+    """The partner a `?partner=` value names by its id or its chooser label; None
+    when it names none (an 18-character id is resolved by the page, through
+    analytics.partners.own_partner_id: the partner_key macro)."""
     if value is None:
         return None
     if value in labels:
         return value
-    if len(value) == 18 and value[:15] in labels:
-        return value[:15]
     by_label = {label: pid for pid, label in labels.items()}
     return by_label.get(value)
 

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from analytics.schema import UNKNOWN_PARTNER
+from ui import figures
 
 PERIOD_LABELS = {"month": "This month", "quarter": "This quarter"}
 # Toggle options as shown (and kept in the URL) -> the analytics argument.
@@ -48,10 +48,10 @@ PALETTE = (
 CHART_HEIGHT = 360
 
 
-def group_label(value: str | None) -> str:
-    """How a league or account manager reads in a chart: the blank AM of the
-    unknown pseudo-partner is named."""
-    return value if value else UNKNOWN_PARTNER
+def group_label(value: object) -> str:
+    """How a league or account manager reads in a chart or tile: the blank AM (of
+    the unknown pseudo-partner) is `(no account manager)`, never `nan`."""
+    return figures.account_manager_label(value)
 
 
 def selected_points(event: object) -> list[tuple]:
@@ -230,7 +230,9 @@ def rate_bars(rates: pd.DataFrame, by: str, title: str) -> go.Figure:
     key (partner_id for partners)."""
     label_column = "partner_name" if by == "partner" else by
     key_column = "partner_id" if by == "partner" else by
-    custom = rates[[key_column, "repurposed", "clients_added"]].to_numpy(dtype=object)
+    custom = rates[[key_column, "ever_repurposed", "clients_added"]].to_numpy(
+        dtype=object
+    )
     fig = go.Figure(
         go.Bar(
             x=rates["rate"],
@@ -241,8 +243,9 @@ def rate_bars(rates: pd.DataFrame, by: str, title: str) -> go.Figure:
             text=rates["rate"].map(lambda r: "" if pd.isna(r) else f"{r:.0%}"),
             textposition="outside",
             hovertemplate=(
-                "<b>%{y}</b><br>Repurposing rate: %{x:.1%}"
-                "<br>Repurposed: %{customdata[1]:,} of %{customdata[2]:,} added"
+                "<b>%{y}</b><br>" + figures.label("rate") + ": %{x:.1%}"
+                "<br>" + figures.label("ever_repurposed") + ": %{customdata[1]:,} of "
+                "%{customdata[2]:,} added"
                 "<extra></extra>"
             ),
         )
@@ -253,7 +256,7 @@ def rate_bars(rates: pd.DataFrame, by: str, title: str) -> go.Figure:
         height=CHART_HEIGHT,
         xaxis={
             "tickformat": ".0%",
-            "title": "Repurposed / added",
+            "title": f"{figures.label('ever_repurposed')} / added",
             "range": [0, (top if top > 0 else 1) * 1.12],
         },
         yaxis={"autorange": "reversed", "title": ""},
@@ -300,7 +303,7 @@ def velocity_bars(velocity: pd.DataFrame) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=velocity["week_start"],
-            y=velocity["repurposed"],
+            y=velocity["repurposed_in_week"],
             marker_color="#43a047",
             hovertemplate="Week of %{x|%d %b %Y}<br>Repurposed: %{y:,}<extra></extra>",
         )

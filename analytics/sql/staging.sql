@@ -1,7 +1,7 @@
 -- Staging tables built once per committed dataset version (the version file never
 -- changes afterwards, so they are materialised rather than views).
--- Partner ids match on their first 15 characters when 18 long, case-sensitively:
--- an 18-character Salesforce id is the 15-character id plus a checksum.
+-- The row-level rules (partner_key, is_touch, is_open_task, ...) are the macros of
+-- macros.sql, created in the same file just before.
 
 -- stg_partners: one row per partner, plus the pseudo-partner `(unknown partner)`
 -- (partner_id '') when any client or activity belongs to no known partner.
@@ -9,7 +9,7 @@ create or replace table stg_partners as
 with partners as (
     select
         partner_id,
-        case when length(partner_id) = 18 then left(partner_id, 15) else partner_id end as partner_key,
+        partner_key(partner_id) as partner_key,
         partner_name,
         nullif(trim(account_manager), '') as account_manager,
         nullif(trim(league), '') as league,
@@ -20,12 +20,12 @@ with partners as (
 ),
 
 client_keys as (
-    select case when length(partner_id) = 18 then left(partner_id, 15) else partner_id end as partner_key
+    select partner_key(partner_id) as partner_key
     from clients
 ),
 
 activity_keys as (
-    select case when length(partner_id) = 18 then left(partner_id, 15) else partner_id end as partner_key
+    select partner_key(partner_id) as partner_key
     from activities
 ),
 
@@ -68,42 +68,35 @@ select
     c.monthly_value
 from clients as c
 left join stg_partners as p
-    on p.partner_key = case when length(c.partner_id) = 18 then left(c.partner_id, 15) else c.partner_id end
+    on p.partner_key = partner_key(c.partner_id)
     and p.partner_id <> '';
 
--- stg_activities: one row per activity, with the kind flags every metric uses.
--- A blank type is a Task; a touch is an event, call or email (any status) or a
--- completed task, dated coalesce(completed_date, activity_date).
+-- stg_activities: one row per activity, with the kind flags every metric uses
+-- (the rules are the macros of macros.sql). A blank type is a Task.
 create or replace table stg_activities as
-with typed as (
-    select
-        a.activity_id,
-        coalesce(p.partner_id, '') as partner_id,
-        a.partner_id as source_partner_id,
-        a.account_manager,
-        coalesce(nullif(trim(a.activity_type), ''), 'Task') as activity_type,
-        a.subject,
-        a.status,
-        a.activity_date,
-        a.completed_date,
-        a.comments,
-        lower(coalesce(nullif(trim(a.activity_type), ''), 'Task')) as type_key,
-        coalesce(lower(trim(a.status)) = 'completed', false) as is_completed
-    from activities as a
-    left join stg_partners as p
-        on p.partner_key = case when length(a.partner_id) = 18 then left(a.partner_id, 15) else a.partner_id end
-        and p.partner_id <> ''
-)
-
 select
-    * exclude (type_key),
-    type_key = 'task' as is_task,
-    type_key in ('event', 'call', 'email') or (type_key = 'task' and is_completed) as is_touch,
-    coalesce(completed_date, activity_date) as touch_date,
-    type_key = 'task' and not is_completed as is_open_task,
-    type_key = 'task' and not is_completed
-        and trim(coalesce(subject, '')) = 'Account Management Notes' as is_notes_task
-from typed;
+    a.activity_id,
+    coalesce(p.partner_id, '') as partner_id,
+    a.partner_id as source_partner_id,
+    a.account_manager,
+    coalesce(nullif(trim(a.activity_type), ''), 'Task') as activity_type,
+    a.subject,
+    a.status,
+    a.activity_date,
+    a.completed_date,
+    a.comments,
+    is_completed(a.status) as is_completed,
+    activity_kind(a.activity_type) = 'task' as is_task,
+    is_touch(a.activity_type, a.status) as is_touch,
+    coalesce(a.completed_date, a.activity_date) as touch_date,
+    is_open_task(a.activity_type, a.status) as is_open_task,
+    is_notes_task(a.activity_type, a.status, a.subject) as is_notes_task,
+    is_near_miss_notes_task(a.activity_type, a.status, a.subject)
+        as is_near_miss_notes_task
+from activities as a
+left join stg_partners as p
+    on p.partner_key = partner_key(a.partner_id)
+    and p.partner_id <> '';
 
 -- stg_quotas: one row per account manager and month; a target typed into the app
 -- overrides the file's for the same AM and month.
@@ -123,12 +116,12 @@ create or replace table stg_account_plans as
 select x.* replace (coalesce(p.partner_id, '') as partner_id)
 from account_plans as x
 left join stg_partners as p
-    on p.partner_key = case when length(x.partner_id) = 18 then left(x.partner_id, 15) else x.partner_id end
+    on p.partner_key = partner_key(x.partner_id)
     and p.partner_id <> '';
 
 create or replace table stg_contacts as
 select x.* replace (coalesce(p.partner_id, '') as partner_id)
 from contacts as x
 left join stg_partners as p
-    on p.partner_key = case when length(x.partner_id) = 18 then left(x.partner_id, 15) else x.partner_id end
+    on p.partner_key = partner_key(x.partner_id)
     and p.partner_id <> '';

@@ -1,0 +1,84 @@
+"""Data access every subject module shares: the SQL runner `query`, the macros that
+hold the row-level rules (sql/macros.sql), and the connection to one committed
+version file.
+
+A version file written since the macros exist holds them (store.commit calls
+`create_macros` before it builds the staging tables), so a read-only connection
+sees them. A file written before, or with older rules, is read through an
+in-memory database that attaches it and rebuilds the macros and the staging
+tables there: the file itself is never changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from analytics.schema import MANUAL_QUOTAS, TABLES
+
+SQL_DIR = Path(__file__).with_name("sql")
+MACROS_SQL = SQL_DIR / "macros.sql"
+STAGING_SQL = SQL_DIR / "staging.sql"
+# The tables a version file stores (schema.TABLES and the targets typed in the app).
+STORED_TABLES = (*TABLES, MANUAL_QUOTAS.name)
+
+
+def rules_version() -> str:
+    """A fingerprint of the macros and the staging SQL: a file built with other
+    rules is rebuilt in memory when read."""
+    text = MACROS_SQL.read_text() + STAGING_SQL.read_text()
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def create_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the rule macros (and the rules' fingerprint) in `con`'s database."""
+    con.execute(MACROS_SQL.read_text())
+    con.execute(f"create or replace macro rules_version() as '{rules_version()}'")
+
+
+def _has_current_rules(con: duckdb.DuckDBPyConnection) -> bool:
+    try:
+        return con.execute("select rules_version()").fetchone()[0] == rules_version()
+    except duckdb.Error:
+        return False
+
+
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the version file at `path`, with the current
+    macros and staging tables (rebuilt in memory for a file made before them)."""
+    con = duckdb.connect(str(path), read_only=True)
+    if _has_current_rules(con):
+        return con
+    con.close()
+    memory = duckdb.connect()
+    memory.execute("attach ? as stored (read_only)", [str(path)])
+    for table in STORED_TABLES:
+        memory.execute(f"create view {table} as select * from stored.{table}")
+    create_macros(memory)
+    memory.execute(STAGING_SQL.read_text())
+    return memory
+
+
+def query(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None
+) -> pd.DataFrame:
+    """Run `sql` on its own cursor (safe when pages call from several threads);
+    DATE columns come back as `datetime.date` (None when empty)."""
+    cursor = con.cursor()
+    try:
+        cursor.execute(sql, params or {})
+        date_columns = [d[0] for d in cursor.description if d[1] == "DATE"]
+        frame = cursor.df()
+    finally:
+        cursor.close()
+    for column in date_columns:
+        frame[column] = pd.Series(
+            [None if pd.isna(v) else v.date() for v in frame[column]],
+            index=frame.index,
+            dtype=object,
+        )
+    return frame
