@@ -7,8 +7,7 @@ import streamlit as st
 
 from analytics import churn
 from analytics.schema import NO_LEAGUE
-from ui import common
-from ui import performance as perf
+from ui import charts, common
 
 FLAG_AT = 2  # SPEC 4 "Needs attention": 2+ clients churned this week
 CLIENT_COLUMNS = {
@@ -50,11 +49,11 @@ def week_tiles(totals: pd.DataFrame, flagged: pd.DataFrame) -> None:
     cells[1].metric(
         "Churn rate this week",
         "–" if pd.isna(now["churn_rate"]) else f"{now['churn_rate']:.2%}",
-        delta=perf.points(rate_change),
+        delta=charts.points(rate_change),
         delta_color="inverse",
         border=True,
         height="stretch",
-        help=f"Last week: {perf.rate_text(before['churn_rate'])} "
+        help=f"Last week: {charts.rate_text(before['churn_rate'])} "
         f"({before['churned']:,} of {before['active_at_start']:,} active at its start)",
     )
     cells[2].metric(
@@ -83,7 +82,7 @@ def drill_down(points: list[tuple], by: str, mine: dict) -> None:
         if group is not None:
             filters[by] = group
         clients = common.report(churn.churned_clients, week_start=monday, **filters)
-        who = "all" if group is None else perf.group_label(group)
+        who = "all" if group is None else charts.group_label(group)
         st.subheader(f"Churned in the week of {monday:%d %b %Y}: {who}")
         if clients.empty:
             st.info("No client churned in that week and group.")
@@ -115,18 +114,18 @@ if not flagged.empty:
         f"{FLAG_AT}+ clients churned this week: {names}", icon=":material/warning:"
     )
 
-choice = common.choice("Split by", list(perf.GROUP_CHOICES), key="cby")
-by = perf.GROUP_CHOICES[choice]
+choice = common.choice("Split by", list(charts.GROUP_CHOICES), key="cby")
+by = charts.GROUP_CHOICES[choice]
 weekly = common.report(churn.weekly_churn, by=by, **mine)
 if weekly.empty:
     st.info("No partners in the data yet: upload partners on the Data page.")
     event = None
 else:
     event = common.drill_chart(
-        perf.churn_chart(weekly, totals, by), weekly, f"weekly_churn_by_{by}"
+        charts.churn_chart(weekly, totals, by), weekly, f"weekly_churn_by_{by}"
     )
 
-points = [(week, group) for week, group, *_ in perf.selected_points(event)]
+points = [(week, group) for week, group, *_ in charts.selected_points(event)]
 if points:
     drill_down(points, by, mine)
 else:

@@ -3,9 +3,8 @@
 import streamlit as st
 
 from analytics import activity, churn, kpis, quota, repurposing
-from ui import common
+from ui import charts, common
 from ui import partners as ui
-from ui import performance as perf
 
 f = common.filters()
 team = ui.escape(f.account_manager) if f.account_manager else "the team"
@@ -79,7 +78,7 @@ with left:
     if month.empty:
         st.info("No account managers or quotas yet: nothing to pace.")
     else:
-        common.chart(perf.pace_bars(month, "month"), month, "dashboard_quota_pace")
+        common.chart(charts.pace_bars(month, "month"), month, "dashboard_quota_pace")
     st.page_link("pages/quota.py", label="Quota pace by AM", icon=":material/speed:")
 
 with right:
@@ -96,7 +95,7 @@ with right:
         st.info("No clients in the last 26 weeks: no churn to show.")
     else:
         common.chart(
-            perf.churn_chart(weekly, totals, "league"), totals, "dashboard_churn"
+            charts.churn_chart(weekly, totals, "league"), totals, "dashboard_churn"
         )
     st.page_link(
         "pages/churn.py",
@@ -112,7 +111,7 @@ with left:
     if velocity["repurposed"].sum() == 0:
         st.info("No clients repurposed in the last 26 weeks.")
     else:
-        common.chart(perf.velocity_bars(velocity), velocity, "dashboard_repurposing")
+        common.chart(charts.velocity_bars(velocity), velocity, "dashboard_repurposing")
     st.page_link(
         "pages/repurposing.py",
         label="Repurposing rates and cohorts",

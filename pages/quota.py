@@ -6,13 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from analytics import dates, partners, quota, store
-from ui import common
-from ui import performance as perf
+from ui import charts, common
 
 LEADERBOARD = {
     "account_manager": st.column_config.TextColumn("Account manager"),
-    "status": perf.status_column(),
-    "pace": perf.percent_column("Pace", "Clients added / expected by today"),
+    "status": charts.status_column(),
+    "pace": charts.percent_column("Pace", "Clients added / expected by today"),
     "added": st.column_config.NumberColumn("Added"),
     "target": st.column_config.NumberColumn("Target"),
     "expected": st.column_config.NumberColumn(
@@ -84,13 +83,13 @@ def am_tiles(row: pd.Series) -> None:
     cells[2].metric("Pace", common.pct(row["pace"]), border=True, height="stretch")
     cells[3].metric(
         "Projection to period end",
-        perf.number(row["projection"], 1),
+        charts.number(row["projection"], 1),
         border=True,
         height="stretch",
     )
     cells[4].metric(
         "Needed per day left",
-        perf.number(row["needed_per_day"], 1),
+        charts.number(row["needed_per_day"], 1),
         border=True,
         height="stretch",
         help="Clients still needed per remaining working day of the period",
@@ -102,7 +101,7 @@ def team_tiles(rows: pd.DataFrame) -> None:
     counts = rows["status"].value_counts()
     cells = st.columns(5)
     cells[0].metric("Clients added (team)", f"{rows['added'].sum():,}", border=True)
-    for cell, status in zip(cells[1:], perf.STATUS_COLOURS, strict=True):
+    for cell, status in zip(cells[1:], charts.STATUS_COLOURS, strict=True):
         cell.metric(f"AMs {status.lower()}", f"{counts.get(status, 0):,}", border=True)
 
 
@@ -156,16 +155,16 @@ top = st.columns([3, 1], vertical_alignment="bottom")
 with top[0]:
     choice = common.choice(
         "Period",
-        list(perf.PERIOD_CHOICES),
+        list(charts.PERIOD_CHOICES),
         key="period",
         label_visibility="collapsed",
     )
-period = perf.PERIOD_CHOICES[choice]
+period = charts.PERIOD_CHOICES[choice]
 if managers:
     with top[1].popover("Enter a target", icon=":material/edit:", width="stretch"):
         target_form(managers, f.account_manager, f.as_of)
 
-span = perf.PERIOD_LABELS[period].lower()
+span = charts.PERIOD_LABELS[period].lower()
 period_args = {
     "as_of": f.as_of,
     "fiscal_start_month": f.fiscal_start_month,
@@ -194,12 +193,12 @@ else:
     left, right = st.columns([4, 7])
     with left:
         event = common.drill_chart(
-            perf.pace_bars(rows, period), rows, f"quota_pace_{period}"
+            charts.pace_bars(rows, period), rows, f"quota_pace_{period}"
         )
     with right:
         st.markdown(f"**Leaderboard, {span}**")
         leaderboard(rows, f"quota_leaderboard_{period}")
-    chosen = perf.selected(event)
+    chosen = charts.selected(event)
     for am in chosen:
         st.subheader(f"Clients {am} added {span}")
         am_clients = clients[clients["account_manager"] == am]
@@ -225,7 +224,7 @@ cumulative = common.report(
     account_manager=chart_am,
 )
 common.chart(
-    perf.cumulative_chart(cumulative, am_row["expected"], f.as_of, chart_am, period),
+    charts.cumulative_chart(cumulative, am_row["expected"], f.as_of, chart_am, period),
     cumulative,
     f"cumulative_added_{period}",
 )

@@ -4,8 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import repurposing
-from ui import common
-from ui import performance as perf
+from ui import charts, common
 
 GROUPS = {
     "League": "league",
@@ -19,7 +18,7 @@ PARTNER_COLUMNS = {
     "league": "League",
     "clients_added": st.column_config.NumberColumn("Clients added"),
     "repurposed": st.column_config.NumberColumn("Repurposed"),
-    "rate": perf.percent_column("Repurposing rate"),
+    "rate": charts.percent_column("Repurposing rate"),
 }
 PLAN_COLUMNS = {
     "partner_name": "Partner",
@@ -41,7 +40,7 @@ def name_column(by: str) -> str:
 def rates_with_medians(rates: pd.DataFrame, medians: pd.DataFrame, by: str):
     """Rate and median days side by side; AMs and partners highest rate first,
     leagues in league order."""
-    keys = list(perf.GROUPS_KEYS[by])
+    keys = list(charts.GROUPS_KEYS[by])
     table = rates.merge(medians[[*keys, "median_days"]], on=keys, how="left")
     if by == "league":
         return table
@@ -68,7 +67,7 @@ def best_tiles(cells, table: pd.DataFrame, by: str) -> None:
     best_tile(
         cells[1],
         "Quickest",
-        quickest.assign(days=quickest["median_days"].map(perf.days)),
+        quickest.assign(days=quickest["median_days"].map(charts.days)),
         by,
         "{days} days",
         "median days from added to repurposed, over {repurposed:,} clients",
@@ -85,7 +84,7 @@ def best_tile(
         cell.metric(label, "–", border=True, height="stretch")
         return
     top = ranked.iloc[0]
-    who = perf.group_label(top[name_column(by)])
+    who = charts.group_label(top[name_column(by)])
     cell.metric(
         f"{label}: {who}",
         value.format_map(top),
@@ -118,7 +117,7 @@ def rate_table(table: pd.DataFrame, by: str, label: str) -> None:
         name_column(by): label,
         "clients_added": st.column_config.NumberColumn("Added"),
         "repurposed": st.column_config.NumberColumn("Repurposed"),
-        "rate": perf.percent_column("Rate"),
+        "rate": charts.percent_column("Rate"),
         "median_days": st.column_config.NumberColumn("Median days", format="%.1f"),
     }
     common.table(
@@ -134,7 +133,7 @@ def partners_behind(keys: list, by: str, mine: dict) -> None:
     """The partners behind the selected league or AM bars, with a download."""
     partners = common.report(repurposing.rates, by="partner", **mine)
     behind = partners[partners[by].isin(keys)].reset_index(drop=True)
-    st.subheader(f"Partners behind {', '.join(perf.group_label(k) for k in keys)}")
+    st.subheader(f"Partners behind {', '.join(charts.group_label(k) for k in keys)}")
     common.table(
         behind, f"repurposing_partners_by_{by}", PARTNER_COLUMNS, key="drill-partners"
     )
@@ -181,13 +180,13 @@ with left:
     else:
         bars, title = table, f"Repurposing rate by {label.lower()}"
     event = common.drill_chart(
-        perf.rate_bars(bars, by, title), table, f"repurposing_rate_by_{by}"
+        charts.rate_bars(bars, by, title), table, f"repurposing_rate_by_{by}"
     )
 with right:
     st.markdown(f"**Rate and speed by {label.lower()}**")
     rate_table(table, by, label)
 
-keys = perf.selected(event)
+keys = charts.selected(event)
 if not keys:
     st.caption("Select a bar to see the partners behind it.")
 elif by == "partner":
@@ -198,9 +197,9 @@ else:
 left, right = st.columns(2)
 with left:
     cohorts = common.report(repurposing.cohorts, **mine)
-    common.chart(perf.cohort_chart(cohorts), cohorts, "repurposing_cohorts")
+    common.chart(charts.cohort_chart(cohorts), cohorts, "repurposing_cohorts")
 with right:
-    common.chart(perf.velocity_bars(velocity), velocity, "repurposing_velocity")
+    common.chart(charts.velocity_bars(velocity), velocity, "repurposing_velocity")
 
 left, right = st.columns([3, 2])
 with left:
@@ -208,7 +207,7 @@ with left:
     if bins.empty:
         st.info("No client has been repurposed yet.")
     else:
-        common.chart(perf.time_histogram(bins), bins, "time_to_repurpose")
+        common.chart(charts.time_histogram(bins), bins, "time_to_repurpose")
 with right:
     st.markdown("**Median days to repurpose, by league**")
     common.table(

@@ -1,6 +1,6 @@
-"""Figures and column settings shared by the performance pages (quota pace,
-repurposing, weekly churn): plotly charts titled in the users' words, with exact
-figures on hover and ids in customdata for drill-downs."""
+"""The charts the pages draw (plotly, titled in the users' words, exact figures on
+hover, ids in customdata for drill-downs), one colour per league, AM and status,
+and the column settings the chart pages share."""
 
 from __future__ import annotations
 
