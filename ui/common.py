@@ -4,6 +4,7 @@ filters (kept in the URL), and charts/tables with the data one click away."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,9 +18,11 @@ import streamlit as st
 from analytics import dates, store
 from analytics.export import to_csv_bytes
 from analytics.schema import DEFAULT_NO_TOUCH_DAYS, UNKNOWN_PARTNER
+from ui import formats
 
 ALL = "All account managers"
 DETAIL_PAGE = "pages/partner.py"
+MAX_ROWS = 10_000  # rows drawn in one grid; the download has them all
 # The columns that name a partner in a table, in the users' words.
 PARTNER_COLUMNS = {
     "partner_name": "Partner",
@@ -44,19 +47,19 @@ def data_directory() -> str:
 def dataset_version() -> str:
     """The committed version pages read; the demo data is imported on first use.
     Read on every rerun (a one-line file), so a new upload is seen at once."""
-    _leave_legacy_pages_mode()
     return store.ensure_dataset(store.data_dir())
 
 
-def _leave_legacy_pages_mode() -> None:
+def leave_legacy_pages_mode() -> None:
     """Streamlit runs a `pages/` folder the legacy way (a page file alone, without
-    app.py) until `st.navigation` has run once in the process, so the first visit
-    after a server start to a page's URL lands here without the sidebar. Switch
-    the process to app.py's navigation and run again: the same URL then opens the
-    same page through app.py."""
+    app.py, its file names in the sidebar) until `st.navigation` has run once in
+    the process. Every page imports this module first among ours, so the first
+    visit after a server start to a page's URL turns that mode off and runs again
+    through app.py's navigation, before the page has drawn anything."""
     from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-    if PagesManager.uses_pages_directory:
+    if PagesManager.uses_pages_directory and get_script_run_ctx() is not None:
         PagesManager.uses_pages_directory = False
         st.rerun()
 
@@ -118,16 +121,35 @@ def fiscal_start_default() -> int:
 
 
 def download(df: pd.DataFrame, name: str, key: str | None = None) -> None:
-    """A CSV download of `df` (formula cells neutralised)."""
+    """A CSV download of `df` (formula cells neutralised), built only when the
+    button is clicked and kept for the next click on the same data."""
     st.download_button(
         "Download CSV",
-        to_csv_bytes(df),
+        functools.partial(_csv_bytes, df),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=key or f"dl-{name}",
         icon=":material/download:",
         on_click="ignore",
     )
+
+
+def _csv_bytes(df: pd.DataFrame) -> bytes:
+    """The download's bytes, cached on a fingerprint of the whole frame (hashing
+    is ~10x quicker than writing the CSV, and exact where st.cache_data samples)."""
+    try:
+        fingerprint = int(pd.util.hash_pandas_object(df, index=False).sum())
+    except TypeError:  # unhashable cells (lists): build it every time
+        return to_csv_bytes(df)
+    return _cached_csv(fingerprint, tuple(df.columns), len(df), df)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _cached_csv(
+    fingerprint: int, columns: tuple, rows: int, _df: pd.DataFrame
+) -> bytes:
+    """CSV bytes of the last few frames downloaded, keyed on their content."""
+    return to_csv_bytes(_df)
 
 
 def table(
@@ -137,36 +159,61 @@ def table(
     `columns`: the column settings in the order shown (only those columns)."""
     if columns is not None:
         kwargs |= {"column_config": columns, "column_order": list(columns)}
-    shown = df.head(10_000)
+    shown = df.head(MAX_ROWS)
     result = st.dataframe(shown, hide_index=True, **kwargs)
     if len(df) > len(shown):
-        st.caption(f"Showing 10,000 of {len(df):,} rows; the download has them all.")
+        st.caption(
+            f"Showing {MAX_ROWS:,} of {len(df):,} rows; the download has them all."
+        )
     download(df, name)
     return result
 
 
 def partner_table(
-    df: pd.DataFrame, name: str, columns: dict, key: str, **kwargs: Any
+    df: pd.DataFrame,
+    name: str | None,
+    columns: dict,
+    key: str,
+    shown: pd.DataFrame | None = None,
+    **kwargs: Any,
 ) -> None:
     """A table of partners (`df` has their partner_id) whose selected row opens
-    that partner's detail page."""
-    event = table(
-        df,
-        name,
-        columns,
-        on_select="rerun",
+    that partner's detail page; `shown` (default `df`) is what the grid draws,
+    `name` the CSV download's name (None: no download).
+
+    The row is resolved to its partner id with the ids of the very run that drew
+    the grid: a keyed dataframe keeps a selection by position when its data
+    changes (streamlit#17026), so the position is never read against new data."""
+    pending = st.session_state.pop(f"{key}-open", None)
+    if pending is not None:
+        open_partner(pending)
+    grid = df if shown is None else shown
+    if columns is not None:
+        kwargs |= {"column_config": columns, "column_order": list(columns)}
+    st.dataframe(
+        grid.head(MAX_ROWS),
+        hide_index=True,
+        on_select=functools.partial(_remember_partner, key, grid["partner_id"]),
         selection_mode="single-row",
         key=key,
         **kwargs,
     )
-    open_selected_partner(event, df)
+    if len(grid) > MAX_ROWS:
+        st.caption(
+            f"Showing {MAX_ROWS:,} of {len(grid):,} rows; the download has them all."
+        )
+    if name is not None:
+        download(df, name)
 
 
-def open_selected_partner(event: object, df: pd.DataFrame) -> None:
-    """Open the partner of the row selected in a dataframe event over `df`."""
-    rows = getattr(getattr(event, "selection", None), "rows", None) or []
+def _remember_partner(key: str, partner_ids: pd.Series) -> None:
+    """Selection callback: note the partner id of the row just selected, as drawn
+    (`partner_ids` are the grid's ids in its order); the rerun opens it."""
+    rows = st.session_state[key].selection.rows
     if rows:
-        open_partner(df["partner_id"].iloc[rows[0]])
+        pid = partner_ids.iloc[rows[0]]
+        if pid is not None and not pd.isna(pid):
+            st.session_state[f"{key}-open"] = pid
 
 
 def open_partner(partner_id: str) -> None:
@@ -222,6 +269,12 @@ def share_bars(
     return fig
 
 
+def is_phone() -> bool:
+    """Whether the browser says it is a phone (its User-Agent), for the layouts
+    that show fewer columns on a narrow screen."""
+    return "Mobi" in (st.context.headers.get("User-Agent") or "")
+
+
 def choice(label: str, options: Sequence[str], key: str, **kwargs: Any) -> str:
     """One of a few options as a segmented control, kept in the URL under `key`;
     the first option unless `default` is given."""
@@ -245,4 +298,8 @@ def note_tile(cell: Any, label: str, value: str, note: str, **kwargs: Any) -> No
 
 
 def pct(value: float | None) -> str:
-    return "–" if value is None or pd.isna(value) else f"{value:.0%}"
+    return formats.percent(value)
+
+
+# On import, before any page draws: see the function's docstring (and app.py).
+leave_legacy_pages_mode()
