@@ -42,10 +42,10 @@ def money(value: object) -> str:
 
 
 def days(value: object) -> str:
-    """`1 day`, `46 days`; `never` when empty (never touched)."""
+    """`today`, `1 day`, `46 days`; `never` when empty (never touched)."""
     if _missing(value):
         return "never"
-    return "1 day" if value == 1 else f"{value:,.0f} days"
+    return {0: "today", 1: "1 day"}.get(int(value), f"{value:,.0f} days")
 
 
 # --- table columns (st.column_config), the same formats ------------------------

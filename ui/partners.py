@@ -233,3 +233,32 @@ def escape(text: object) -> str:
     """Text from the data made safe to show inside markdown."""
     special = "\\`*_[]<>#|$~"
     return "".join("\\" + c if c in special else c for c in str(text))
+
+
+# --- the call list (Dashboard) ------------------------------------------------------
+
+CALL_LIST_HEIGHT = 35 * 11 + 3  # ten rows, then it scrolls
+CALL_COLUMNS = {
+    "partner_name": st.column_config.TextColumn("Partner", width=200),
+    "reasons": st.column_config.TextColumn("Why call", width=290),
+    "last_touch": st.column_config.TextColumn("Last touch", width=76),
+    "account_manager": st.column_config.TextColumn("Account manager", width=120),
+    "league": st.column_config.TextColumn("League", width=120),
+}
+
+
+def call_columns(several_managers: bool) -> dict:
+    """The call list's columns; the AM only when it spans several AMs."""
+    columns = dict(CALL_COLUMNS)
+    if not several_managers:
+        del columns["account_manager"]
+    return columns
+
+
+def call_rows(calls: pd.DataFrame) -> pd.DataFrame:
+    """The call list as the grid shows it: leagues named, touch in days."""
+    return calls.assign(
+        league=calls["league"].map(league_label),
+        last_touch=calls["days_since_touch"].map(formats.days),
+        partner_name=calls["partner_name"].fillna(UNKNOWN_PARTNER),
+    )

@@ -1,0 +1,108 @@
+"""The call list: the partners an account manager should call or tidy up today,
+each with its reasons in full words.
+
+Built on activity.partner_hygiene (touch, notes task and overdue tasks as SPEC 4
+defines them) and the per-league touch cadence of activity.cadence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analytics import activity, schema
+
+CALL_COLUMNS = [
+    "partner_id",
+    "partner_name",
+    "account_manager",
+    "league",
+    "days_since_touch",
+    "cadence_days",
+    "days_over",
+    "has_notes_task",
+    "overdue_tasks",
+    "reasons",
+]
+
+
+def cadence_for(
+    leagues: pd.Series, cadence_days: dict[str, int] = schema.DEFAULT_CADENCE_DAYS
+) -> pd.Series:
+    """The days allowed between touches for each partner's league (None: no
+    league): its schema.DEFAULT_CADENCE_DAYS entry, else DEFAULT_NO_TOUCH_DAYS."""
+    named = leagues.fillna(schema.NO_LEAGUE).replace("", schema.NO_LEAGUE)
+    return named.map(cadence_days).fillna(schema.DEFAULT_NO_TOUCH_DAYS).astype("int64")
+
+
+def call_list(
+    con: duckdb.DuckDBPyConnection,
+    as_of: dt.date,
+    account_manager: str | None = None,
+    cadence_days: dict[str, int] = schema.DEFAULT_CADENCE_DAYS,
+) -> pd.DataFrame:
+    """Partners to call today: never touched or outside their league's cadence
+    (days since touch above the days allowed, as activity.cadence), or with no
+    notes task or an overdue task. One row per partner (the `(unknown partner)`
+    left out), columns CALL_COLUMNS; `reasons` in full words, '; '-joined, e.g.
+    "never touched; no notes task" or "no touch for 41 days (cadence 14)".
+
+    Ordered by league (report order), then days over the cadence, most first (a
+    partner never touched first of all), then partner name.
+    """
+    frame = activity.partner_hygiene(con, as_of)
+    frame = frame[frame["partner_id"] != ""]
+    if account_manager is not None:
+        frame = frame[frame["account_manager"] == account_manager]
+    frame = frame.assign(cadence_days=cadence_for(frame["league"], cadence_days))
+    days = frame["days_since_touch"].astype("Float64")
+    never = days.isna()
+    outside = never | (days > frame["cadence_days"])
+    no_notes = ~frame["has_notes_task"].astype(bool)
+    overdue = frame["overdue_tasks"] > 0
+    frame = frame[(outside | no_notes | overdue).to_numpy(dtype=bool)].copy()
+    frame["days_over"] = (days - frame["cadence_days"])[frame.index]
+    frame["reasons"] = _reasons(frame)
+    order = pd.DataFrame(
+        {
+            "league": _league_rank(frame["league"]),
+            "over": frame["days_over"].astype("float64").fillna(np.inf),
+            "name": frame["partner_name"].fillna(""),
+        },
+        index=frame.index,
+    ).sort_values(["league", "over", "name"], ascending=[True, False, True])
+    return frame.loc[order.index, CALL_COLUMNS].reset_index(drop=True)
+
+
+def _reasons(frame: pd.DataFrame) -> list[str]:
+    reasons = []
+    for days, allowed, notes, overdue in zip(
+        frame["days_since_touch"],
+        frame["cadence_days"],
+        frame["has_notes_task"],
+        frame["overdue_tasks"],
+        strict=True,
+    ):
+        parts = []
+        if days is None or pd.isna(days):
+            parts.append("never touched")
+        elif days > allowed:
+            parts.append(f"no touch for {int(days):,} days (cadence {allowed})")
+        if not notes:
+            parts.append("no notes task")
+        if overdue:
+            parts.append(f"{overdue} overdue task{'s' if overdue != 1 else ''}")
+        reasons.append("; ".join(parts))
+    return reasons
+
+
+def _league_rank(leagues: pd.Series) -> pd.Series:
+    """Report order of leagues: none, the four in order, then others A-Z."""
+    rank = {name: i + 1 for i, name in enumerate(schema.LEAGUES)}
+    named = leagues.fillna("")
+    others = sorted(set(named) - set(rank) - {""})
+    rank |= {name: len(schema.LEAGUES) + 1 + i for i, name in enumerate(others)}
+    return named.map(lambda league: 0 if league == "" else rank[league])
