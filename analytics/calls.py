@@ -1,8 +1,10 @@
-"""The call list: the partners an account manager should call or tidy up today,
-each with its reasons in full words.
+"""What an account manager has to do: the call list (the partners to call or tidy
+up today, each with its reasons in full words) and the calendar's agenda (each
+day's activities with the overdue ones marked, and per-day counts for a month).
 
 Built on activity.partner_hygiene (touch, notes task and overdue tasks as SPEC 4
-defines them) and the per-league touch cadence of activity.cadence.
+defines them), the per-league touch cadence of activity.cadence and the staging
+flags (is_open_task, is_notes_task) of analytics/sql/staging.sql.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import activity, schema
+from analytics.partners import query
 
 CALL_COLUMNS = [
     "partner_id",
@@ -106,3 +109,91 @@ def _league_rank(leagues: pd.Series) -> pd.Series:
     others = sorted(set(named) - set(rank) - {""})
     rank |= {name: len(schema.LEAGUES) + 1 + i for i, name in enumerate(others)}
     return named.map(lambda league: 0 if league == "" else rank[league])
+
+
+# Overdue task (SPEC 4): an open task other than the notes task with
+# activity_date < D (as activity.open_tasks).
+AGENDA_SQL = """
+-- one row per activity dated in the range
+with activities as (
+    select
+        *,
+        is_open_task and not is_notes_task and activity_date < $as_of as is_overdue
+    from stg_activities
+    where activity_date between $start and $end
+        and ($account_manager is null or account_manager = $account_manager)
+),
+
+final as (
+    select
+        a.activity_date as date,
+        a.partner_id,
+        p.partner_name,
+        a.activity_type,
+        a.subject,
+        a.status,
+        a.account_manager,
+        a.activity_id,
+        a.is_open_task,
+        a.is_overdue
+    from activities as a
+    left join stg_partners as p on p.partner_id = a.partner_id
+)
+
+select * from final
+order by date, is_overdue desc, partner_name, activity_type, activity_id
+"""
+
+DAY_COUNTS_SQL = """
+-- one row per day and activity type in the range
+select
+    activity_date as date,
+    activity_type,
+    count(*) as items,
+    count(*) filter (where activity_type = 'Task' and not is_open_task) as completed,
+    count(*) filter (
+        where is_open_task and not is_notes_task and activity_date < $as_of
+    ) as overdue
+from stg_activities
+where activity_date between $start and $end
+    and ($account_manager is null or account_manager = $account_manager)
+group by all
+order by date, activity_type
+"""
+
+
+def agenda(
+    con: duckdb.DuckDBPyConnection,
+    start: dt.date,
+    end: dt.date,
+    as_of: dt.date,
+    account_manager: str | None = None,
+) -> pd.DataFrame:
+    """Activities dated `start` to `end` (both included), by day, the overdue tasks
+    first in each day, then partner; `is_overdue` as SPEC 4 at `as_of`.
+    `account_manager` is the activity's assignee."""
+    params = {
+        "start": start,
+        "end": end,
+        "as_of": as_of,
+        "account_manager": account_manager,
+    }
+    return query(con, AGENDA_SQL, params)
+
+
+def day_counts(
+    con: duckdb.DuckDBPyConnection,
+    start: dt.date,
+    end: dt.date,
+    as_of: dt.date,
+    account_manager: str | None = None,
+) -> pd.DataFrame:
+    """Per day and activity type from `start` to `end`: items, completed tasks
+    and overdue tasks (at `as_of`), for the month grid (no row for an empty day)."""
+    params = {
+        "start": start,
+        "end": end,
+        "as_of": as_of,
+        "account_manager": account_manager,
+    }
+    return query(con, DAY_COUNTS_SQL, params)

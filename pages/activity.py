@@ -7,8 +7,8 @@ import datetime as dt
 import plotly.express as px
 import streamlit as st
 
-from analytics import activity, dates, schema
-from ui import calendar_grid, common
+from analytics import activity, calls, dates, schema
+from ui import calendar_grid, common, formats
 
 CADENCE_KEYS = {
     "Champions League": "cad_cl",
@@ -192,33 +192,37 @@ controls[4].button(
     help="Back to the as-of date",
 )
 start, end = calendar_grid.date_range(view, anchor)
-items = common.report(activity.calendar_items, start=start, end=end, account_manager=am)
-if view == "Day":
-    st.markdown(f"**{anchor:%A %d %B %Y}** · {len(items):,} items")
-    if items.empty:
-        st.info("Nothing on this day.")
-    else:
-        common.partner_table(
-            items.assign(status=items["status"].fillna("")),
-            "calendar_day",
-            {
-                "account_manager": "Who",
-                "activity_type": "Type",
-                "partner_name": "Partner",
-                "subject": "Subject",
-                "status": "Status",
-            },
-            key="calendar_pick",
-        )
+span = {"start": start, "end": end, "as_of": f.as_of, "account_manager": am}
+if view == "Month":
+    counts = common.report(calls.day_counts, **span)
+    st.markdown(
+        f"**{anchor:%B %Y}** · {formats.count(counts['items'].sum())} items · "
+        "click a day to see it alone"
+    )
+    calendar_grid.draw_month(counts, start, end, anchor, f.as_of)
 else:
-    title = f"Week of {start:%d %b %Y}" if view == "Week" else f"{anchor:%B %Y}"
-    st.markdown(f"**{title}** · {len(items):,} items · click a day to see it alone")
+    items = common.report(calls.agenda, **span)
     if view == "Week":
-        calendar_grid.draw_week(items, start, f.as_of)
+        st.markdown(
+            f"**Week of {start:%d %b %Y}** · {formats.count(len(items))} items · "
+            f"{formats.count(items['is_overdue'].sum())} overdue · click a day to "
+            "see it alone"
+        )
+        calendar_grid.day_buttons(
+            common.report(calls.day_counts, **span), start, f.as_of
+        )
     else:
-        calendar_grid.draw_month(items, start, end, anchor, f.as_of)
-    with st.expander("Items in this view"):
-        common.table(items, f"calendar_{view.lower()}")
+        st.markdown(
+            f"**{anchor:%A %d %B %Y}** · {formats.count(len(items))} items · "
+            f"{formats.count(items['is_overdue'].sum())} overdue"
+        )
+    if items.empty:
+        st.info("Nothing on this day." if view == "Day" else "Nothing this week.")
+    else:
+        calendar_grid.draw_agenda(
+            items, f"calendar_{view.lower()}", with_day=view == "Week"
+        )
+    st.caption(calendar_grid.LEGEND)
 
 # --- partners needing attention -------------------------------------------------
 st.subheader("Partners needing attention")
