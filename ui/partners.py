@@ -218,12 +218,24 @@ def requested_partner(value: str | None, labels: dict[str, str]) -> str | None:
     return by_label.get(value)
 
 
-def timeline_entry(row: object) -> None:
+def timeline_entry(row: object, as_of: dt.date | None = None) -> None:
     """One activity of a partner's timeline: date, type, subject, status, who, and
-    its comments beneath."""
+    its comments beneath; an overdue task (SPEC 4, at `as_of`) is marked."""
     parts = (row.activity_type, row.subject, row.status, row.account_manager)
     heading = " · ".join(escape(p) for p in parts if isinstance(p, str) and p)
-    icon = ":material/check_circle:" if row.is_touch else ":material/pending:"
+    overdue = (
+        as_of is not None
+        and row.is_open_task
+        and not row.is_notes_task
+        and row.activity_date < as_of
+    )
+    if overdue:
+        icon = ":material/warning:"
+        heading += (
+            f" · :red[**overdue by {formats.days((as_of - row.activity_date).days)}**]"
+        )
+    else:
+        icon = ":material/check_circle:" if row.is_touch else ":material/pending:"
     st.markdown(f"{icon} **{row.activity_date}** · {heading}")
     if isinstance(row.comments, str) and row.comments.strip():
         st.caption(escape(row.comments.strip()).replace("\n", "  \n"))
