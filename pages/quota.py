@@ -6,22 +6,20 @@ import pandas as pd
 import streamlit as st
 
 from analytics import dates, partners, quota, store
-from ui import charts, common
+from ui import charts, common, formats
 
 LEADERBOARD = {
     "account_manager": st.column_config.TextColumn("Account manager"),
     "status": charts.status_column(),
-    "pace": charts.percent_column("Pace", "Clients added / expected by today"),
-    "added": st.column_config.NumberColumn("Added"),
-    "target": st.column_config.NumberColumn("Target"),
-    "expected": st.column_config.NumberColumn(
-        "Expected", format="%.1f", help="Expected by today"
+    "pace": formats.percent_column("Pace", help="Clients added / expected by today"),
+    "added": formats.count_column("Added"),
+    "target": formats.count_column("Target"),
+    "expected": formats.decimal_column("Expected", help="Expected by today"),
+    "projection": formats.decimal_column(
+        "Projection", help="At this pace, by period end"
     ),
-    "projection": st.column_config.NumberColumn(
-        "Projection", format="%.1f", help="At this pace, by period end"
-    ),
-    "needed_per_day": st.column_config.NumberColumn(
-        "Needed / day", format="%.1f", help="Per remaining working day"
+    "needed_per_day": formats.decimal_column(
+        "Needed / day", help="Per remaining working day"
     ),
     "source": st.column_config.TextColumn(
         "Source", help="The quotas file, or *manual*: entered on this page"
@@ -73,23 +71,29 @@ def am_tiles(row: pd.Series) -> None:
     cells = st.columns(5)
     cells[0].metric("Status", row["status"], border=True, height="stretch")
     cells[1].metric(
-        "Clients added",
-        f"{row['added']:,} of {row['target']:,}" if has_target else f"{row['added']:,}",
-        delta=f"{row['added'] - row['expected']:+.1f} vs expected by today"
+        "Added",
+        formats.count(row["added"]),
+        delta=f"{row['added'] - row['expected']:+.1f} vs expected"
         if has_target
         else None,
+        delta_description=f"target {formats.count(row['target'])}"
+        if has_target
+        else "no target",
+        help="Clients added in the period up to the as-of date, against the number "
+        "expected by today.",
         border=True,
     )
-    cells[2].metric("Pace", common.pct(row["pace"]), border=True, height="stretch")
+    cells[2].metric("Pace", formats.percent(row["pace"]), border=True, height="stretch")
     cells[3].metric(
-        "Projection to period end",
-        charts.number(row["projection"], 1),
+        "Projection",
+        formats.decimal(row["projection"]),
         border=True,
         height="stretch",
+        help="Clients added by the period's end at this pace.",
     )
     cells[4].metric(
-        "Needed per day left",
-        charts.number(row["needed_per_day"], 1),
+        "Needed / day",
+        formats.decimal(row["needed_per_day"]),
         border=True,
         height="stretch",
         help="Clients still needed per remaining working day of the period",
@@ -100,9 +104,16 @@ def team_tiles(rows: pd.DataFrame) -> None:
     """The team's answer: clients added and how many AMs are in each status."""
     counts = rows["status"].value_counts()
     cells = st.columns(5)
-    cells[0].metric("Clients added (team)", f"{rows['added'].sum():,}", border=True)
+    cells[0].metric(
+        "Added (team)",
+        formats.count(rows["added"].sum()),
+        border=True,
+        help="Clients added by every AM in the period up to the as-of date.",
+    )
     for cell, status in zip(cells[1:], charts.STATUS_COLOURS, strict=True):
-        cell.metric(f"AMs {status.lower()}", f"{counts.get(status, 0):,}", border=True)
+        cell.metric(
+            f"AMs {status.lower()}", formats.count(counts.get(status, 0)), border=True
+        )
 
 
 def by_pace(rows: pd.DataFrame) -> pd.DataFrame:
@@ -115,7 +126,9 @@ def leaderboard(rows: pd.DataFrame, name: str) -> None:
     """The AMs by pace with status as a coloured label; expected by today is in
     the chart beside it and in the download."""
     board = rows[list(LEADERBOARD)]
-    shown = board.assign(status=board["status"].map(lambda s: [s]))
+    shown = board.assign(
+        status=board["status"].map(lambda s: [s]), pace=formats.points(board["pace"])
+    )
     st.dataframe(
         shown,
         hide_index=True,
@@ -199,6 +212,8 @@ else:
         st.markdown(f"**Leaderboard, {span}**")
         leaderboard(rows, f"quota_leaderboard_{period}")
     chosen = charts.selected(event)
+    if chosen and st.session_state.get("qam") != chosen[0]:
+        st.session_state["qam"] = chosen[0]  # the chart below follows the bar
     for am in chosen:
         st.subheader(f"Clients {am} added {span}")
         am_clients = clients[clients["account_manager"] == am]
@@ -224,7 +239,14 @@ cumulative = common.report(
     account_manager=chart_am,
 )
 common.chart(
-    charts.cumulative_chart(cumulative, am_row["expected"], f.as_of, chart_am, period),
+    charts.cumulative_chart(
+        cumulative,
+        am_row["expected"],
+        f.as_of,
+        chart_am,
+        period,
+        projection=am_row["projection"],
+    ),
     cumulative,
     f"cumulative_added_{period}",
 )
