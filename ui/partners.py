@@ -127,9 +127,12 @@ def report_grid(block: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
         status_group=groups,
         partner=[
             f"partner?partner={quote(pid or UNKNOWN_PARTNER)}{link_tail}"
-            + quote_plus(name if isinstance(name, str) else UNKNOWN_PARTNER)
-            for pid, name in zip(
-                block["partner_id"], block["partner_name"], strict=True
+            + quote_plus(
+                (READY_MARK if ready else "")
+                + (name if isinstance(name, str) else UNKNOWN_PARTNER)
+            )
+            for pid, name, ready in zip(
+                block["partner_id"], block["partner_name"], is_ready(block), strict=True
             )
         ],
         last_touch=block["days_since_touch"].map(formats.days),
