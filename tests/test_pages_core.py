@@ -372,9 +372,11 @@ def test_report_rows_and_subtotals(run_app, data):
     assert birch["partner_id"] == "P2"
     assert birch["partner"].startswith("partner?partner=P2&as_of=2026-11-20#")
     assert shown_name(birch["partner"]) == "Birch Ltd"  # not ready: no star
-    assert list(
-        birch[["clients_total", "clients_active", "clients_repurposed"]]
-    ) == [3, 2, 1]
+    assert list(birch[["clients_total", "clients_active", "clients_repurposed"]]) == [
+        3,
+        2,
+        1,
+    ]
     assert birch["plan"] == pytest.approx(25)
     assert (birch["added_this_month"], birch["churned_this_week"]) == (1, 0)
     assert (birch["last_touch"], birch["notes"]) == ("46 days", "missing")
