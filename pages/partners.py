@@ -39,20 +39,19 @@ search = search_box.text_input(
     placeholder="Part of a partner's name or id",
 )
 
-report = common.report(
-    partners.partner_report,
-    as_of=f.as_of,
-    account_manager=f.account_manager,
-    league=None if league == ALL_LEAGUES else league,
-    account_status={ALL_STATUSES: None, BLANK_STATUS: ""}.get(status, status),
-    search=search.strip() or None,
-)
+filters = {
+    "as_of": f.as_of,
+    "account_manager": f.account_manager,
+    "league": None if league == ALL_LEAGUES else league,
+    "account_status": {ALL_STATUSES: None, BLANK_STATUS: ""}.get(status, status),
+    "search": search.strip() or None,
+}
+report = common.report(partners.partner_report, **filters)
 
 if report.empty:
     st.info("No partners match these filters.")
     st.stop()
 
-report = report.assign(league=report["league"].map(ui.league_label))
 ready = ui.is_ready(report)
 summary, download = st.columns([4, 1], vertical_alignment="center")
 summary.caption(
@@ -66,7 +65,10 @@ with download.container(horizontal_alignment="right"):
 
 several_managers = report["account_manager"].nunique(dropna=False) > 1
 phone = common.is_phone()
-for league_name, block in report.groupby("league", sort=False):
+key = (common.dataset_version(), *filters.values())
+blocks = dict(list(report.groupby(report["league"].map(ui.league_label), sort=False)))
+for league_name, grid in ui.league_grids(report, key, f.as_of):
+    block = blocks[league_name]
     st.header(ui.escape(league_name), divider="gray")
     st.markdown(
         f"**{formats.count(len(block))}** partners · "
@@ -76,7 +78,6 @@ for league_name, block in report.groupby("league", sort=False):
         f"**{formats.count(block['added_this_month'].sum())}** added this month · "
         f"**{formats.count(block['churned_this_week'].sum())}** churned this week"
     )
-    grid = ui.report_grid(block, f.as_of)
     common.partner_table(
         grid,
         None,
