@@ -7,8 +7,8 @@ import datetime as dt
 import plotly.express as px
 import streamlit as st
 
-from analytics import activity, calls, dates, schema
-from ui import calendar_grid, common, formats
+from analytics import activity, calls, dates, partners, schema
+from ui import calendar_grid, charts, common, formats
 
 CADENCE_KEYS = {
     "Champions League": "cad_cl",
@@ -90,6 +90,7 @@ else:
         color=colour,
         custom_data=["account_manager", "activity_type"],
         title="Activities per week, last 26 weeks",
+        color_discrete_map=charts.am_colours(common.report(partners.account_managers)),
         labels={
             "week_start": "Week starting",
             "count": "Activities",
