@@ -53,9 +53,9 @@ def dataset_version() -> str:
 def leave_legacy_pages_mode() -> None:
     """Streamlit runs a `pages/` folder the legacy way (a page file alone, without
     app.py, its file names in the sidebar) until `st.navigation` has run once in
-    the process. Every page imports this module first among ours, so the first
-    visit after a server start to a page's URL turns that mode off and runs again
-    through app.py's navigation, before the page has drawn anything."""
+    the process. Every page imports this module before it draws anything, so the
+    first visit after a server start to a page's URL turns that mode off here and
+    runs again through app.py's navigation."""
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -153,19 +153,25 @@ def _cached_csv(
 
 
 def table(
-    df: pd.DataFrame, name: str, columns: dict | None = None, **kwargs: Any
+    df: pd.DataFrame,
+    name: str | None,
+    columns: dict | None = None,
+    shown: pd.DataFrame | None = None,
+    **kwargs: Any,
 ) -> Any:
-    """A dataframe with its CSV download beneath it; at most 10,000 rows shown.
-    `columns`: the column settings in the order shown (only those columns)."""
+    """A dataframe (`shown`, default `df`; at most MAX_ROWS rows drawn) with the CSV
+    download of `df` beneath it (none when `name` is None). `columns`: the column
+    settings in the order shown (only those columns)."""
+    grid = df if shown is None else shown
     if columns is not None:
         kwargs |= {"column_config": columns, "column_order": list(columns)}
-    shown = df.head(MAX_ROWS)
-    result = st.dataframe(shown, hide_index=True, **kwargs)
-    if len(df) > len(shown):
+    result = st.dataframe(grid.head(MAX_ROWS), hide_index=True, **kwargs)
+    if len(grid) > MAX_ROWS:
         st.caption(
-            f"Showing {MAX_ROWS:,} of {len(df):,} rows; the download has them all."
+            f"Showing {MAX_ROWS:,} of {len(grid):,} rows; the download has them all."
         )
-    download(df, name)
+    if name is not None:
+        download(df, name)
     return result
 
 
@@ -177,9 +183,8 @@ def partner_table(
     shown: pd.DataFrame | None = None,
     **kwargs: Any,
 ) -> None:
-    """A table of partners (`df` has their partner_id) whose selected row opens
-    that partner's detail page; `shown` (default `df`) is what the grid draws,
-    `name` the CSV download's name (None: no download).
+    """A table of partners (`shown`, default `df`, has their partner_id) whose
+    selected row opens that partner's detail page; see `table`.
 
     The row is resolved to its partner id with the ids of the very run that drew
     the grid: a keyed dataframe keeps a selection by position when its data
@@ -187,23 +192,17 @@ def partner_table(
     pending = st.session_state.pop(f"{key}-open", None)
     if pending is not None:
         open_partner(pending)
-    grid = df if shown is None else shown
-    if columns is not None:
-        kwargs |= {"column_config": columns, "column_order": list(columns)}
-    st.dataframe(
-        grid.head(MAX_ROWS),
-        hide_index=True,
-        on_select=functools.partial(_remember_partner, key, grid["partner_id"]),
+    ids = (df if shown is None else shown)["partner_id"]
+    table(
+        df,
+        name,
+        columns,
+        shown,
+        on_select=functools.partial(_remember_partner, key, ids),
         selection_mode="single-row",
         key=key,
         **kwargs,
     )
-    if len(grid) > MAX_ROWS:
-        st.caption(
-            f"Showing {MAX_ROWS:,} of {len(grid):,} rows; the download has them all."
-        )
-    if name is not None:
-        download(df, name)
 
 
 def _remember_partner(key: str, partner_ids: pd.Series) -> None:
