@@ -142,6 +142,7 @@ final as (
 
 select * from final
 order by date, is_overdue desc, partner_name, activity_type, activity_id
+limit $limit offset $offset
 """
 
 DAY_COUNTS_SQL = """
@@ -168,15 +169,20 @@ def agenda(
     end: dt.date,
     as_of: dt.date,
     account_manager: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """Activities dated `start` to `end` (both included), by day, the overdue tasks
     first in each day, then partner; `is_overdue` as SPEC 4 at `as_of`.
-    `account_manager` is the activity's assignee."""
+    `account_manager` is the activity's assignee; `offset` and `limit` pick one
+    page of them (all by default)."""
     params = {
         "start": start,
         "end": end,
         "as_of": as_of,
         "account_manager": account_manager,
+        "offset": offset,
+        "limit": limit,
     }
     return query(con, AGENDA_SQL, params)
 

@@ -202,26 +202,21 @@ if view == "Month":
     )
     calendar_grid.draw_month(counts, start, end, anchor, f.as_of)
 else:
-    items = common.report(calls.agenda, **span)
+    counts = common.report(calls.day_counts, **span)
+    total, overdue = int(counts["items"].sum()), int(counts["overdue"].sum())
+    summary = f"{formats.count(total)} items · {formats.count(overdue)} overdue"
     if view == "Week":
         st.markdown(
-            f"**Week of {start:%d %b %Y}** · {formats.count(len(items))} items · "
-            f"{formats.count(items['is_overdue'].sum())} overdue · click a day to "
-            "see it alone"
+            f"**Week of {start:%d %b %Y}** · {summary} · click a day to see it alone"
         )
-        calendar_grid.day_buttons(
-            common.report(calls.day_counts, **span), start, f.as_of
-        )
+        calendar_grid.day_buttons(counts, start, f.as_of)
     else:
-        st.markdown(
-            f"**{anchor:%A %d %B %Y}** · {formats.count(len(items))} items · "
-            f"{formats.count(items['is_overdue'].sum())} overdue"
-        )
-    if items.empty:
+        st.markdown(f"**{anchor:%A %d %B %Y}** · {summary}")
+    if total == 0:
         st.info("Nothing on this day." if view == "Day" else "Nothing this week.")
     else:
         calendar_grid.draw_agenda(
-            items, f"calendar_{view.lower()}", with_day=view == "Week"
+            span, total, f"calendar_{view.lower()}", with_day=view == "Week"
         )
     st.caption(calendar_grid.LEGEND)
 

@@ -45,11 +45,9 @@ def app_test(page: str, query: dict[str, str]):
     """A fresh AppTest of app.py switched to `page` (after one run of the default
     page, the Dashboard, to register the navigation, as tests/conftest.py's
     run_app does); the Dashboard itself is not run before it is timed."""
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
-    PagesManager.uses_pages_directory = False
     for key, value in query.items():
         at.query_params[key] = value
     if page != "home":
@@ -78,6 +76,26 @@ def bench(page: str, as_of: dt.date, runs: int, extra: dict[str, str]) -> tuple:
     return statistics.median(cold), statistics.median(warm)
 
 
+def run_as_served() -> None:
+    """Run as a served app runs: every AppTest run starts Streamlit afresh in its
+    legacy `pages/` mode (a served app leaves it for good on its first run, see
+    tests/conftest.py's run_app) and compiles the scripts again (a served app
+    keeps one script cache for the process)."""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test
+
+    original_init = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init
+    shared = ScriptCache()
+    app_test.ScriptCache = lambda: shared
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, help="default: a new demo dataset")
@@ -90,6 +108,7 @@ def main() -> None:
         data_dir = Path(tempfile.mkdtemp(prefix="amd-pages-")) / "store"
         ingest.import_demo(data_dir)
     os.environ[store.DATA_DIR_ENV] = str(data_dir)
+    run_as_served()
     with store.connect(data_dir) as con:
         as_of = dates.default_as_of(store.latest_date(con))
     extra = {"am": args.am} if args.am else {}

@@ -153,6 +153,9 @@ def test_agenda_marks_overdue_tasks(con):
     # (19th, overdue), A12 (23rd, after D: open, not overdue).
     assert list(month["activity_id"]) == ["A5", "A8", "A2", "A6", "A9", "A12"]
     assert month["is_overdue"].tolist() == [True, True, False, False, True, False]
+    # One page of two lines, from the third: A2, A6.
+    page = calls.agenda(con, d("2026-11-01"), d("2026-11-30"), AS_OF, offset=2, limit=2)
+    assert list(page["activity_id"]) == ["A2", "A6"]
 
 
 def test_day_counts(con):

@@ -9,7 +9,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from analytics import dates
+from analytics import calls, dates
 from analytics.schema import UNKNOWN_PARTNER
 from ui import common, formats
 
@@ -104,10 +104,12 @@ def agenda_rows(items: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def draw_agenda(items: pd.DataFrame, name: str, with_day: bool) -> None:
-    """The items as an agenda grid, a page of PAGE_ROWS lines at a time (the
-    browser never gets a whole busy week at once); a row opens its partner."""
-    pages = max(1, -(-len(items) // PAGE_ROWS))
+def draw_agenda(span: dict, total: int, name: str, with_day: bool) -> None:
+    """The items of `span` (calls.agenda's arguments; `total` of them) as an agenda
+    grid, a page of PAGE_ROWS lines at a time, each page queried alone (the
+    browser and the cache never hold a whole busy week); a row opens its partner.
+    The download has every item."""
+    pages = max(1, -(-total // PAGE_ROWS))
     page = 1
     if pages > 1:
         if st.session_state.get(PAGE_KEY, 1) > pages:  # a quieter week than before
@@ -117,24 +119,25 @@ def draw_agenda(items: pd.DataFrame, name: str, with_day: bool) -> None:
                 f"Page (of {pages:,})", min_value=1, max_value=pages, key=PAGE_KEY
             )
         )
-    first = (min(page, pages) - 1) * PAGE_ROWS
-    shown = items.iloc[first : first + PAGE_ROWS]
+    first = (page - 1) * PAGE_ROWS
+    shown = common.report(calls.agenda, **span, offset=first, limit=PAGE_ROWS)
     if pages > 1:
         st.caption(
-            f"Items {first + 1:,}–{first + len(shown):,} of {len(items):,}, by day, "
+            f"Items {first + 1:,}–{first + len(shown):,} of {total:,}, by day, "
             "the overdue first."
         )
     columns = dict(AGENDA_COLUMNS)
     if not with_day:
         del columns["day"]
     common.partner_table(
-        items,
-        name,
+        shown,
+        None,
         columns,
         key="calendar_pick",
         shown=agenda_rows(shown),
         height=min(len(shown) + 1, 16) * 35 + 3,
     )
+    common.download_report(calls.agenda, name, **span)
 
 
 def day_buttons(counts: pd.DataFrame, start: dt.date, as_of: dt.date) -> None:

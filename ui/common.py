@@ -134,6 +134,28 @@ def download(df: pd.DataFrame, name: str, key: str | None = None) -> None:
     )
 
 
+def download_report(
+    fn: Callable[..., Any], name: str, key: str | None = None, **kwargs: Any
+) -> None:
+    """A CSV download of `fn`'s whole result (e.g. every page of a paged table),
+    queried only when the button is clicked, on this run's dataset version."""
+    directory, version = data_directory(), dataset_version()
+
+    def build() -> bytes:
+        with _connection(directory, version).cursor() as cur:
+            return _csv_bytes(fn(cur, **kwargs))
+
+    st.download_button(
+        "Download CSV",
+        build,
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=key or f"dl-{name}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
 def _csv_bytes(df: pd.DataFrame) -> bytes:
     """The download's bytes, cached on a fingerprint of the whole frame (hashing
     is ~10x quicker than writing the CSV, and exact where st.cache_data samples)."""
