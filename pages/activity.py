@@ -4,7 +4,6 @@ cadence per league."""
 
 import datetime as dt
 
-import plotly.express as px
 import streamlit as st
 
 from analytics import activity, calls, dates, partners, schema
@@ -83,26 +82,8 @@ if weekly["count"].sum() == 0:
     st.info("No activities in the last 26 weeks.")
 else:
     colour = "account_manager" if stack == "Account manager" else "activity_type"
-    fig = px.bar(
-        weekly,
-        x="week_start",
-        y="count",
-        color=colour,
-        custom_data=["account_manager", "activity_type"],
-        title="Activities per week, last 26 weeks",
-        color_discrete_map=charts.am_colours(common.report(partners.account_managers)),
-        labels={
-            "week_start": "Week starting",
-            "count": "Activities",
-            "account_manager": "Account manager",
-            "activity_type": "Type",
-        },
-    )
-    fig.update_traces(
-        hovertemplate="Week of %{x|%d %b %Y}<br>%{customdata[0]} · %{customdata[1]}"
-        "<br>%{y:,} activities<extra></extra>"
-    )
-    fig.update_layout(barmode="stack", height=360)
+    managers = common.report(partners.account_managers)
+    fig = charts.activity_bars(weekly, colour, managers)
     event = common.drill_chart(fig, weekly, "activity_by_week")
     points = event.selection.points if event else []
     if points:

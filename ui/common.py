@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -270,17 +269,18 @@ def share_bars(
 ) -> go.Figure:
     """A share (0 to 1, column `share`) per account manager as horizontal bars, in
     the frame's order, with `text` written on the bars."""
-    fig = px.bar(
-        frame,
-        x="share",
-        y="account_manager",
-        orientation="h",
-        custom_data=custom_data,
-        title=title,
-        labels={"share": axis_title, "account_manager": ""},
-        text=text,
+    fig = go.Figure(
+        go.Bar(
+            x=frame["share"],
+            y=frame["account_manager"],
+            orientation="h",
+            customdata=frame[custom_data].to_numpy(dtype=object),
+            text=text,
+            hovertemplate=hovertemplate,
+            marker_color=colour,
+        )
     )
-    fig.update_traces(hovertemplate=hovertemplate, marker_color=colour)
+    fig.update_layout(title=title, xaxis_title=axis_title)
     fig.update_layout(
         xaxis_tickformat=".0%",
         xaxis_range=[0, 1.05],
