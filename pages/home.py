@@ -94,6 +94,7 @@ else:
         shown=ui.call_rows(calls_today),
         height=ui.CALL_LIST_HEIGHT,
     )
+st.page_link("pages/partners.py", label="Partner report", icon=":material/table_rows:")
 
 # --- charts -----------------------------------------------------------------------
 managers = common.report(partners.account_managers)
