@@ -309,6 +309,16 @@ def test_dashboard_kpi_follows_the_as_of_date(run_app, data):
 # --- Partner report ------------------------------------------------------------
 
 
+COUNTS = [
+    "clients_total",
+    "clients_active",
+    "clients_repurposed",
+    "business_plan_aim",
+    "added_this_month",
+    "churned_this_week",
+]
+
+
 def names(grid: pd.DataFrame) -> list[str]:
     return list(grid["partner_name"])
 
@@ -350,12 +360,7 @@ def test_report_one_grid_per_league_with_status_subtotals(run_app, data):
         "last_touch",
         "notes",
         "plan",
-        "clients_total",
-        "clients_active",
-        "clients_repurposed",
-        "business_plan_aim",
-        "added_this_month",
-        "churned_this_week",
+        *COUNTS,
         "account_status",
         "account_manager",
     ]
@@ -399,18 +404,7 @@ def test_report_rows_and_subtotals(run_app, data):
     # tasks 1 of 2; no partner id (selecting it opens nothing); its link opens the
     # report on that league and status.
     assert pd.isna(kam["partner_id"])
-    assert list(
-        kam[
-            [
-                "clients_total",
-                "clients_active",
-                "clients_repurposed",
-                "business_plan_aim",
-                "added_this_month",
-                "churned_this_week",
-            ]
-        ]
-    ) == [5, 4, 3, 3, 1, 1]
+    assert list(kam[COUNTS]) == [5, 4, 3, 3, 1, 1]
     assert kam["notes"] == "1 of 2"
     assert kam["partner"].startswith(
         "partners?league=Premiership&as_of=2026-11-20&status=Key+Account+Management#"
