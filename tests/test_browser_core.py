@@ -9,7 +9,7 @@ import datetime as dt
 import re
 import statistics
 import time
-from urllib.parse import unquote_plus
+from urllib.parse import quote_plus, unquote_plus
 
 import pytest
 from playwright.sync_api import expect
@@ -131,7 +131,9 @@ def test_report_row_opens_the_right_partner_after_a_filter_change(page, app_url,
     wait_for_app(page)
     assert "status=Handover" in page.url
     first = handover.iloc[0]
-    assert partner_cell(grid(page), 1).endswith(first["partner_name"])
+    # Wait for the grid to hold the new rows (its link ends with the name).
+    link = grid(page).locator('[data-testid="glide-cell-1-1"]')
+    expect(link).to_have_text(re.compile(re.escape(quote_plus(first["partner_name"]))))
     select_row(page, grid(page), 1)
     expect_partner_detail(page, first)
 
