@@ -26,75 +26,86 @@ kpi = common.report(
     no_touch_days=f.no_touch_days,
 )
 
-added_tile, repurposed_tile, churned_tile, attention_tile = st.columns(4)
-colour, arrow = ui.STATUS_DELTA[kpi["month_status"]]
-added_tile.metric(
-    "Added this month",
-    f"{kpi['added_this_month']:,}",
-    delta=kpi["month_status"],
-    delta_color=colour,
-    delta_arrow=arrow,
-    delta_description=(
-        f"target {kpi['month_target']:,}" if kpi["month_target"] else "no quota set"
-    ),
-    help="Clients added in this calendar month up to the as-of date, against the "
-    "month's quota; the status compares them with the target expected by today.",
-    border=True,
-)
-repurposed_tile.metric(
-    "Repurposed this month",
-    f"{kpi['repurposed_this_month']:,}",
-    delta=kpi["repurposed_this_month"] - kpi["repurposed_last_month"],
-    delta_description=f"vs {kpi['repurposed_last_month']:,} last month",
-    help="Clients repurposed this month up to the as-of date, against the same "
-    "number of days into last month.",
-    border=True,
-)
-churned_tile.metric(
-    "Churned this week",
-    f"{kpi['churned_this_week']:,}",
-    delta=kpi["churned_this_week"] - kpi["churned_last_week"],
-    delta_color="inverse",
-    delta_description=f"vs {kpi['churned_last_week']:,} last week",
-    help="Clients churned this week (Monday to the as-of date), against last week "
-    "up to the same weekday.",
-    border=True,
-)
-attention_tile.metric(
-    "Need attention",
-    f"{kpi['partners_needing_attention']:,}",
-    help=f"Partners needing attention: no touch in {f.no_touch_days}+ days, no notes "
-    "task, an overdue task, or 2+ clients churned this week.",
-    border=True,
-    height="stretch",
-)
+# On a phone the call list comes first, the tiles after it.
+phone = common.is_phone()
+top, bottom = st.container(), st.container()
+
+with bottom if phone else top:
+    added_tile, repurposed_tile, churned_tile, attention_tile = st.columns(4)
+    colour, arrow = ui.STATUS_DELTA[kpi["month_status"]]
+    added_tile.metric(
+        "Added this month",
+        f"{kpi['added_this_month']:,}",
+        delta=kpi["month_status"],
+        delta_color=colour,
+        delta_arrow=arrow,
+        delta_description=(
+            f"target {kpi['month_target']:,}" if kpi["month_target"] else "no quota set"
+        ),
+        help="Clients added in this calendar month up to the as-of date, against the "
+        "month's quota; the status compares them with the target expected by today.",
+        border=True,
+    )
+    repurposed_tile.metric(
+        "Repurposed this month",
+        f"{kpi['repurposed_this_month']:,}",
+        delta=kpi["repurposed_this_month"] - kpi["repurposed_last_month"],
+        delta_description=f"vs {kpi['repurposed_last_month']:,} last month",
+        help="Clients repurposed this month up to the as-of date, against the same "
+        "number of days into last month.",
+        border=True,
+    )
+    churned_tile.metric(
+        "Churned this week",
+        f"{kpi['churned_this_week']:,}",
+        delta=kpi["churned_this_week"] - kpi["churned_last_week"],
+        delta_color="inverse",
+        delta_description=f"vs {kpi['churned_last_week']:,} last week",
+        help="Clients churned this week (Monday to the as-of date), against last week "
+        "up to the same weekday.",
+        border=True,
+    )
+    attention_tile.metric(
+        "Need attention",
+        f"{kpi['partners_needing_attention']:,}",
+        help=f"Partners needing attention: no touch in {f.no_touch_days}+ days, no "
+        "notes task, an overdue task, or 2+ clients churned this week.",
+        border=True,
+        height="stretch",
+    )
 
 # --- call today -------------------------------------------------------------------
-calls_today = common.report(
-    calls.call_list, as_of=f.as_of, account_manager=f.account_manager
-)
-st.subheader(f"Call today · {formats.count(len(calls_today))} partners")
-rule = ", ".join(f"{league} {days}" for league, days in DEFAULT_CADENCE_DAYS.items())
-st.caption(
-    f"Never touched or outside their league's touch cadence (days: {rule}), or with "
-    "no notes task or an overdue task; by league, the longest overdue first. Select "
-    "a row to open the partner."
-)
-if calls_today.empty:
-    st.success(
-        "Every partner is within its cadence, with a notes task and no overdue task."
+with top if phone else bottom:
+    calls_today = common.report(
+        calls.call_list, as_of=f.as_of, account_manager=f.account_manager
     )
-else:
-    several = f.account_manager is None
-    common.partner_table(
-        calls_today,
-        "call_today",
-        ui.call_columns(several),
-        key="call_today",
-        shown=ui.call_rows(calls_today),
-        height=ui.CALL_LIST_HEIGHT,
+    st.subheader(f"Call today · {formats.count(len(calls_today))} partners")
+    rule = ", ".join(
+        f"{league} {days}" for league, days in DEFAULT_CADENCE_DAYS.items()
     )
-st.page_link("pages/partners.py", label="Partner report", icon=":material/table_rows:")
+    st.caption(
+        f"Never touched or outside their league's touch cadence (days: {rule}), or "
+        "with no notes task or an overdue task; by league, the longest overdue first. "
+        "Select a row to open the partner."
+    )
+    if calls_today.empty:
+        st.success(
+            "Every partner is within its cadence, with a notes task and no overdue "
+            "task."
+        )
+    else:
+        several = f.account_manager is None
+        common.partner_table(
+            calls_today,
+            "call_today",
+            ui.call_columns(several, phone),
+            key="call_today",
+            shown=ui.call_rows(calls_today),
+            height=ui.CALL_LIST_HEIGHT,
+        )
+    st.page_link(
+        "pages/partners.py", label="Partner report", icon=":material/table_rows:"
+    )
 
 # --- charts -----------------------------------------------------------------------
 managers = common.report(partners.account_managers)

@@ -12,6 +12,7 @@ import streamlit as st
 from analytics import calls, dates
 from analytics.schema import UNKNOWN_PARTNER
 from ui import common, formats
+from ui.partners import short_name
 
 VIEWS = ("Day", "Week", "Month")
 VIEW_KEY = "view"
@@ -32,8 +33,8 @@ AGENDA_COLUMNS = {
     "type": st.column_config.TextColumn("Type", width=76),
     "subject": st.column_config.TextColumn("Subject", width=200),
     "status": st.column_config.TextColumn("Status", width=96),
-    "overdue": st.column_config.TextColumn("Overdue", width=84),
-    "account_manager": st.column_config.TextColumn("Who", width=110),
+    "overdue": st.column_config.TextColumn("Overdue", width=82),
+    "account_manager": st.column_config.TextColumn("Who", width=76),
 }
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -100,7 +101,7 @@ def agenda_rows(items: pd.DataFrame) -> pd.DataFrame:
         subject=items["subject"].fillna(""),
         status=items["status"].fillna(""),
         overdue=items["is_overdue"].map({True: OVERDUE, False: ""}),
-        account_manager=items["account_manager"].fillna(""),
+        account_manager=items["account_manager"].map(short_name),
     )
 
 

@@ -277,8 +277,17 @@ CALL_COLUMNS = {
 }
 
 
-def call_columns(several_managers: bool) -> dict:
-    """The call list's columns; the AM only when it spans several AMs."""
+PHONE_CALL_COLUMNS = {
+    "partner_name": CALL_COLUMNS["partner_name"] | {"width": 140},
+    "reasons": CALL_COLUMNS["reasons"] | {"width": 400},
+}
+
+
+def call_columns(several_managers: bool, phone: bool = False) -> dict:
+    """The call list's columns; the AM only when it spans several AMs; partner and
+    reasons first on a phone."""
+    if phone:
+        return PHONE_CALL_COLUMNS
     columns = dict(CALL_COLUMNS)
     if not several_managers:
         del columns["account_manager"]
