@@ -241,6 +241,7 @@ def cumulative_chart(
             name="Projection at this pace",
             line={"color": "#1565c0", "width": 2, "dash": "dot"},
             marker={"size": [0, 10], "color": "#1565c0"},
+            cliponaxis=False,
             hovertemplate="%{x|%a %d %b}<br>Projection: %{y:,.1f}<extra></extra>",
         )
     if expected is not None and not pd.isna(expected):
@@ -438,7 +439,7 @@ def churn_chart(
         "with the churn rate",
         barmode="stack",
         height=CHART_HEIGHT + 20,
-        legend={"orientation": "h", "y": -0.18},
+        legend={"orientation": "h", "y": -0.18, "traceorder": "normal"},
         clickmode="event+select",
     )
     fig.update_yaxes(title_text="Clients churned", secondary_y=False)
@@ -494,6 +495,7 @@ def activity_bars(
     fig.update_layout(
         title="Activities per week, last 26 weeks",
         barmode="stack",
+        legend_traceorder="normal",
         height=CHART_HEIGHT,
         xaxis_title="Week starting",
         yaxis_title="Activities",
