@@ -81,6 +81,14 @@ PHONE_COLUMNS = {
     "last_touch": GRID_COLUMNS["last_touch"] | {"width": 70},
     "notes": GRID_COLUMNS["notes"] | {"width": 70},
 }
+# summed on a status group's subtotal row (the aim too, when any is set)
+COUNT_COLUMNS = [
+    "clients_total",
+    "clients_active",
+    "clients_repurposed",
+    "added_this_month",
+    "churned_this_week",
+]
 GRID_ROW_PX = 35
 GRID_MAX_ROWS = 25  # a taller block scrolls inside its grid
 
@@ -190,15 +198,6 @@ def _subtotal(
         "account_manager": "",
     }
     return pd.DataFrame([row])
-
-
-COUNT_COLUMNS = [
-    "clients_total",
-    "clients_active",
-    "clients_repurposed",
-    "added_this_month",
-    "churned_this_week",
-]
 
 
 def league_label(league: object) -> str:
