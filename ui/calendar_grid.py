@@ -163,14 +163,14 @@ def day_buttons(counts: pd.DataFrame, start: dt.date, as_of: dt.date) -> None:
 def type_counts(counts: pd.DataFrame) -> str:
     """One day's items counted by type, two types a line (`☐ 3 · ☎ 1`), then its
     overdue tasks."""
-    by_kind = counts.groupby("activity_type")["items"].sum()
+    by_kind = counts.groupby("activity_type")["items"].sum().to_dict()
     done = int(counts["completed"].sum())
-    tasks = by_kind.get("Task", 0) - done
-    kinds = [*TYPE_SYMBOLS, *sorted(set(by_kind.index) - set(TYPE_SYMBOLS))]
+    by_kind["Task"] = by_kind.get("Task", 0) - done  # open tasks; ☑ the rest
+    kinds = [*TYPE_SYMBOLS, *sorted(set(by_kind) - set(TYPE_SYMBOLS))]
     parts = [
-        f"{TYPE_SYMBOLS.get(kind, kind)} {tasks if kind == 'Task' else by_kind[kind]:,}"
+        f"{TYPE_SYMBOLS.get(kind, kind)} {by_kind[kind]:,}"
         for kind in kinds
-        if (tasks if kind == "Task" else by_kind.get(kind, 0))
+        if by_kind.get(kind, 0)
     ]
     if done:
         parts.append(f"{DONE_SYMBOL} {done:,}")
