@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -48,7 +49,7 @@ PAGES = {
     "Account plans": TABLE,
     "Data": '[data-testid="stFileUploaderDropzone"]',
 }
-TIMEOUT = 180_000
+TIMEOUT = 60_000
 
 
 def timed(action: Callable[[], None]) -> float:
@@ -182,7 +183,11 @@ def main() -> None:
             values = [sidebar_click(browser, url, label, ready) for _ in runs]
             print(line(f"sidebar click: {label}", values), flush=True)
         print(line("report row to partner", [row_click(browser, url) for _ in runs]))
-        print(line("quota bar to drill-down", [bar_click(browser, url) for _ in runs]))
+        try:
+            bars = [bar_click(browser, url) for _ in runs]
+            print(line("quota bar to drill-down", bars))
+        except PlaywrightTimeoutError:  # a bar too thin to hit (targets >> added)
+            print("| quota bar to drill-down | no drill-down after the click | |")
         days = [as_of - dt.timedelta(days=n + 1) for n in runs]
         print(line("as-of change", [as_of_change(browser, url, d) for d in days]))
         charts = [first_chart(browser, url) for _ in runs]
