@@ -13,6 +13,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from analytics.schema import NO_LEAGUE, UNKNOWN_PARTNER
+from ui import formats
 
 PERIOD_LABELS = {"month": "This month", "quarter": "This quarter"}
 # Toggle options as shown (and kept in the URL) -> the analytics argument.
@@ -107,16 +108,9 @@ def selected(event: object) -> list:
     return list(dict.fromkeys(point[0] for point in selected_points(event)))
 
 
-def number(value: object, digits: int = 0) -> str:
-    """A figure for a tile: `–` when empty."""
-    if value is None or pd.isna(value):
-        return "–"
-    return f"{value:,.{digits}f}"
-
-
 def rate_text(value: object) -> str:
-    """A churn rate for text: two decimals, `–` when empty."""
-    return "–" if value is None or pd.isna(value) else f"{value:.2%}"
+    """A churn rate for text (formats.rate: one decimal), `–` when empty."""
+    return formats.rate(value)
 
 
 def points(change: object) -> str | None:
