@@ -1,9 +1,6 @@
 """Account Management Dashboard: page list, page config and the shared sidebar.
 
-Each page's URL is its file's stem: Streamlit runs a `pages/` folder the legacy way
-until `st.navigation` has run once in the process, so the first visit after a start
-to /<stem> runs that file alone; `ui.common` then switches to this navigation and
-runs again (see `_leave_legacy_pages_mode`).
+Each page's URL is its file's stem.
 """
 
 import datetime as dt
@@ -81,6 +78,10 @@ PAGES = {
     ],
 }
 
+# Streamlit runs a `pages/` folder the legacy way (each file alone, without this
+# script) until `st.navigation` has run once in the process. On a first visit to
+# /<stem> after a server start, importing ui.common turns that mode off and runs
+# again through the navigation below (common.leave_legacy_pages_mode).
 page = st.navigation(auth.pages(PAGES))  # signed-out visitors: the sign-in page
 st.set_page_config(
     page_title=f"{page.title} · Account Management",

@@ -4,11 +4,10 @@ cadence per league."""
 
 import datetime as dt
 
-import plotly.express as px
 import streamlit as st
 
-from analytics import activity, dates, metrics, schema
-from ui import calendar_grid, common, figures
+from analytics import activity, calls, dates, metrics, partners, schema
+from ui import calendar_grid, charts, common, figures, formats
 
 CADENCE_KEYS = {
     "Champions League": "cad_cl",
@@ -85,25 +84,8 @@ if weekly["count"].sum() == 0:
     st.info("No activities in the last 26 weeks.")
 else:
     colour = "account_manager" if stack == "Account manager" else "activity_type"
-    fig = px.bar(
-        weekly,
-        x="week_start",
-        y="count",
-        color=colour,
-        custom_data=["account_manager", "activity_type"],
-        title="Activities per week, last 26 weeks",
-        labels={
-            "week_start": "Week starting",
-            "count": "Activities",
-            "account_manager": "Account manager",
-            "activity_type": "Type",
-        },
-    )
-    fig.update_traces(
-        hovertemplate="Week of %{x|%d %b %Y}<br>%{customdata[0]} · %{customdata[1]}"
-        "<br>%{y:,} activities<extra></extra>"
-    )
-    fig.update_layout(barmode="stack", height=360)
+    managers = common.report(partners.account_managers)
+    fig = charts.activity_bars(weekly, colour, managers)
     event = common.drill_chart(fig, weekly, "activity_by_week")
     points = event.selection.points if event else []
     if points:
@@ -194,33 +176,32 @@ controls[4].button(
     help="Back to the as-of date",
 )
 start, end = calendar_grid.date_range(view, anchor)
-items = common.report(activity.calendar_items, start=start, end=end, account_manager=am)
-if view == "Day":
-    st.markdown(f"**{anchor:%A %d %B %Y}** · {len(items):,} items")
-    if items.empty:
-        st.info("Nothing on this day.")
-    else:
-        common.partner_table(
-            items.assign(status=items["status"].fillna("")),
-            "calendar_day",
-            {
-                "account_manager": "Who",
-                "activity_type": "Type",
-                "partner_name": "Partner",
-                "subject": "Subject",
-                "status": "Status",
-            },
-            key="calendar_pick",
-        )
+span = {"start": start, "end": end, "as_of": f.as_of, "account_manager": am}
+if view == "Month":
+    counts = common.report(calls.day_counts, **span)
+    st.markdown(
+        f"**{anchor:%B %Y}** · {formats.count(counts['items'].sum())} items · "
+        "click a day to see it alone"
+    )
+    calendar_grid.draw_month(counts, start, end, anchor, f.as_of)
 else:
-    title = f"Week of {start:%d %b %Y}" if view == "Week" else f"{anchor:%B %Y}"
-    st.markdown(f"**{title}** · {len(items):,} items · click a day to see it alone")
+    counts = common.report(calls.day_counts, **span)
+    total, overdue = int(counts["items"].sum()), int(counts["overdue"].sum())
+    summary = f"{formats.count(total)} items · {formats.count(overdue)} overdue"
     if view == "Week":
-        calendar_grid.draw_week(items, start, f.as_of)
+        st.markdown(
+            f"**Week of {start:%d %b %Y}** · {summary} · click a day to see it alone"
+        )
+        calendar_grid.day_buttons(counts, start, f.as_of)
     else:
-        calendar_grid.draw_month(items, start, end, anchor, f.as_of)
-    with st.expander("Items in this view"):
-        common.table(items, f"calendar_{view.lower()}")
+        st.markdown(f"**{anchor:%A %d %B %Y}** · {summary}")
+    if total == 0:
+        st.info("Nothing on this day." if view == "Day" else "Nothing this week.")
+    else:
+        calendar_grid.draw_agenda(
+            span, total, f"calendar_{view.lower()}", with_day=view == "Week"
+        )
+    st.caption(calendar_grid.LEGEND)
 
 # --- partners needing attention -------------------------------------------------
 st.subheader("Partners needing attention")

@@ -7,8 +7,7 @@ import streamlit as st
 
 from analytics import activity, churn, kpis, metrics
 from analytics.schema import NO_LEAGUE
-from ui import common, figures
-from ui import performance as perf
+from ui import charts, common, figures
 from ui.safe import md
 
 FLAG_AT = activity.CHURN_ALERT_CLIENTS  # SPEC 4 "Needs attention"
@@ -62,13 +61,13 @@ def week_tiles(counts: dict, flagged: pd.DataFrame, as_of: dt.date) -> None:
         "churn_rate",
         counts["churn_rate_this_week"],
         label="Churn rate this week",
-        delta=perf.points(rate_change),
+        delta=charts.points(rate_change),
         delta_color="inverse",
         delta_description="vs last week to the same weekday",
         height="stretch",
         help="Churned this week / active at its start. Last week to the same "
-        f"weekday: {perf.rate_text(counts['churn_rate_last_week_to_date'])}; last "
-        f"week in full: {perf.rate_text(counts['churn_rate_last_week_full'])} "
+        f"weekday: {charts.rate_text(counts['churn_rate_last_week_to_date'])}; last "
+        f"week in full: {charts.rate_text(counts['churn_rate_last_week_full'])} "
         f"({counts['churned_last_week_full']:,} of "
         f"{counts['active_at_start_last_week']:,} active at its start).",
     )
@@ -98,7 +97,7 @@ def drill_down(points: list[tuple], by: str, mine: dict) -> None:
         if group is not None:
             filters[by] = group
         clients = common.report(churn.churned_clients, week_start=monday, **filters)
-        who = "all" if group is None else perf.group_label(group)
+        who = "all" if group is None else charts.group_label(group)
         st.subheader(f"Churned in the week of {monday:%d %b %Y}: {md(who)}")
         if clients.empty:
             st.info("No client churned in that week and group.")
@@ -132,18 +131,18 @@ if not flagged.empty:
         f"{FLAG_AT}+ clients churned this week: {names}", icon=":material/warning:"
     )
 
-choice = common.choice("Split by", list(perf.GROUP_CHOICES), key="cby")
-by = perf.GROUP_CHOICES[choice]
+choice = common.choice("Split by", list(charts.GROUP_CHOICES), key="cby")
+by = charts.GROUP_CHOICES[choice]
 weekly = common.report(churn.weekly_churn, by=by, **mine)
 if weekly.empty:
     st.info("No partners in the data yet: upload partners on the Data page.")
     event = None
 else:
     event = common.drill_chart(
-        perf.churn_chart(weekly, totals, by), weekly, f"weekly_churn_by_{by}"
+        charts.churn_chart(weekly, totals, by), weekly, f"weekly_churn_by_{by}"
     )
 
-points = [(week, group) for week, group, *_ in perf.selected_points(event)]
+points = [(week, group) for week, group, *_ in charts.selected_points(event)]
 if points:
     drill_down(points, by, mine)
 else:

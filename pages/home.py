@@ -1,11 +1,13 @@
 """Dashboard: how is the team doing today, and who needs a call?"""
 
+import datetime as dt
+
 import streamlit as st
 
-from analytics import activity, churn, kpis, metrics, quota, repurposing
-from ui import common, figures
+from analytics import calls, churn, kpis, metrics, partners, quota, repurposing
+from analytics.schema import DEFAULT_CADENCE_DAYS
+from ui import charts, common, figures, formats
 from ui import partners as ui
-from ui import performance as perf
 from ui.safe import md
 
 f = common.filters()
@@ -25,47 +27,88 @@ kpi = common.report(
     no_touch_days=f.no_touch_days,
 )
 
-added_tile, repurposed_tile, churned_tile, attention_tile = st.columns(4)
-colour, arrow = ui.STATUS_DELTA[kpi["month_status"]]
-figures.tile(
-    added_tile,
-    "month_added",
-    kpi["month_added"],
-    delta=kpi["month_status"],
-    delta_color=colour,
-    delta_arrow=arrow,
-    delta_description=metrics.quota_note(kpi["month_target"]),
-)
-figures.tile(
-    repurposed_tile,
-    "repurposed_this_month",
-    kpi["repurposed_this_month"],
-    delta=kpi["repurposed_this_month"] - kpi["repurposed_last_month_to_date"],
-    delta_description=metrics.vs_last_month(
-        kpi["repurposed_last_month_to_date"], f.as_of
-    ),
-)
-figures.tile(
-    churned_tile,
-    "churned_this_week",
-    kpi["churned_this_week"],
-    delta=kpi["churned_this_week"] - kpi["churned_last_week_to_date"],
-    delta_color="inverse",
-    delta_description=metrics.vs_last_week(kpi["churned_last_week_to_date"], f.as_of),
-)
-figures.tile(
-    attention_tile,
-    "partners_needing_attention",
-    kpi["partners_needing_attention"],
-    help=f"No touch in {f.no_touch_days}+ days, no notes task, an overdue task, "
-    "or 2+ clients churned this week.",
-    height="stretch",
-)
+# On a phone the call list comes first, the tiles after it.
+phone = common.is_phone()
+top, bottom = st.container(), st.container()
 
-apart = metrics.no_quota_note(*(kpi[k] for k in metrics.NO_QUOTA_KEYS))
-if apart:
-    st.caption(apart)
+with bottom if phone else top:
+    added_tile, repurposed_tile, churned_tile, attention_tile = st.columns(4)
+    colour, arrow = ui.STATUS_DELTA[kpi["month_status"]]
+    figures.tile(
+        added_tile,
+        "month_added",
+        kpi["month_added"],
+        delta=kpi["month_status"],
+        delta_color=colour,
+        delta_arrow=arrow,
+        delta_description=metrics.quota_note(kpi["month_target"]),
+    )
+    figures.tile(
+        repurposed_tile,
+        "repurposed_this_month",
+        kpi["repurposed_this_month"],
+        delta=kpi["repurposed_this_month"] - kpi["repurposed_last_month_to_date"],
+        delta_description=metrics.vs_last_month(
+            kpi["repurposed_last_month_to_date"], f.as_of
+        ),
+    )
+    figures.tile(
+        churned_tile,
+        "churned_this_week",
+        kpi["churned_this_week"],
+        delta=kpi["churned_this_week"] - kpi["churned_last_week_to_date"],
+        delta_color="inverse",
+        delta_description=metrics.vs_last_week(
+            kpi["churned_last_week_to_date"], f.as_of
+        ),
+    )
+    figures.tile(
+        attention_tile,
+        "partners_needing_attention",
+        kpi["partners_needing_attention"],
+        help=f"No touch in {f.no_touch_days}+ days, no notes task, an overdue task, "
+        "or 2+ clients churned this week.",
+        height="stretch",
+    )
+    apart = metrics.no_quota_note(*(kpi[k] for k in metrics.NO_QUOTA_KEYS))
+    if apart:
+        st.caption(apart)
 
+# --- call today -------------------------------------------------------------------
+with top if phone else bottom:
+    calls_today = common.report(
+        calls.call_list, as_of=f.as_of, account_manager=f.account_manager
+    )
+    st.subheader(f"Call today · {formats.count(len(calls_today))} partners")
+    rule = ", ".join(
+        f"{league} {days}" for league, days in DEFAULT_CADENCE_DAYS.items()
+    )
+    st.caption(
+        f"Never touched or outside their league's touch cadence (days: {rule}), or "
+        "with no notes task or an overdue task; by league, the longest overdue first. "
+        "Select a row to open the partner."
+    )
+    if calls_today.empty:
+        st.success(
+            "Every partner is within its cadence, with a notes task and no overdue "
+            "task."
+        )
+    else:
+        several = f.account_manager is None
+        common.partner_table(
+            calls_today,
+            "call_today",
+            ui.call_columns(several, phone),
+            key="call_today",
+            shown=ui.call_rows(calls_today),
+            height=ui.CALL_LIST_HEIGHT,
+        )
+    st.page_link(
+        "pages/partners.py", label="Partner report", icon=":material/table_rows:"
+    )
+
+# --- charts -----------------------------------------------------------------------
+managers = common.report(partners.account_managers)
 left, right = st.columns(2)
 with left:
     pace = common.report(
@@ -77,8 +120,11 @@ with left:
     month = pace[pace["period"] == "month"]
     if month.empty:
         st.info("No account managers or quotas yet: nothing to pace.")
+        pace_event = None
     else:
-        common.chart(perf.pace_bars(month, "month"), month, "dashboard_quota_pace")
+        pace_event = common.drill_chart(
+            charts.pace_bars(month, "month"), month, "dashboard_quota_pace"
+        )
     st.page_link("pages/quota.py", label="Quota pace by AM", icon=":material/speed:")
 
 with right:
@@ -93,9 +139,12 @@ with right:
     )
     if totals["active_at_start"].sum() == 0 and totals["churned"].sum() == 0:
         st.info("No clients in the last 26 weeks: no churn to show.")
+        churn_event = None
     else:
-        common.chart(
-            perf.churn_chart(weekly, totals, "league"), totals, "dashboard_churn"
+        churn_event = common.drill_chart(
+            charts.churn_chart(weekly, totals, "league", managers),
+            totals,
+            "dashboard_churn",
         )
     st.page_link(
         "pages/churn.py",
@@ -103,51 +152,40 @@ with right:
         icon=":material/trending_down:",
     )
 
-left, right = st.columns([2, 3])
-with left:
-    velocity = common.report(
-        repurposing.weekly_velocity, as_of=f.as_of, account_manager=f.account_manager
-    )
-    if velocity["repurposed_in_week"].sum() == 0:
-        st.info("No clients repurposed in the last 26 weeks.")
-    else:
-        common.chart(perf.velocity_bars(velocity), velocity, "dashboard_repurposing")
-    st.page_link(
-        "pages/repurposing.py",
-        label="Repurposing rates and cohorts",
-        icon=":material/autorenew:",
-    )
-
-with right:
-    st.markdown("**Partners needing attention**")
-    attention = common.report(
-        activity.attention,
+for am in charts.selected(pace_event):
+    st.markdown(f"**Clients {md(am)} added this month**")
+    added = common.report(
+        quota.clients_added,
         as_of=f.as_of,
-        no_touch_days=f.no_touch_days,
+        period="month",
+        fiscal_start_month=f.fiscal_start_month,
+        account_manager=am,
+    )
+    common.table(added, f"clients_added_{am}", key=f"added-{am}")
+for week, league, *_ in charts.selected_points(churn_event):
+    monday = dt.date.fromisoformat(week)
+    who = "all leagues" if league is None else league
+    st.markdown(f"**Clients churned in the week of {monday:%d %b %Y}: {md(who)}**")
+    churned = common.report(
+        churn.churned_clients,
+        as_of=f.as_of,
+        week_start=monday,
         account_manager=f.account_manager,
+        **({} if league is None else {"league": league}),
     )
-    if attention.empty:
-        st.success(
-            "Every partner has a recent touch, a notes task and no overdue task."
-        )
-    else:
-        common.partner_table(
-            attention,
-            "partners_needing_attention",
-            {
-                "partner_name": "Partner",
-                "account_manager": "Account manager",
-                "reasons": st.column_config.TextColumn("Why", width="large"),
-            },
-            key="attention_table",
-            height=300,
-        )
-    st.caption("Select a partner to open its detail.")
-    st.page_link(
-        "pages/partners.py", label="Partner report", icon=":material/table_rows:"
-    )
-    st.page_link(
-        "pages/activity.py",
-        label="Activity and hygiene",
-        icon=":material/event_note:",
-    )
+    common.table(churned, f"churned_{week}_{who}", key=f"churned-{week}-{who}")
+if pace_event is not None or churn_event is not None:
+    st.caption("Click a bar to list the clients behind it.")
+
+velocity = common.report(
+    repurposing.weekly_velocity, as_of=f.as_of, account_manager=f.account_manager
+)
+if velocity["repurposed_in_week"].sum() == 0:
+    st.info("No clients repurposed in the last 26 weeks.")
+else:
+    common.chart(charts.velocity_bars(velocity), velocity, "dashboard_repurposing")
+st.page_link(
+    "pages/repurposing.py",
+    label="Repurposing rates and cohorts",
+    icon=":material/autorenew:",
+)

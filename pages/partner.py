@@ -205,7 +205,7 @@ with tabs[2]:
         )
         with st.container(height=460):
             for row in latest.itertuples():
-                ui.timeline_entry(row)
+                ui.timeline_entry(row, f.as_of)
         with st.expander(f"All {len(activities):,} activities as a table"):
             common.table(
                 activities,

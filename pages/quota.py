@@ -7,14 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from analytics import audit, dates, metrics, packs, partners, quota, store
-from ui import auth, common, figures
-from ui import performance as perf
+from ui import auth, charts, common, figures, formats
 from ui.partners import STATUS_DELTA
 from ui.safe import md
 
 LEADERBOARD = {
     "account_manager": st.column_config.TextColumn("Account manager"),
-    "status": perf.status_column(),
+    "status": charts.status_column(),
     "pace": figures.column("pace"),
     "added": figures.column("added"),
     "target": figures.column("target"),
@@ -77,23 +76,29 @@ def am_tiles(row: pd.Series) -> None:
     cells = st.columns(5)
     cells[0].metric("Status", row["status"], border=True, height="stretch")
     cells[1].metric(
-        "Clients added",
-        f"{row['added']:,} of {row['target']:,}" if has_target else f"{row['added']:,}",
-        delta=f"{row['added'] - row['expected']:+.1f} vs expected by today"
+        "Added",
+        formats.count(row["added"]),
+        delta=f"{row['added'] - row['expected']:+.1f} vs expected"
         if has_target
         else None,
+        delta_description=f"target {formats.count(row['target'])}"
+        if has_target
+        else "no target",
+        help="Clients added in the period up to the as-of date, against the number "
+        "expected by today.",
         border=True,
     )
-    cells[2].metric("Pace", common.pct(row["pace"]), border=True, height="stretch")
+    cells[2].metric("Pace", formats.percent(row["pace"]), border=True, height="stretch")
     cells[3].metric(
-        "Projection to period end",
-        perf.number(row["projection"], 1),
+        "Projection",
+        formats.decimal(row["projection"]),
         border=True,
         height="stretch",
+        help="Clients added by the period's end at this pace.",
     )
     cells[4].metric(
-        "Needed per day left",
-        perf.number(row["needed_per_day"], 1),
+        "Needed / day",
+        formats.decimal(row["needed_per_day"]),
         border=True,
         height="stretch",
         help="Clients still needed per remaining working day of the period",
@@ -115,8 +120,10 @@ def team_tiles(rows: pd.DataFrame, team: pd.Series) -> None:
         delta_arrow=arrow,
         delta_description=metrics.quota_note(team["target"]),
     )
-    for cell, status in zip(cells[1:], perf.STATUS_COLOURS, strict=True):
-        cell.metric(f"AMs {status.lower()}", f"{counts.get(status, 0):,}", border=True)
+    for cell, status in zip(cells[1:], charts.STATUS_COLOURS, strict=True):
+        cell.metric(
+            f"AMs {status.lower()}", formats.count(counts.get(status, 0)), border=True
+        )
     apart = metrics.no_quota_note(
         team["target"], int(team["no_quota_managers"]), int(team["no_quota_added"])
     )
@@ -134,7 +141,9 @@ def leaderboard(rows: pd.DataFrame, name: str) -> None:
     """The AMs by pace with status as a coloured label; expected by today is in
     the chart beside it and in the download."""
     board = rows[list(LEADERBOARD)]
-    shown = board.assign(status=board["status"].map(lambda s: [s]))
+    shown = board.assign(
+        status=board["status"].map(lambda s: [s]), pace=formats.points(board["pace"])
+    )
     st.dataframe(
         shown,
         hide_index=True,
@@ -174,16 +183,16 @@ top = st.columns([3, 1], vertical_alignment="bottom")
 with top[0]:
     choice = common.choice(
         "Period",
-        list(perf.PERIOD_CHOICES),
+        list(charts.PERIOD_CHOICES),
         key="period",
         label_visibility="collapsed",
     )
-period = perf.PERIOD_CHOICES[choice]
+period = charts.PERIOD_CHOICES[choice]
 if managers and auth.viewer().is_admin:
     with top[1].popover("Enter a target", icon=":material/edit:", width="stretch"):
         target_form(managers, f.account_manager, f.as_of)
 
-span = perf.PERIOD_LABELS[period].lower()
+span = charts.PERIOD_LABELS[period].lower()
 period_args = {
     "as_of": f.as_of,
     "fiscal_start_month": f.fiscal_start_month,
@@ -213,12 +222,14 @@ else:
     left, right = st.columns([4, 7])
     with left:
         event = common.drill_chart(
-            perf.pace_bars(rows, period), rows, f"quota_pace_{period}"
+            charts.pace_bars(rows, period), rows, f"quota_pace_{period}"
         )
     with right:
         st.markdown(f"**Leaderboard, {span}**")
         leaderboard(rows, f"quota_leaderboard_{period}")
-    chosen = perf.selected(event)
+    chosen = charts.selected(event)
+    if chosen and st.session_state.get("qam") != chosen[0]:
+        st.session_state["qam"] = chosen[0]  # the chart below follows the bar
     for am in chosen:
         st.subheader(f"Clients {md(am)} added {span}")
         am_clients = clients[clients["account_manager"] == am]
@@ -244,7 +255,14 @@ cumulative = common.report(
     account_manager=chart_am,
 )
 common.chart(
-    perf.cumulative_chart(cumulative, am_row["expected"], f.as_of, chart_am, period),
+    charts.cumulative_chart(
+        cumulative,
+        am_row["expected"],
+        f.as_of,
+        chart_am,
+        period,
+        projection=am_row["projection"],
+    ),
     cumulative,
     f"cumulative_added_{period}",
 )

@@ -4,8 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import kpis, metrics, repurposing
-from ui import common, figures
-from ui import performance as perf
+from ui import charts, common, figures
 from ui.safe import md
 
 GROUPS = {
@@ -43,13 +42,15 @@ def named(table: pd.DataFrame) -> pd.DataFrame:
     """The blank account manager named `(no account manager)`, never `None`."""
     if "account_manager" not in table:
         return table
-    return table.assign(account_manager=table["account_manager"].map(perf.group_label))
+    return table.assign(
+        account_manager=table["account_manager"].map(charts.group_label)
+    )
 
 
 def rates_with_medians(rates: pd.DataFrame, medians: pd.DataFrame, by: str):
     """Rate and median days side by side; AMs and partners highest rate first
     (the blank AM and the unknown partner last), leagues in league order."""
-    keys = list(perf.GROUPS_KEYS[by])
+    keys = list(charts.GROUPS_KEYS[by])
     table = rates.merge(medians[[*keys, "median_days"]], on=keys, how="left")
     if by == "league":
         return named(table)
@@ -78,7 +79,7 @@ def best_tiles(cells, table: pd.DataFrame, by: str) -> None:
     best_tile(
         cells[1],
         "Quickest",
-        quickest.assign(days=quickest["median_days"].map(perf.days)),
+        quickest.assign(days=quickest["median_days"].map(charts.days)),
         by,
         "{days} days",
         "median days from added to repurposed, over {ever_repurposed:,} clients",
@@ -95,7 +96,7 @@ def best_tile(
         cell.metric(label, "–", border=True, height="stretch")
         return
     top = ranked.iloc[0]
-    who = md(perf.group_label(top[name_column(by)]))
+    who = md(charts.group_label(top[name_column(by)]))
     cell.metric(
         f"{label}: {who}",
         value.format_map(top),
@@ -144,7 +145,9 @@ def partners_behind(keys: list, by: str, mine: dict) -> None:
     """The partners behind the selected league or AM bars, with a download."""
     partners = named(common.report(repurposing.rates, by="partner", **mine))
     behind = partners[partners[by].isin(keys)].drop(columns="ranked")
-    st.subheader(f"Partners behind {', '.join(md(perf.group_label(k)) for k in keys)}")
+    st.subheader(
+        f"Partners behind {', '.join(md(charts.group_label(k)) for k in keys)}"
+    )
     common.table(
         behind, f"repurposing_partners_by_{by}", PARTNER_COLUMNS, key="drill-partners"
     )
@@ -192,7 +195,7 @@ with left:
     else:
         bars, title = table, f"Repurposing rate by {label.lower()}"
     event = common.drill_chart(
-        perf.rate_bars(bars, by, title),
+        charts.rate_bars(bars, by, title),
         table.drop(columns="ranked"),
         f"repurposing_rate_by_{by}",
     )
@@ -200,7 +203,7 @@ with right:
     st.markdown(f"**Rate and speed by {label.lower()}**")
     rate_table(table, by, label)
 
-keys = perf.selected(event)
+keys = charts.selected(event)
 if not keys:
     st.caption("Select a bar to see the partners behind it.")
 elif by == "partner":
@@ -211,9 +214,9 @@ else:
 left, right = st.columns(2)
 with left:
     cohorts = common.report(repurposing.cohorts, **mine)
-    common.chart(perf.cohort_chart(cohorts), cohorts, "repurposing_cohorts")
+    common.chart(charts.cohort_chart(cohorts), cohorts, "repurposing_cohorts")
 with right:
-    common.chart(perf.velocity_bars(velocity), velocity, "repurposing_velocity")
+    common.chart(charts.velocity_bars(velocity), velocity, "repurposing_velocity")
 
 left, right = st.columns([3, 2])
 with left:
@@ -221,7 +224,7 @@ with left:
     if bins.empty:
         st.info("No client has been repurposed yet.")
     else:
-        common.chart(perf.time_histogram(bins), bins, "time_to_repurpose")
+        common.chart(charts.time_histogram(bins), bins, "time_to_repurpose")
 with right:
     st.markdown("**Median days to repurpose, by league**")
     common.table(

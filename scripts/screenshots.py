@@ -1,4 +1,7 @@
-"""Save 1440x900 screenshots of every page on the demo data into docs/.
+"""Save screenshots of every page on the demo data into docs/: 1440x900 with the
+sidebar open, and for the screens an AM keeps open all day (the partner report, the
+Dashboard with its call list, the week calendar, Quota pace) also 1280x720
+(`*_1280.png`) and a 390x844 phone (`*_phone.png`).
 
     python scripts/screenshots.py [--out docs]
 
@@ -28,16 +31,37 @@ from tests.conftest import CHROMIUM, CHROMIUM_ARGS, serve_app, wait_for_app  # n
 CHART = ".plotly"
 TABLE = '[data-testid="stDataFrame"] table td'
 UPLOADER = '[data-testid="stFileUploaderDropzone"] button'
-# (file in docs/, URL path, what shows once the page has drawn)
+# (file in docs/, URL path, what shows once the page has drawn, heading to scroll
+# to or None)
 PAGES = (
-    ("dashboard.png", "", CHART),
-    ("quota_pace.png", "quota", CHART),
-    ("repurposing.png", "repurposing", CHART),
-    ("weekly_churn.png", "churn", CHART),
-    ("activity.png", "activity", CHART),
-    ("account_plans.png", "plans", CHART),
-    ("data_upload.png", "data", UPLOADER),
+    ("repurposing.png", "repurposing", CHART, None),
+    ("weekly_churn.png", "churn", CHART, None),
+    ("activity.png", "activity", CHART, None),
+    ("account_plans.png", "plans", CHART, None),
+    ("data_upload.png", "data", UPLOADER, None),
 )
+# The all-day screens, at every size below.
+ALL_DAY = (
+    ("partner_report", "partners", TABLE, None),
+    ("dashboard", "", TABLE, None),
+    ("calendar_week", "activity?view=Week", TABLE, "Calendar"),
+    ("quota_pace", "quota", CHART, None),
+)
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+)
+# suffix -> browser context options
+SIZES = {
+    "": {"viewport": {"width": 1440, "height": 900}},
+    "_1280": {"viewport": {"width": 1280, "height": 720}},
+    "_phone": {
+        "viewport": {"width": 390, "height": 844},
+        "user_agent": IPHONE,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+}
 FOOTER = (
     '\r\n"Grand Totals (24 records)"\r\n'
     '"Confidential Information - Do Not Distribute"\r\n'
@@ -84,15 +108,14 @@ def save(page, path: Path) -> None:
     print(path)
 
 
-def shoot(page, url: str, path: Path, ready: str, wide: bool = False) -> None:
-    """Open `url` and save it once drawn; `wide` collapses the sidebar first (the
-    partner report's eleven columns need the room at 1440 pixels)."""
+def shoot(page, url: str, path: Path, ready: str, heading: str | None) -> None:
+    """Open `url` and save it once drawn, scrolled to `heading` if given."""
     page.goto(url)
-    wait_for_app(page)
-    if wide:
-        page.locator('[data-testid="stSidebar"]').hover()
-        page.locator('[data-testid="stSidebarCollapseButton"] button').click()
     settle(page, ready)
+    if heading:
+        section = page.locator("h3", has_text=heading).first
+        section.evaluate("h => h.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(800)
     save(page, path)
 
 
@@ -131,15 +154,27 @@ def main() -> None:
             sync_playwright() as pw,
         ):
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1440, "height": 900})
-            page.set_default_timeout(60_000)
-            for name, path, ready in PAGES:
-                shoot(page, f"{url}/{path}", out / name, ready)
-            shoot_import_errors(page, url, folder, out / "import_report_errors.png")
-            detail = f"{url}/partner?partner={partner}"
-            shoot(page, detail, out / "partner_detail.png", TABLE)
-            # Last: the sidebar stays collapsed for the rest of the session.
-            shoot(page, f"{url}/partners", out / "partner_report.png", TABLE, wide=True)
+            for suffix, options in SIZES.items():
+                context = browser.new_context(**options)
+                page = context.new_page()
+                page.set_default_timeout(60_000)
+                for name, path, ready, heading in ALL_DAY:
+                    shoot(
+                        page,
+                        f"{url}/{path}",
+                        out / f"{name}{suffix}.png",
+                        ready,
+                        heading,
+                    )
+                if suffix == "":
+                    for name, path, ready, heading in PAGES:
+                        shoot(page, f"{url}/{path}", out / name, ready, heading)
+                    shoot_import_errors(
+                        page, url, folder, out / "import_report_errors.png"
+                    )
+                    detail = f"{url}/partner?partner={partner}"
+                    shoot(page, detail, out / "partner_detail.png", TABLE, None)
+                context.close()
             browser.close()
 
 

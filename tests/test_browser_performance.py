@@ -62,6 +62,11 @@ def test_quota_pace_select_an_account_manager(page, app_url):
     rows = rows_below(page, heading)
     assert rows, "the AM added clients this month"
     assert {row["account_manager"] for row in rows} == {am}
+    # The cumulative chart below follows the clicked AM.
+    chooser = page.get_by_role("combobox", name="Account manager to chart")
+    expect(chooser).to_have_value(am)
+    title = f"{am}: clients added this month, by working day"
+    expect(page.locator(".plotly .gtitle", has_text=title)).to_have_count(1)
 
 
 def test_quota_pace_period_in_url(page, app_url):

@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.test_access import TABLES
+from ui.partners import READY_MARK, SUBTOTAL_MARK
 
 AUTH = {
     "auth": {
@@ -29,11 +30,14 @@ def signed_in(email: str, **claims) -> dict:
 
 
 def partner_names(at) -> set[str]:
+    """The partners in the page's tables (a report grid's status subtotal rows,
+    marked Σ, and the ready marker ★ left out)."""
     return {
-        name
+        str(name).removeprefix(READY_MARK)
         for t in at.dataframe
         if "partner_name" in t.value.columns
         for name in t.value["partner_name"]
+        if not str(name).startswith(SUBTOTAL_MARK)
     }
 
 
@@ -212,7 +216,12 @@ def names_shown(at) -> tuple[set[str], set[str]]:
         for column, seen in columns.items():
             if column in t.value.columns:
                 seen.update(t.value[column].dropna())
-    return columns["partner_name"], columns["account_manager"]
+    partners = {
+        str(name).removeprefix(READY_MARK)
+        for name in columns["partner_name"]
+        if not str(name).startswith(SUBTOTAL_MARK)
+    }
+    return partners, columns["account_manager"] - {""}  # "" on subtotal rows
 
 
 @pytest.mark.parametrize("page", PAGES)

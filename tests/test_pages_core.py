@@ -24,11 +24,13 @@ task due Nov 1 (overdue). Quotas for November: Ann 2, Bob 2.
 
 from __future__ import annotations
 
+from urllib.parse import unquote_plus
+
 import pandas as pd
 import pytest
 
 from analytics import dates, partners, store
-from ui.partners import partner_labels, requested_partner
+from ui.partners import grid_columns, partner_labels, requested_partner
 
 HOME = "pages/home.py"
 REPORT = "pages/partners.py"
@@ -254,12 +256,24 @@ def test_dashboard_tiles(run_app, data):
     # touched, no notes), Elm (no notes) = 3; Alder and Cedar are fine; the
     # (unknown partner) has no AM and is left out.
     assert tiles["Partners needing attention"][0] == "3"
-    attention = tables_with(at, "reasons")[0]
-    assert list(attention["partner_name"]) == [
+    # Call today, by league then days over the cadence (never touched first):
+    # Birch (no league, cadence 30) last touched 46 days ago, no notes task, A4 due
+    # Nov 1 still open; Damson (Premiership) never touched, no notes task; Elm
+    # (Premiership) touched 4 days ago (cadence 21) but no notes task. Alder (2
+    # days, cadence 21) and Cedar (1 day, cadence 14) have notes tasks: not listed.
+    calls = tables_with(at, "reasons")[0]
+    assert list(calls["partner_name"]) == [
         "Birch Ltd",
-        "Elm Accounts",
         "Damson Partners",
+        "Elm Accounts",
     ]
+    assert list(calls["reasons"]) == [
+        "no touch for 46 days (cadence 30); no notes task; 1 overdue task",
+        "never touched; no notes task",
+        "no notes task",
+    ]
+    assert list(calls["last_touch"]) == ["46 days", "never", "4 days"]
+    assert at.subheader[0].value == "Call today · 3 partners"
 
 
 def test_dashboard_for_one_account_manager(run_app, data):
@@ -275,6 +289,13 @@ def test_dashboard_for_one_account_manager(run_app, data):
     assert tiles["Churned this week"] == ("1", "0")
     # Birch and Elm.
     assert tiles["Partners needing attention"][0] == "2"
+    # Ann's calls: Birch and Elm (Damson is Bob's); no AM column for one AM.
+    assert list(tables_with(at, "reasons")[0]["partner_name"]) == [
+        "Birch Ltd",
+        "Elm Accounts",
+    ]
+    grid = next(t for t in at.dataframe if "reasons" in t.value.columns)
+    assert "account_manager" not in grid.proto.column_order
 
 
 def test_dashboard_kpi_follows_the_as_of_date(run_app, data):
@@ -288,7 +309,26 @@ def test_dashboard_kpi_follows_the_as_of_date(run_app, data):
 # --- Partner report ------------------------------------------------------------
 
 
-def test_report_blocks_in_league_order(run_app, data):
+COUNTS = [
+    "clients_total",
+    "clients_active",
+    "clients_repurposed",
+    "business_plan_aim",
+    "added_this_month",
+    "churned_this_week",
+]
+
+
+def names(grid: pd.DataFrame) -> list[str]:
+    return list(grid["partner_name"])
+
+
+def shown_name(link: str) -> str:
+    """The text a partner link shows: the part after '#', decoded."""
+    return unquote_plus(link.split("#", 1)[1])
+
+
+def test_report_one_grid_per_league_with_status_subtotals(run_app, data):
     at = run_app(data, page=REPORT, query=AS_OF)
     assert not at.exception
     assert at.title[0].value == "Partner report"
@@ -298,50 +338,82 @@ def test_report_blocks_in_league_order(run_app, data):
         "Champions League",
         "Premiership",
     ]
-    assert [s.value for s in at.subheader] == [
-        "Handover",
-        "Other or no status",
-        "Fast-Track",
-        "Key Account Management",
-        "Handover",
+    # One grid per league; each status group opens with its subtotal row (Σ), the
+    # four statuses in order, then the rest together; inside a group, clients
+    # descending (Alder 4, Elm 1).
+    grids = [t.value for t in at.dataframe]
+    assert [names(g) for g in grids] == [
+        ["Σ Handover", "Birch Ltd", "Σ Other or no status", "(unknown partner)"],
+        ["Σ Fast-Track", "Cedar LLP"],
+        [
+            "Σ Key Account Management",
+            "Alder & Co",
+            "Elm Accounts",
+            "Σ Handover",
+            "Damson Partners",
+        ],
     ]
-    tables = [t.value for t in at.dataframe]
-    assert [list(t["partner_name"]) for t in tables] == [
-        ["Birch Ltd"],
-        ["(unknown partner)"],
-        ["Cedar LLP"],
-        # Key Account Management by clients descending: Alder 4, Elm 1.
-        ["Alder & Co", "Elm Accounts"],
-        ["Damson Partners"],
+    # The columns an AM acts on first; the status only where the mixed group has
+    # rows (No league); the AM as the report spans Ann and Bob.
+    assert list(at.dataframe[0].proto.column_order) == [
+        "partner",
+        "last_touch",
+        "notes",
+        "plan",
+        *COUNTS,
+        "account_status",
+        "account_manager",
     ]
+    assert "account_status" not in at.dataframe[2].proto.column_order
 
 
-def test_report_rows_and_block_totals(run_app, data):
+def test_report_rows_and_subtotals(run_app, data):
     at = run_app(data, page=REPORT, query=AS_OF)
-    birch = at.dataframe[0].value.iloc[0]
+    no_league, _, premiership = (t.value for t in at.dataframe)
+    birch = no_league.iloc[1]
     # Birch: C05, C06, C07 added by D = 3; active C05, C06 = 2 (C07 churned Nov 11);
-    # repurposed C05 = 1; aim 4 -> 1 / 4 = 0.25; added this month C06; churned this
+    # repurposed C05 = 1; aim 4 -> 1 / 4 = 25%; added this month C06; churned this
     # week none (C07 was last week); last touch Oct 5 -> 46 days; no notes task.
-    assert birch["clients_total"] == 3
-    assert birch["clients_active"] == 2
-    assert birch["clients_repurposed"] == 1
-    assert birch["plan_progress"] == pytest.approx(0.25)
-    assert birch["added_this_month"] == 1
-    assert birch["churned_this_week"] == 0
-    assert birch["days_since_touch"] == 46
-    assert not birch["has_notes_task"]
-    alder = at.dataframe[3].value.iloc[0]
-    # Alder: 4 added; active C01, C02, C03 = 3; repurposed C01, C02 = 2; aim 2 -> 1.0;
-    # added C03; churned C04 (Nov 17); touched Nov 18 -> 2 days; notes task.
-    assert list(alder[["clients_total", "clients_active", "clients_repurposed"]]) == [
-        4,
+    assert birch["partner_id"] == "P2"
+    assert birch["partner"].startswith("partner?partner=P2&as_of=2026-11-20#")
+    assert shown_name(birch["partner"]) == "Birch Ltd"  # not ready: no star
+    assert list(birch[["clients_total", "clients_active", "clients_repurposed"]]) == [
         3,
         2,
+        1,
     ]
-    assert alder["plan_progress"] == pytest.approx(1.0)
+    assert birch["plan"] == pytest.approx(25)
+    assert (birch["added_this_month"], birch["churned_this_week"]) == (1, 0)
+    assert (birch["last_touch"], birch["notes"]) == ("46 days", "missing")
+    unknown = no_league.iloc[3]
+    # The unknown partner: C11 only, never touched, no status.
+    assert (unknown["last_touch"], unknown["account_status"]) == ("never", "(blank)")
+    alder, elm = premiership.iloc[1], premiership.iloc[2]
+    # Alder: 4 added; active C01, C02, C03 = 3; repurposed C01, C02 = 2; aim 2 ->
+    # 100%: ready for the next stage (★); touched Nov 18 -> 2 days; notes task.
+    assert shown_name(alder["partner"]) == "★ Alder & Co"
+    assert alder["plan"] == pytest.approx(100)
+    assert (alder["last_touch"], alder["notes"]) == ("2 days", "✓")
     assert (alder["added_this_month"], alder["churned_this_week"]) == (1, 1)
-    assert alder["days_since_touch"] == 2
-    assert alder["has_notes_task"]
+    # Elm: C10 repurposed Aug 1, aim 1 -> 100%, ready too; touched Nov 16 -> 4 days.
+    assert shown_name(elm["partner"]) == "★ Elm Accounts"
+    assert (elm["last_touch"], elm["notes"]) == ("4 days", "missing")
+    kam = premiership.iloc[0]
+    # Key Account Management subtotal: Alder + Elm: clients 4 + 1 = 5, active 3 + 1
+    # = 4, repurposed 2 + 1 = 3, aim 2 + 1 = 3, added 1 + 0, churned 1 + 0; notes
+    # tasks 1 of 2; no partner id (selecting it opens nothing); its link opens the
+    # report on that league and status.
+    assert pd.isna(kam["partner_id"])
+    assert list(kam[COUNTS]) == [5, 4, 3, 3, 1, 1]
+    assert kam["notes"] == "1 of 2"
+    assert kam["partner"].startswith(
+        "partners?league=Premiership&as_of=2026-11-20&status=Key+Account+Management#"
+    )
+    damson = premiership.iloc[4]
+    # Damson: C12 churned Nov 12 (last week): 1 client, 0 active, 0 repurposed, aim
+    # 5 -> 0%; never touched.
+    assert list(damson[["clients_total", "clients_active", "plan"]]) == [1, 0, 0]
+    assert (damson["last_touch"], damson["notes"]) == ("never", "missing")
     totals = [m.value for m in at.markdown if "partners ·" in m.value]
     # No league: Birch + unknown = 2 partners, 3 + 1 = 4 clients, 2 + 1 = 3 active,
     # 1 + 0 = 1 repurposed, 1 + 0 added this month, 0 churned this week.
@@ -355,6 +427,15 @@ def test_report_rows_and_block_totals(run_app, data):
         "**3** partners · **6** clients · **4** active · **3** repurposed · "
         "**1** added this month · **1** churned this week"
     )
+    # Ready: Alder and Elm (Birch 25%, Damson 0%, Cedar and unknown have no aim).
+    assert at.caption[1].value.endswith("· 2 ready for the next stage")
+
+
+def test_report_for_one_account_manager_has_no_am_column(run_app, data):
+    at = run_app(data, page=REPORT, query={**AS_OF, "am": "Bob"})
+    # Bob owns Cedar (Champions League) and Damson (Premiership).
+    assert [h.value for h in at.header] == ["Champions League", "Premiership"]
+    assert "account_manager" not in at.dataframe[0].proto.column_order
 
 
 def test_report_filters_from_the_url(run_app, data):
@@ -362,19 +443,23 @@ def test_report_filters_from_the_url(run_app, data):
     assert not at.exception
     assert at.selectbox(key="league").value == "Premiership"
     assert [h.value for h in at.header] == ["Premiership"]
-    assert [list(t.value["partner_name"]) for t in at.dataframe] == [
-        ["Alder & Co", "Elm Accounts"],
-        ["Damson Partners"],
+    assert [names(t.value) for t in at.dataframe] == [
+        [
+            "Σ Key Account Management",
+            "Alder & Co",
+            "Elm Accounts",
+            "Σ Handover",
+            "Damson Partners",
+        ]
     ]
-    at = run_app(data, page=REPORT, query={**AS_OF, "am": "Bob"})
-    # Bob owns Cedar (Champions League) and Damson (Premiership).
-    assert [h.value for h in at.header] == ["Champions League", "Premiership"]
     at = run_app(
         data,
         page=REPORT,
         query={**AS_OF, "q": "ELM", "status": "Key Account Management"},
     )
-    assert [list(t.value["partner_name"]) for t in at.dataframe] == [["Elm Accounts"]]
+    assert [names(t.value) for t in at.dataframe] == [
+        ["Σ Key Account Management", "Elm Accounts"]
+    ]
 
 
 def test_report_status_filter_is_bound_to_the_url(run_app, data):
@@ -383,9 +468,18 @@ def test_report_status_filter_is_bound_to_the_url(run_app, data):
     assert not at.exception
     assert at.selectbox(key="status").proto.query_param_key == "status"  # in the URL
     # Handover: Birch (No league) and Damson (Premiership).
-    assert [list(t.value["partner_name"]) for t in at.dataframe] == [
-        ["Birch Ltd"],
-        ["Damson Partners"],
+    assert [names(t.value) for t in at.dataframe] == [
+        ["Σ Handover", "Birch Ltd"],
+        ["Σ Handover", "Damson Partners"],
+    ]
+
+
+def test_phone_grid_shows_partner_touch_and_notes():
+    grid = pd.DataFrame({"account_status": ["", "Prospect"]})
+    assert list(grid_columns(grid, several_managers=True, phone=True)) == [
+        "partner",
+        "last_touch",
+        "notes",
     ]
 
 
@@ -536,7 +630,7 @@ def test_pages_on_demo_data(run_app, demo_dir):
     with store.connect(demo_dir) as con:
         as_of = dates.default_as_of(store.latest_date(con))
         first = partners.partner_report(con, as_of).iloc[0]
-    shown = at.dataframe[0].value.iloc[0]
+    shown = at.dataframe[0].value.iloc[1]  # after its status group's subtotal
     assert shown["partner_name"] == first["partner_name"]
     assert shown["clients_total"] == first["clients_total"]
     at = run_app(demo_dir, page=DETAIL, query={"partner": first["partner_id"]})

@@ -230,10 +230,26 @@ def test_cadence_rule_from_the_url(run_app, activity_data):
 
 def test_calendar_views(run_app, activity_data):
     at = run_activity(run_app, activity_data)
-    # week of 11-16: A5 (16th), A9 (17th), A6 (20th)
-    assert "**Week of 16 Nov 2026** · 3 items · click a day to see it alone" in (
-        markdown(at)
-    )
+    # week of 11-16: A5 (16th), A9 (17th, open, due before D = 18th: overdue), A6
+    # (20th)
+    assert (
+        "**Week of 16 Nov 2026** · 3 items · 1 overdue · click a day to see it alone"
+    ) in markdown(at)
+    agenda = frame(at, "calendar_pick")
+    # The agenda: by day, each line's partner, type (a ☎ call, ☐ open task, ◆
+    # event), subject, status and the overdue mark.
+    assert list(agenda["day"]) == ["Mon 16 Nov", "Tue 17 Nov", "Fri 20 Nov"]
+    assert list(agenda["partner_name"]) == ["Alder Accounts", "Elm Tax", "Elm Tax"]
+    assert list(agenda["type"]) == ["☎ Call", "☐ Task", "◆ Event"]
+    assert list(agenda["subject"]) == [
+        "Quarterly catch-up",
+        "Chase documents",
+        "Training session",
+    ]
+    assert list(agenda["status"]) == ["Completed", "Not Started", ""]
+    assert list(agenda["overdue"]) == ["", "⚠ overdue", ""]
+    # The day buttons count each day's items and overdue tasks.
+    assert at.button(key="cal-week-2026-11-17").label == "**Tue 17**  \n1 · ⚠ 1"
 
     at.button(key="cal-week-2026-11-20").click().run()
     assert not at.exception
@@ -245,14 +261,17 @@ def test_calendar_views(run_app, activity_data):
     # November's grid runs Mon 10-26 to Sun 12-06 (11-30 is a Monday):
     # A3 (2nd), A4 (10th), A5 (16th), A9 (17th), A6 (20th), A8 (25th)
     assert "**November 2026** · 6 items · click a day to see it alone" in markdown(at)
+    # The 10th: A4, an open task due before D (overdue); the 2nd: A3, completed.
+    assert ":small[☐ 1]  \n:small[:red[⚠ 1 overdue]]" in markdown(at)
+    assert ":small[☑ 1]" in markdown(at)
 
     at.segmented_control(key="view").set_value("Week").run()
     at.date_input(key="cal_date").set_value(d("2026-11-18")).run()
     at.button[[b.label for b in at.button].index("Previous")].click().run()
-    # the week before: Mon 11-09 to Sun 11-15 holds A4 only
-    assert "**Week of 09 Nov 2026** · 1 items · click a day to see it alone" in (
-        markdown(at)
-    )
+    # the week before: Mon 11-09 to Sun 11-15 holds A4 only (overdue)
+    assert (
+        "**Week of 09 Nov 2026** · 1 items · 1 overdue · click a day to see it alone"
+    ) in markdown(at)
 
 
 # --- the account plans fixture ---------------------------------------------------

@@ -166,9 +166,10 @@ def test_quota_leaderboard_month(data_dir, run_app):
     board = leaderboard(at)
     # Ann: 8 added, target 10: expected 10 x 15/21 = 7.142857, pace 8/7.142857 = 1.12
     # (Ahead), projection 8/15 x 21 = 11.2, needed (10-8)/6 remaining days = 0.3333.
+    # (The grid shows pace in percent points: 1.12 -> 112%.)
     ann = board.loc["Ann"]
     assert ann["status"] == "Ahead"
-    assert ann["pace"] == pytest.approx(1.12)
+    assert ann["pace"] == pytest.approx(112)
     assert ann["expected"] == pytest.approx(10 * 15 / 21)
     assert ann["projection"] == pytest.approx(11.2)
     assert ann["needed_per_day"] == pytest.approx(2 / 6)
@@ -177,7 +178,7 @@ def test_quota_leaderboard_month(data_dir, run_app):
     # pace 3/4.285714 = 0.7 (Behind), projection 3/15 x 21 = 4.2, needed 3/6 = 0.5.
     bob = board.loc["Bob"]
     assert (bob["status"], bob["added"]) == ("Behind", 3)
-    assert bob["pace"] == pytest.approx(0.7)
+    assert bob["pace"] == pytest.approx(70)
     assert bob["projection"] == pytest.approx(4.2)
     assert bob["needed_per_day"] == pytest.approx(0.5)
     # Cara: 1 added, no target: No quota, projection 1/15 x 21 = 1.4.
@@ -212,7 +213,7 @@ def test_quota_quarter_and_clients_added(data_dir, run_app):
     # 8.9697, pace 9/8.9697 = 1.0034 (On pace), projection 9/37 x 66 = 16.054.
     ann = board.loc["Ann"]
     assert (ann["status"], ann["added"], ann["target"]) == ("On pace", 9, 16)
-    assert ann["pace"] == pytest.approx(9 / (16 * 37 / 66))
+    assert ann["pace"] == pytest.approx(100 * 9 / (16 * 37 / 66))
     assert ann["projection"] == pytest.approx(9 / 37 * 66)
     # The clients added this quarter, newest first: 12 in November + O1, O2, O3.
     added = frame(
@@ -236,10 +237,13 @@ def test_quota_one_account_manager(data_dir, run_app):
     # Bob: Behind, 3 of 6, 3 - 4.2857 = -1.3 vs expected, pace 70%, projection 4.2,
     # 0.5 a day for the 6 working days left.
     assert tiles["Status"][0] == "Behind"
-    assert tiles["Clients added"] == ("3 of 6", "-1.3 vs expected by today")
+    assert tiles["Added"] == ("3", "-1.3 vs expected")
+    assert next(m for m in at.metric if m.label == "Added").proto.delta_description == (
+        "target 6"
+    )
     assert tiles["Pace"][0] == "70%"
-    assert tiles["Projection to period end"][0] == "4.2"
-    assert tiles["Needed per day left"][0] == "0.5"
+    assert tiles["Projection"][0] == "4.2"
+    assert tiles["Needed / day"][0] == "0.5"
     added = frame(
         at,
         "client_id",
@@ -271,7 +275,7 @@ def test_quota_manual_target_is_saved_and_shown(data_dir, run_app):
     # Cara now has target 2 (manual): expected 2 x 15/21 = 1.428571, pace 1/1.428571
     # = 0.7 (Behind), needed (2-1)/6 = 0.1667 a day.
     assert (cara["target"], cara["source"], cara["status"]) == (2, "manual", "Behind")
-    assert cara["pace"] == pytest.approx(0.7)
+    assert cara["pace"] == pytest.approx(70)
     assert cara["needed_per_day"] == pytest.approx(1 / 6)
 
 

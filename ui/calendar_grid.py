@@ -1,27 +1,42 @@
-"""The Activity page's calendar: a day list, a week of day columns or a month grid
-of the tasks, events, calls and emails from analytics.activity.calendar_items."""
+"""The Activity page's calendar: an agenda for a day or a week (one line per task,
+event, call or email, the overdue ones marked, a page at a time) and a month grid
+of per-day counts with its legend, from analytics.calls.agenda / day_counts."""
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 
 import pandas as pd
 import streamlit as st
 
-from analytics import dates
+from analytics import calls, dates
+from analytics.schema import UNKNOWN_PARTNER
+from ui import common, formats
+from ui.partners import short_name
 
 VIEWS = ("Day", "Week", "Month")
 VIEW_KEY = "view"
 DATE_KEY = "cal_date"
+PAGE_KEY = "cal_page"
+PAGE_ROWS = 500  # agenda lines sent to the browser at once
 TYPE_SYMBOLS = {"Task": "☐", "Event": "◆", "Call": "☎", "Email": "✉"}
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-ITEM_STYLE = (
-    "<style>.cal-item{font-size:0.78rem;line-height:1.35;margin-bottom:0.45rem;"
-    "white-space:nowrap;overflow:hidden;text-overflow:ellipsis}"
-    ".cal-item b,.cal-subject{display:inline-block;max-width:100%;overflow:hidden;"
-    "text-overflow:ellipsis;vertical-align:top}.cal-subject{opacity:0.7}</style>"
+DONE_SYMBOL = "☑"
+OVERDUE = "⚠ overdue"
+LEGEND = (
+    " · ".join(f"{mark} {kind.lower()}" for kind, mark in TYPE_SYMBOLS.items())
+    + f" · {DONE_SYMBOL} completed task · ⚠ overdue tasks (open, due before the "
+    "as-of date)"
 )
+AGENDA_COLUMNS = {
+    "day": st.column_config.TextColumn("Day", width=92),
+    "partner_name": st.column_config.TextColumn("Partner", width=200),
+    "type": st.column_config.TextColumn("Type", width=76),
+    "subject": st.column_config.TextColumn("Subject", width=200),
+    "status": st.column_config.TextColumn("Status", width=96),
+    "overdue": st.column_config.TextColumn("Overdue", width=82),
+    "account_manager": st.column_config.TextColumn("Who", width=76),
+}
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def date_range(view: str, anchor: dt.date) -> tuple[dt.date, dt.date]:
@@ -64,84 +79,123 @@ def open_day(day: dt.date) -> None:
     st.session_state[DATE_KEY] = day
 
 
-def day_html(items: pd.DataFrame) -> str:
-    """One day's items as compact lines (partner, then subject, cut to the column
-    width); the full text shows on hover."""
-    lines = [ITEM_STYLE]
-    for row in items.itertuples():
-        partner = row.partner_name if isinstance(row.partner_name, str) else "(none)"
-        subject = row.subject if isinstance(row.subject, str) and row.subject else "–"
-        status = row.status if isinstance(row.status, str) else ""
-        done = row.activity_type == "Task" and status == "Completed"
-        symbol = "☑" if done else TYPE_SYMBOLS.get(row.activity_type, "•")
-        title = " · ".join(
-            part
-            for part in (
-                row.activity_type,
-                partner,
-                subject,
-                row.account_manager,
-                status,
+def symbol(activity_type: object, status: object) -> str:
+    """The legend's symbol of an item: a completed task is ticked."""
+    if activity_type == "Task" and status == "Completed":
+        return DONE_SYMBOL
+    return TYPE_SYMBOLS.get(activity_type, "•")
+
+
+def agenda_rows(items: pd.DataFrame) -> pd.DataFrame:
+    """The agenda's lines as shown: day, partner, type with its symbol, subject,
+    status, overdue marked (partner_id kept to open the partner)."""
+    return items.assign(
+        day=[f"{day:%a %d %b}" for day in items["date"]],
+        partner_name=items["partner_name"].fillna(UNKNOWN_PARTNER),
+        type=[
+            f"{symbol(kind, status)} {kind}"
+            for kind, status in zip(
+                items["activity_type"], items["status"], strict=True
             )
-            if isinstance(part, str) and part
-        )
-        lines.append(
-            f'<div class="cal-item" title="{html.escape(title)}">'
-            f"<b>{symbol} {html.escape(partner)}</b><br>"
-            f'<span class="cal-subject">{html.escape(subject)}</span></div>'
-        )
-    return "".join(lines)
+        ],
+        subject=items["subject"].fillna(""),
+        status=items["status"].fillna(""),
+        overdue=items["is_overdue"].map({True: OVERDUE, False: ""}),
+        account_manager=items["account_manager"].map(short_name),
+    )
 
 
-def type_counts(items: pd.DataFrame) -> str:
-    """One day's items counted by type, two types a line: `☐ 3 · ☎ 1`."""
-    counts = items["activity_type"].value_counts()
-    kinds = [*TYPE_SYMBOLS, *sorted(set(counts.index) - set(TYPE_SYMBOLS))]
+def draw_agenda(span: dict, total: int, name: str, with_day: bool) -> None:
+    """The items of `span` (calls.agenda's arguments; `total` of them) as an agenda
+    grid, a page of PAGE_ROWS lines at a time, each page queried alone (the
+    browser and the cache never hold a whole busy week); a row opens its partner.
+    The download has every item."""
+    pages = max(1, -(-total // PAGE_ROWS))
+    page = 1
+    if pages > 1:
+        if st.session_state.get(PAGE_KEY, 1) > pages:  # a quieter week than before
+            st.session_state[PAGE_KEY] = 1
+        page = int(
+            st.number_input(
+                f"Page (of {pages:,})", min_value=1, max_value=pages, key=PAGE_KEY
+            )
+        )
+    first = (page - 1) * PAGE_ROWS
+    shown = common.report(calls.agenda, **span, offset=first, limit=PAGE_ROWS)
+    if pages > 1:
+        st.caption(
+            f"Items {first + 1:,}–{first + len(shown):,} of {total:,}, by day, "
+            "the overdue first."
+        )
+    columns = dict(AGENDA_COLUMNS)
+    if not with_day:
+        del columns["day"]
+    common.partner_table(
+        shown,
+        None,
+        columns,
+        key="calendar_pick",
+        shown=agenda_rows(shown),
+        height=min(len(shown) + 1, 16) * 35 + 3,
+    )
+    common.download_report(calls.agenda, name, **span)
+
+
+def day_buttons(counts: pd.DataFrame, start: dt.date, as_of: dt.date) -> None:
+    """Seven day buttons, Monday to Sunday, each with its number of items (and
+    of overdue tasks); a click opens that day alone."""
+    per_day = counts.groupby("date")[["items", "overdue"]].sum()
+    for offset, column in enumerate(st.columns(7, gap="small")):
+        day = start + dt.timedelta(days=offset)
+        items, overdue = per_day.loc[day] if day in per_day.index else (0, 0)
+        label = _day_label(day, as_of, "%a %d")
+        note = f"{formats.count(items)}" + (f" · ⚠ {overdue:,}" if overdue else "")
+        column.button(
+            f"{label}  \n{note}",
+            key=f"cal-week-{day.isoformat()}",
+            on_click=open_day,
+            args=(day,),
+            help="Show this day alone",
+            width="stretch",
+        )
+
+
+def type_counts(counts: pd.DataFrame) -> str:
+    """One day's items counted by type, two types a line (`☐ 3 · ☎ 1`), then its
+    overdue tasks."""
+    by_kind = counts.groupby("activity_type")["items"].sum().to_dict()
+    done = int(counts["completed"].sum())
+    by_kind["Task"] = by_kind.get("Task", 0) - done  # open tasks; ☑ the rest
+    kinds = [*TYPE_SYMBOLS, *sorted(set(by_kind) - set(TYPE_SYMBOLS))]
     parts = [
-        f"{TYPE_SYMBOLS.get(kind, kind)} {counts[kind]}"
+        f"{TYPE_SYMBOLS.get(kind, kind)} {by_kind[kind]:,}"
         for kind in kinds
-        if counts.get(kind, 0)
+        if by_kind.get(kind, 0)
     ]
+    if done:
+        parts.append(f"{DONE_SYMBOL} {done:,}")
     lines = [" · ".join(parts[i : i + 2]) for i in range(0, len(parts), 2)]
+    overdue = int(counts["overdue"].sum())
+    if overdue:
+        lines.append(f":red[⚠ {overdue:,} overdue]")
     return "  \n".join(f":small[{line}]" for line in lines)
 
 
-def draw_week(items: pd.DataFrame, start: dt.date, as_of: dt.date) -> None:
-    """Seven day columns, Monday to Sunday, each listing its items."""
-    columns = st.columns(7, gap="small")
-    for offset, column in enumerate(columns):
-        day = start + dt.timedelta(days=offset)
-        todays = items[items["date"] == day]
-        with column:
-            st.button(
-                _day_label(day, as_of, "%a %d %b"),
-                key=f"cal-week-{day.isoformat()}",
-                type="tertiary",
-                on_click=open_day,
-                args=(day,),
-                help="Show this day",
-            )
-            with st.container(border=True, height=340):
-                if todays.empty:
-                    st.caption("Nothing planned")
-                else:
-                    st.html(day_html(todays))
-
-
 def draw_month(
-    items: pd.DataFrame, start: dt.date, end: dt.date, anchor: dt.date, as_of: dt.date
+    counts: pd.DataFrame, start: dt.date, end: dt.date, anchor: dt.date, as_of: dt.date
 ) -> None:
     """A month grid, one row per week: each day shows how many items of each type it
-    holds; its date button opens the day."""
+    holds (`counts`: calls.day_counts) and its overdue tasks; its date button opens
+    the day. The legend is beneath."""
     header = st.columns(7, gap="small")
     for name, column in zip(WEEKDAYS, header, strict=True):
         column.markdown(f"**{name}**")
-    per_day = {day: frame for day, frame in items.groupby("date")}
+    per_day = {day: frame for day, frame in counts.groupby("date")}
     month = dates.month(anchor)
     day = start
     while day <= end:
         for column in st.columns(7, gap="small"):
-            with column, st.container(border=True, height=134):
+            with column, st.container(border=True, height=150):
                 st.button(
                     _day_label(day, as_of, "%d") if day in month else f"{day:%d %b}",
                     key=f"cal-month-{day.isoformat()}",
@@ -154,6 +208,7 @@ def draw_month(
                 if todays is not None:
                     st.markdown(type_counts(todays))
             day += dt.timedelta(days=1)
+    st.caption(LEGEND)
 
 
 def _day_label(day: dt.date, as_of: dt.date, fmt: str) -> str:

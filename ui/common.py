@@ -4,22 +4,24 @@ filters (kept in the URL), and charts/tables with the data one click away."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import access, bootstrap, dates, db, store
 from analytics.export import to_csv_bytes
 from analytics.schema import DEFAULT_NO_TOUCH_DAYS, UNKNOWN_PARTNER
+from ui import formats
 
 ALL = "All account managers"
 DETAIL_PAGE = "pages/partner.py"
+MAX_ROWS = 10_000  # rows drawn in one grid; the download has them all
 # The columns that name a partner in a table, in the users' words.
 PARTNER_COLUMNS = {
     "partner_name": "Partner",
@@ -50,7 +52,6 @@ def start_run() -> str:
     """Read the current dataset version once, at the start of a run (app.py), for
     the whole page: a commit landing mid-run cannot mix two versions on one page.
     The demo data is imported on first use."""
-    _leave_legacy_pages_mode()
     version = bootstrap.ensure_dataset(store.data_dir())
     st.session_state[_RUN_VERSION] = version
     return version
@@ -75,15 +76,16 @@ def newer_data_notice() -> None:
             st.rerun()
 
 
-def _leave_legacy_pages_mode() -> None:
+def leave_legacy_pages_mode() -> None:
     """Streamlit runs a `pages/` folder the legacy way (a page file alone, without
-    app.py) until `st.navigation` has run once in the process, so the first visit
-    after a server start to a page's URL lands here without the sidebar. Switch
-    the process to app.py's navigation and run again: the same URL then opens the
-    same page through app.py."""
+    app.py, its file names in the sidebar) until `st.navigation` has run once in
+    the process. Every page imports this module before it draws anything, so the
+    first visit after a server start to a page's URL turns that mode off here and
+    runs again through app.py's navigation."""
     from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-    if PagesManager.uses_pages_directory:
+    if PagesManager.uses_pages_directory and get_script_run_ctx() is not None:
         PagesManager.uses_pages_directory = False
         st.rerun()
 
@@ -172,10 +174,11 @@ def fiscal_start_default() -> int:
 
 
 def download(df: pd.DataFrame, name: str, key: str | None = None) -> None:
-    """A CSV download of `df` (formula cells neutralised)."""
+    """A CSV download of `df` (formula cells neutralised), built only when the
+    button is clicked and kept for the next click on the same data."""
     st.download_button(
         "Download CSV",
-        to_csv_bytes(df),
+        functools.partial(_csv_bytes, df),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=key or f"dl-{name}",
@@ -184,43 +187,107 @@ def download(df: pd.DataFrame, name: str, key: str | None = None) -> None:
     )
 
 
+def download_report(
+    fn: Callable[..., Any], name: str, key: str | None = None, **kwargs: Any
+) -> None:
+    """A CSV download of `fn`'s whole result (e.g. every page of a paged table),
+    queried only when the button is clicked, on this run's dataset version."""
+    directory, version = data_directory(), dataset_version()
+
+    def build() -> bytes:
+        with _connection(directory, version).cursor() as cur:
+            return _csv_bytes(fn(cur, **kwargs))
+
+    st.download_button(
+        "Download CSV",
+        build,
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=key or f"dl-{name}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def _csv_bytes(df: pd.DataFrame) -> bytes:
+    """The download's bytes, cached on a fingerprint of the whole frame (hashing
+    is ~10x quicker than writing the CSV, and exact where st.cache_data samples)."""
+    try:
+        fingerprint = int(pd.util.hash_pandas_object(df, index=False).sum())
+    except TypeError:  # unhashable cells (lists): build it every time
+        return to_csv_bytes(df)
+    return _cached_csv(fingerprint, tuple(df.columns), len(df), df)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _cached_csv(
+    fingerprint: int, columns: tuple, rows: int, _df: pd.DataFrame
+) -> bytes:
+    """CSV bytes of the last few frames downloaded, keyed on their content."""
+    return to_csv_bytes(_df)
+
+
 def table(
-    df: pd.DataFrame, name: str, columns: dict | None = None, **kwargs: Any
+    df: pd.DataFrame,
+    name: str | None,
+    columns: dict | None = None,
+    shown: pd.DataFrame | None = None,
+    **kwargs: Any,
 ) -> Any:
-    """A dataframe with its CSV download beneath it; at most 10,000 rows shown.
-    `columns`: the column settings in the order shown (only those columns)."""
+    """A dataframe (`shown`, default `df`; at most MAX_ROWS rows drawn) with the CSV
+    download of `df` beneath it (none when `name` is None). `columns`: the column
+    settings in the order shown (only those columns)."""
+    grid = df if shown is None else shown
     if columns is not None:
         kwargs |= {"column_config": columns, "column_order": list(columns)}
-    shown = df.head(10_000)
-    result = st.dataframe(shown, hide_index=True, **kwargs)
-    if len(df) > len(shown):
-        st.caption(f"Showing 10,000 of {len(df):,} rows; the download has them all.")
-    download(df, name)
+    result = st.dataframe(grid.head(MAX_ROWS), hide_index=True, **kwargs)
+    if len(grid) > MAX_ROWS:
+        st.caption(
+            f"Showing {MAX_ROWS:,} of {len(grid):,} rows; the download has them all."
+        )
+    if name is not None:
+        download(df, name)
     return result
 
 
 def partner_table(
-    df: pd.DataFrame, name: str, columns: dict, key: str, **kwargs: Any
+    df: pd.DataFrame,
+    name: str | None,
+    columns: dict,
+    key: str,
+    shown: pd.DataFrame | None = None,
+    **kwargs: Any,
 ) -> None:
-    """A table of partners (`df` has their partner_id) whose selected row opens
-    that partner's detail page."""
-    event = table(
+    """A table of partners (`shown`, default `df`, has their partner_id) whose
+    selected row opens that partner's detail page; see `table`.
+
+    The row is resolved to its partner id with the ids of the very run that drew
+    the grid: a keyed dataframe keeps a selection by position when its data
+    changes (streamlit#17026), so the position is never read against new data."""
+    pending = st.session_state.pop(f"{key}-open", None)
+    if pending is not None:
+        open_partner(pending)
+    ids = (df if shown is None else shown)["partner_id"]
+    table(
         df,
         name,
         columns,
-        on_select="rerun",
+        shown,
+        on_select=functools.partial(_remember_partner, key, ids),
         selection_mode="single-row",
         key=key,
         **kwargs,
     )
-    open_selected_partner(event, df)
 
 
-def open_selected_partner(event: object, df: pd.DataFrame) -> None:
-    """Open the partner of the row selected in a dataframe event over `df`."""
-    rows = getattr(getattr(event, "selection", None), "rows", None) or []
+def _remember_partner(key: str, partner_ids: pd.Series) -> None:
+    """Selection callback: note the partner id of the row just selected, as drawn
+    (`partner_ids` are the grid's ids in its order); the rerun opens it."""
+    rows = st.session_state[key].selection.rows
     if rows:
-        open_partner(df["partner_id"].iloc[rows[0]])
+        pid = partner_ids.iloc[rows[0]]
+        if pid is not None and not pd.isna(pid):
+            st.session_state[f"{key}-open"] = pid
 
 
 def open_partner(partner_id: str) -> None:
@@ -256,17 +323,18 @@ def share_bars(
 ) -> go.Figure:
     """A share (0 to 1, column `share`) per account manager as horizontal bars, in
     the frame's order, with `text` written on the bars."""
-    fig = px.bar(
-        frame,
-        x="share",
-        y="account_manager",
-        orientation="h",
-        custom_data=custom_data,
-        title=title,
-        labels={"share": axis_title, "account_manager": ""},
-        text=text,
+    fig = go.Figure(
+        go.Bar(
+            x=frame["share"],
+            y=frame["account_manager"],
+            orientation="h",
+            customdata=frame[custom_data].to_numpy(dtype=object),
+            text=text,
+            hovertemplate=hovertemplate,
+            marker_color=colour,
+        )
     )
-    fig.update_traces(hovertemplate=hovertemplate, marker_color=colour)
+    fig.update_layout(title=title, xaxis_title=axis_title)
     fig.update_layout(
         xaxis_tickformat=".0%",
         xaxis_range=[0, 1.05],
@@ -274,6 +342,12 @@ def share_bars(
         height=120 + 40 * len(frame),
     )
     return fig
+
+
+def is_phone() -> bool:
+    """Whether the browser says it is a phone (its User-Agent), for the layouts
+    that show fewer columns on a narrow screen."""
+    return "Mobi" in (st.context.headers.get("User-Agent") or "")
 
 
 def choice(label: str, options: Sequence[str], key: str, **kwargs: Any) -> str:
@@ -299,4 +373,8 @@ def note_tile(cell: Any, label: str, value: str, note: str, **kwargs: Any) -> No
 
 
 def pct(value: float | None) -> str:
-    return "–" if value is None or pd.isna(value) else f"{value:.0%}"
+    return formats.percent(value)
+
+
+# On import, before any page draws: see the function's docstring (and app.py).
+leave_legacy_pages_mode()

@@ -3,12 +3,14 @@ columns in the users' words, the KPI tiles' deltas and partner labels."""
 
 from __future__ import annotations
 
+import datetime as dt
+from urllib.parse import quote, quote_plus, urlencode
+
 import pandas as pd
 import streamlit as st
 
-from analytics import metrics
 from analytics.schema import NO_LEAGUE, STATUSES, UNKNOWN_PARTNER
-from ui import figures
+from ui import formats
 from ui.safe import md
 
 OTHER_STATUSES = "Other or no status"
@@ -20,36 +22,183 @@ STATUS_DELTA = {
     "No quota": ("gray", "off"),
 }
 
-REPORT_COLUMNS = {
-    "partner_name": st.column_config.TextColumn("Partner", width=250, pinned=True),
-    "account_status": st.column_config.TextColumn("Account status", width=150),
-    "clients_total": figures.column("clients_total", width=58),
-    "clients_active": figures.column("clients_active", width=54),
-    "clients_repurposed": figures.column("clients_repurposed", width=88),
-    "business_plan_aim": figures.column("business_plan_aim", width=122),
-    "plan_progress": st.column_config.ProgressColumn(
-        figures.label("plan_progress"),
-        width=112,
-        help=metrics.get("plan_progress").tooltip,
-        format="percent",
-        min_value=0.0,
-        max_value=1.0,
-        color="blue",
+READY_MARK = "★ "  # before a partner ready for the next stage
+SUBTOTAL_MARK = "Σ "  # before a status group's name on its subtotal row
+NOTES_OK = "✓"
+NOTES_MISSING = "missing"
+# The partner report's grid, in the order an AM acts on: who (★ when ready for the
+# next stage), when last touched, the notes task, plan progress, then the counts.
+# Widths fit 1280 pixels with the sidebar open. `partner` is a link (by id) to the
+# partner's detail; a status group's first row is its subtotal.
+GRID_COLUMNS = {
+    "partner": st.column_config.LinkColumn(
+        "Partner",
+        width=186,
+        pinned=True,
+        display_text=r"#(.+)$",
+        help="★ ready for the next stage (repurposed at or above the business plan "
+        "aim); Σ a status group's subtotal. The name opens the partner in a new "
+        "tab; select the row to open it here.",
     ),
-    "added_this_month": figures.column("added_this_month", width=120),
-    "churned_this_week": figures.column("churned_this_week", width=126),
-    "days_since_touch": figures.column("days_since_touch", width=114),
-    "has_notes_task": figures.column("has_notes_task", width=78),
-    "account_manager": st.column_config.TextColumn("Account manager", width=130),
+    "last_touch": st.column_config.TextColumn(
+        "Touch",
+        width=66,
+        help="Days since the last event, call, email or completed task.",
+    ),
+    "notes": st.column_config.TextColumn(
+        "Notes",
+        width=60,
+        help="An open 'Account Management Notes' task; on a subtotal row, how many "
+        "of the group's partners have one.",
+    ),
+    "plan": formats.progress_column(
+        "Plan", width=84, help="Plan progress: repurposed / business plan aim."
+    ),
+    "clients_total": formats.count_column(
+        "Clients", width=56, help="Clients added by the as-of date, churned included."
+    ),
+    "clients_active": formats.count_column("Active", width=50),
+    "clients_repurposed": formats.count_column(
+        "Repurposed", width=80, help="Active clients moved onto the product."
+    ),
+    "business_plan_aim": formats.count_column(
+        "Aim", width=40, help="Business plan aim (clients to repurpose)."
+    ),
+    "added_this_month": formats.count_column(
+        "Added", width=52, help="Clients added this month, up to the as-of date."
+    ),
+    "churned_this_week": formats.count_column(
+        "Churned", width=60, help="Clients churned this week, up to the as-of date."
+    ),
+    "account_status": st.column_config.TextColumn(
+        "Status", width=90, help="The account status of a partner in the mixed group."
+    ),
+    "account_manager": st.column_config.TextColumn(
+        "AM", width=64, help="Account manager."
+    ),
 }
+PHONE_COLUMNS = {
+    "partner": GRID_COLUMNS["partner"] | {"width": 170},
+    "last_touch": GRID_COLUMNS["last_touch"] | {"width": 70},
+    "notes": GRID_COLUMNS["notes"] | {"width": 70},
+}
+# summed on a status group's subtotal row (the aim too, when any is set)
+COUNT_COLUMNS = [
+    "clients_total",
+    "clients_active",
+    "clients_repurposed",
+    "added_this_month",
+    "churned_this_week",
+]
+GRID_ROW_PX = 35
+GRID_MAX_ROWS = 25  # a taller block scrolls inside its grid
 
 
-def report_order(with_status: bool) -> list[str]:
-    """The report's visible columns; the status only in the mixed 'other' group."""
-    columns = list(REPORT_COLUMNS)
-    if not with_status:
-        columns.remove("account_status")
+def grid_columns(grid: pd.DataFrame, several_managers: bool, phone: bool) -> dict:
+    """The grid's columns: the status only where the mixed group has rows, the
+    AM only when the report spans several AMs; partner, touch and notes on a
+    phone."""
+    if phone:
+        return PHONE_COLUMNS
+    columns = dict(GRID_COLUMNS)
+    if not grid["account_status"].astype(bool).any():
+        del columns["account_status"]
+    if not several_managers:
+        del columns["account_manager"]
     return columns
+
+
+def grid_height(grid: pd.DataFrame) -> int:
+    return GRID_ROW_PX * (min(len(grid), GRID_MAX_ROWS) + 1) + 3
+
+
+def short_name(name: object) -> str:
+    """An AM as the grid's narrow column shows them: `Priya Sharma` -> `Priya S.`."""
+    if not isinstance(name, str) or not name.strip():
+        return ""
+    first, *rest = name.split()
+    return f"{first} {rest[-1][0]}." if rest else first
+
+
+def is_ready(report: pd.DataFrame) -> pd.Series:
+    """Ready for the next stage (SPEC 4): plan progress of 100% or more, as on the
+    partner detail."""
+    return report["plan_progress"].astype("float64").ge(1).fillna(False)
+
+
+def report_grid(block: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """One league's rows of the partner report as its grid: per status group, a
+    subtotal row (the group's name, partner count and summed counts) and then its
+    partners in report order. `partner_id` is empty on subtotal rows."""
+    groups = block["account_status"].map(status_group)
+    link_tail = "&as_of=" + as_of.isoformat() + "#"
+    rows = block.assign(
+        status_group=groups,
+        partner=[
+            f"partner?partner={quote(pid or UNKNOWN_PARTNER)}{link_tail}"
+            + quote_plus(
+                (READY_MARK if ready else "")
+                + (name if isinstance(name, str) else UNKNOWN_PARTNER)
+            )
+            for pid, name, ready in zip(
+                block["partner_id"], block["partner_name"], is_ready(block), strict=True
+            )
+        ],
+        last_touch=block["days_since_touch"].map(formats.days),
+        notes=block["has_notes_task"].map({True: NOTES_OK, False: NOTES_MISSING}),
+        plan=formats.points(block["plan_progress"]),
+        account_status=block["account_status"]
+        .where(groups == OTHER_STATUSES, "")
+        .fillna("(blank)"),
+        account_manager=block["account_manager"].map(short_name),
+    )
+    parts = []
+    for group, members in rows.groupby("status_group", sort=False):
+        parts.append(_subtotal(group, members, block["league"].iloc[0], as_of))
+        parts.append(members)
+    return pd.concat(parts, ignore_index=True)[
+        ["partner_id", "partner_name", *GRID_COLUMNS]
+    ]
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def league_grids(
+    _report: pd.DataFrame, key: tuple, as_of: dt.date
+) -> list[tuple[str, pd.DataFrame]]:
+    """(league, grid) per league block of a partner report in report order (leagues
+    named). Cached on `key` (the dataset version and the report's arguments) rather
+    than on the frame: building 20,000 partners' grids takes a few tenths of a
+    second, reading them back milliseconds."""
+    named = _report.assign(league=_report["league"].map(league_label))
+    return [
+        (league, report_grid(block, as_of))
+        for league, block in named.groupby("league", sort=False)
+    ]
+
+
+def _subtotal(
+    group: str, members: pd.DataFrame, league: str, as_of: dt.date
+) -> pd.DataFrame:
+    """A status group's subtotal row; its link opens the report on that group."""
+    count = len(members)
+    query = {"league": league, "as_of": as_of.isoformat()}
+    if group != OTHER_STATUSES:
+        query["status"] = group
+    label = SUBTOTAL_MARK + group
+    sums = members[COUNT_COLUMNS].sum()
+    row = {
+        "partner_id": None,
+        "partner_name": label,
+        "partner": f"partners?{urlencode(query)}#{quote_plus(label)}",
+        "last_touch": "",
+        "notes": f"{int((members['notes'] == NOTES_OK).sum()):,} of {count:,}",
+        "plan": None,
+        **{column: int(sums[column]) for column in COUNT_COLUMNS},
+        "business_plan_aim": members["business_plan_aim"].sum(min_count=1),
+        "account_status": "",
+        "account_manager": "",
+    }
+    return pd.DataFrame([row])
 
 
 def league_label(league: object) -> str:
@@ -86,12 +235,62 @@ def requested_partner(value: str | None, labels: dict[str, str]) -> str | None:
     return by_label.get(value)
 
 
-def timeline_entry(row: object) -> None:
+def timeline_entry(row: object, as_of: dt.date | None = None) -> None:
     """One activity of a partner's timeline: date, type, subject, status, who, and
-    its comments beneath."""
+    its comments beneath; an overdue task (SPEC 4, at `as_of`) is marked."""
     parts = (row.activity_type, row.subject, row.status, row.account_manager)
     heading = " · ".join(md(p) for p in parts if isinstance(p, str) and p)
-    icon = ":material/check_circle:" if row.is_touch else ":material/pending:"
+    overdue = (
+        as_of is not None
+        and row.is_open_task
+        and not row.is_notes_task
+        and row.activity_date < as_of
+    )
+    if overdue:
+        icon = ":material/warning:"
+        heading += (
+            f" · :red[**overdue by {formats.days((as_of - row.activity_date).days)}**]"
+        )
+    else:
+        icon = ":material/check_circle:" if row.is_touch else ":material/pending:"
     st.markdown(f"{icon} **{row.activity_date}** · {heading}")
     if isinstance(row.comments, str) and row.comments.strip():
         st.caption(md(row.comments.strip()).replace("\n", "  \n"))
+
+
+# --- the call list (Dashboard) ------------------------------------------------------
+
+CALL_LIST_HEIGHT = 35 * 11 + 3  # ten rows, then it scrolls
+CALL_COLUMNS = {
+    "partner_name": st.column_config.TextColumn("Partner", width=200),
+    "reasons": st.column_config.TextColumn("Why call", width=290),
+    "last_touch": st.column_config.TextColumn("Last touch", width=76),
+    "account_manager": st.column_config.TextColumn("Account manager", width=120),
+    "league": st.column_config.TextColumn("League", width=120),
+}
+
+
+PHONE_CALL_COLUMNS = {
+    "partner_name": CALL_COLUMNS["partner_name"] | {"width": 140},
+    "reasons": CALL_COLUMNS["reasons"] | {"width": 400},
+}
+
+
+def call_columns(several_managers: bool, phone: bool = False) -> dict:
+    """The call list's columns; the AM only when it spans several AMs; partner and
+    reasons first on a phone."""
+    if phone:
+        return PHONE_CALL_COLUMNS
+    columns = dict(CALL_COLUMNS)
+    if not several_managers:
+        del columns["account_manager"]
+    return columns
+
+
+def call_rows(calls: pd.DataFrame) -> pd.DataFrame:
+    """The call list as the grid shows it: leagues named, touch in days."""
+    return calls.assign(
+        league=calls["league"].map(league_label),
+        last_touch=calls["days_since_touch"].map(formats.days),
+        partner_name=calls["partner_name"].fillna(UNKNOWN_PARTNER),
+    )

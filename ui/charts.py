@@ -1,6 +1,6 @@
-"""Figures and column settings shared by the performance pages (quota pace,
-repurposing, weekly churn): plotly charts titled in the users' words, with exact
-figures on hover and ids in customdata for drill-downs."""
+"""The charts the pages draw (plotly, titled in the users' words, exact figures on
+hover, ids in customdata for drill-downs), one colour per league, AM and status,
+and the column settings the chart pages share."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from ui import figures
+from analytics.schema import NO_LEAGUE
+from ui import figures, formats
 
 PERIOD_LABELS = {"month": "This month", "quarter": "This quarter"}
 # Toggle options as shown (and kept in the URL) -> the analytics argument.
@@ -33,19 +34,52 @@ GROUPS_KEYS = {
     "account_manager": ("account_manager",),
     "partner": ("partner_id",),
 }
-PALETTE = (
-    "#1f77b4",
-    "#ff7f0e",
-    "#2ca02c",
-    "#d62728",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#7f7f7f",
-    "#bcbd22",
-    "#17becf",
+# One colour per league in every chart (legends in league order, as the data
+# comes), and a separate set for account managers: a colour never means a league
+# in one chart and an AM in the next.
+LEAGUE_COLOURS = {
+    NO_LEAGUE: "#8d99ae",
+    "Champions League": "#0b3d91",
+    "Premiership": "#7b2cbf",
+    "1st Division": "#2a9d8f",
+    "2nd Division": "#e9a23b",
+}
+OTHER_LEAGUE_COLOUR = "#b5838d"
+AM_PALETTE = (
+    "#e76f51",
+    "#3a86ff",
+    "#588157",
+    "#c9184a",
+    "#6d597a",
+    "#f4a261",
+    "#264653",
+    "#8ac926",
+    "#ff70a6",
+    "#7f5539",
 )
 CHART_HEIGHT = 360
+
+
+def league_colour(league: str | None) -> str:
+    return LEAGUE_COLOURS.get(league or NO_LEAGUE, OTHER_LEAGUE_COLOUR)
+
+
+def am_colours(managers: Iterable[str]) -> dict[str, str]:
+    """AM -> colour, by the AM's place in the full A-Z list of AMs (pass
+    partners.account_managers), so an AM keeps one colour on every page."""
+    return {
+        am: AM_PALETTE[i % len(AM_PALETTE)] for i, am in enumerate(sorted(managers))
+    }
+
+
+def group_colours(
+    groups: Iterable[str | None], by: str, managers: Iterable[str] = ()
+) -> list[str]:
+    """The colour of each league or AM in `groups`."""
+    if by == "league":
+        return [league_colour(group) for group in groups]
+    known = am_colours(managers)
+    return [known.get(group or "", OTHER_LEAGUE_COLOUR) for group in groups]
 
 
 def group_label(value: object) -> str:
@@ -74,16 +108,9 @@ def selected(event: object) -> list:
     return list(dict.fromkeys(point[0] for point in selected_points(event)))
 
 
-def number(value: object, digits: int = 0) -> str:
-    """A figure for a tile: `–` when empty."""
-    if value is None or pd.isna(value):
-        return "–"
-    return f"{value:,.{digits}f}"
-
-
 def rate_text(value: object) -> str:
-    """A churn rate for text: two decimals, `–` when empty."""
-    return "–" if value is None or pd.isna(value) else f"{value:.2%}"
+    """A churn rate for text (formats.rate: one decimal), `–` when empty."""
+    return formats.rate(value)
 
 
 def points(change: object) -> str | None:
@@ -177,9 +204,10 @@ def cumulative_chart(
     as_of: dt.date,
     account_manager: str,
     period: str,
+    projection: float | None = None,
 ) -> go.Figure:
-    """One AM's clients added so far by working day, the target line and the
-    expected-by-today marker."""
+    """One AM's clients added so far by working day, the target line, the
+    expected-by-today marker and the projection to the period's end (dotted)."""
     fig = go.Figure()
     if cumulative["target_line"].notna().any():
         fig.add_scatter(
@@ -199,6 +227,17 @@ def cumulative_chart(
         line={"color": "#1565c0", "width": 3},
         hovertemplate="%{x|%a %d %b}<br>Clients added so far: %{y}<extra></extra>",
     )
+    if projection is not None and not pd.isna(projection) and len(added):
+        fig.add_scatter(
+            x=[added["day"].iloc[-1], cumulative["day"].max()],
+            y=[added["added_cumulative"].iloc[-1], projection],
+            mode="lines+markers",
+            name="Projection at this pace",
+            line={"color": "#1565c0", "width": 2, "dash": "dot"},
+            marker={"size": [0, 10], "color": "#1565c0"},
+            cliponaxis=False,
+            hovertemplate="%{x|%a %d %b}<br>Projection: %{y:,.1f}<extra></extra>",
+        )
     if expected is not None and not pd.isna(expected):
         fig.add_scatter(
             x=[as_of],
@@ -348,13 +387,19 @@ def time_histogram(bins: pd.DataFrame) -> go.Figure:
 # --- weekly churn ---------------------------------------------------------------
 
 
-def churn_chart(weekly: pd.DataFrame, totals: pd.DataFrame, by: str) -> go.Figure:
-    """Churned clients per week stacked by league or AM, with the churn rate on a
-    secondary axis; customdata carries (week_start, group) for the bars and
-    (week_start, None) for the rate line."""
+def churn_chart(
+    weekly: pd.DataFrame, totals: pd.DataFrame, by: str, managers: Iterable[str] = ()
+) -> go.Figure:
+    """Churned clients per week stacked by league or AM (coloured as everywhere;
+    `managers`: every AM, see am_colours), with the churn rate on a secondary
+    axis; customdata carries (week_start, group) for the bars and (week_start,
+    None) for the rate line."""
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     groups = list(dict.fromkeys(weekly[by]))
-    for group, colour in zip(groups, _cycle(PALETTE, len(groups)), strict=True):
+    if by != "league" and not managers:
+        managers = [g for g in groups if g]
+    colours = group_colours(groups, by, managers)
+    for group, colour in zip(groups, colours, strict=True):
         part = weekly[weekly[by] == group]
         custom = [[week.isoformat(), group] for week in part["week_start"]]
         fig.add_bar(
@@ -382,7 +427,7 @@ def churn_chart(weekly: pd.DataFrame, totals: pd.DataFrame, by: str) -> go.Figur
             for c, a in zip(totals["churned"], totals["active_at_start"], strict=True)
         ],
         hovertemplate=(
-            "Week of %{x|%d %b %Y}<br>Churn rate: %{y:.2%}<br>%{text}<extra></extra>"
+            "Week of %{x|%d %b %Y}<br>Churn rate: %{y:.1%}<br>%{text}<extra></extra>"
         ),
         secondary_y=True,
     )
@@ -391,7 +436,7 @@ def churn_chart(weekly: pd.DataFrame, totals: pd.DataFrame, by: str) -> go.Figur
         "with the churn rate",
         barmode="stack",
         height=CHART_HEIGHT + 20,
-        legend={"orientation": "h", "y": -0.18},
+        legend={"orientation": "h", "y": -0.18, "traceorder": "normal"},
         clickmode="event+select",
     )
     fig.update_yaxes(title_text="Clients churned", secondary_y=False)
@@ -405,11 +450,52 @@ def churn_chart(weekly: pd.DataFrame, totals: pd.DataFrame, by: str) -> go.Figur
     return fig
 
 
-def _cycle(colours: Iterable[str], count: int) -> list[str]:
-    colours = list(colours)
-    return [colours[i % len(colours)] for i in range(count)]
-
-
 def percent_column(label: str, help: str | None = None) -> object:
     """A rate shown as a percentage."""
     return st.column_config.NumberColumn(label, format="percent", help=help)
+
+
+# --- activity -----------------------------------------------------------------
+
+TYPE_COLOURS = {
+    "Task": "#90a4ae",
+    "Event": "#5c6bc0",
+    "Call": "#26a69a",
+    "Email": "#ffb300",
+}
+
+
+def activity_bars(
+    weekly: pd.DataFrame, colour_by: str, managers: Iterable[str] = ()
+) -> go.Figure:
+    """Activities per week stacked by account manager (coloured as everywhere)
+    or by type; customdata carries (account manager, type) for the drill-down."""
+    fig = go.Figure()
+    groups = list(dict.fromkeys(weekly[colour_by]))
+    if colour_by == "activity_type":
+        colours = [TYPE_COLOURS.get(g, OTHER_LEAGUE_COLOUR) for g in groups]
+    else:
+        colours = group_colours(groups, "account_manager", managers)
+    for group, colour in zip(groups, colours, strict=True):
+        part = weekly[weekly[colour_by] == group]
+        fig.add_bar(
+            x=part["week_start"],
+            y=part["count"],
+            name=group_label(group),
+            marker_color=colour,
+            customdata=part[["account_manager", "activity_type"]].to_numpy(
+                dtype=object
+            ),
+            hovertemplate="Week of %{x|%d %b %Y}<br>%{customdata[0]} · "
+            "%{customdata[1]}<br>%{y:,} activities<extra></extra>",
+        )
+    fig.update_layout(
+        title="Activities per week, last 26 weeks",
+        barmode="stack",
+        legend_traceorder="normal",
+        height=CHART_HEIGHT,
+        xaxis_title="Week starting",
+        yaxis_title="Activities",
+        clickmode="event+select",
+    )
+    return fig
