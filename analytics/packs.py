@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from analytics import (
+    access,
     activity,
     churn,
     dates,
@@ -156,10 +157,10 @@ def qbr_pack(
     fiscal_start_month: int = 1,
 ) -> Pack:
     """The quarterly business review of one partner at D."""
-    info = {
-        **partners.partner_info(con, partner_id),
-        **partners.partner_info(con, partner_id, as_of),
-    }
+    account = partners.partner_info(con, partner_id)
+    if account is None:  # not in the dataset, or not in the viewer's books
+        raise LookupError(f"No partner with the id {partner_id} in this book.")
+    info = {**account, **partners.partner_info(con, partner_id, as_of)}
     pid = info["partner_id"]
     span = dates.quarter(as_of, fiscal_start_month)
     quarter_name = f"Q{(span.start.month - fiscal_start_month) % 12 // 3 + 1}"
@@ -541,10 +542,17 @@ def pack_file(
     partner_id: str | None = None,
     account_manager: str | None = None,
     fiscal_start_month: int = 1,
+    books: tuple[str, ...] | None = None,
 ) -> bytes:
     """A QBR (`partner_id`) or 1:1 (`account_manager`) pack's bytes from a dataset
-    version: the pages' download buttons call it only when clicked."""
-    with store.connect(Path(directory), version) as con:
+    version, read from the viewer's `books` only (None: everything): the pages'
+    download buttons call it only when clicked."""
+    path = store.version_path(Path(directory), version)
+    with (
+        store.connect(Path(directory), version)
+        if books is None
+        else access.book(path, books) as con
+    ):
         if partner_id is not None:
             pack = qbr_pack(con, partner_id, as_of, fiscal_start_month)
         else:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from analytics import packs, partners, plans
 from analytics.schema import NOTES_SUBJECT, TRAINING_STATUSES, UNKNOWN_PARTNER
-from ui import common
+from ui import auth, common
 from ui import partners as ui
 from ui.safe import md
 
@@ -80,6 +80,7 @@ if partner_id:  # QBR pack downloads; built only when clicked
                 suffix,
                 partner_id=partner_id,
                 fiscal_start_month=f.fiscal_start_month,
+                books=auth.books(),
             ),
             file_name=f"qbr_{partner_id}_{f.as_of}.{suffix}",
             mime=packs.MIME[suffix],

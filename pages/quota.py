@@ -282,6 +282,7 @@ for cell, suffix in zip(st.columns([1, 1, 3])[:2], packs.MIME, strict=True):
             suffix,
             account_manager=chart_am,
             fiscal_start_month=f.fiscal_start_month,
+            books=auth.books(),
         ),
         help=f"{md(chart_am)}'s 1:1 account review as of {f.as_of:%d %b %Y}",
         file_name=f"one_to_one_{chart_am}_{f.as_of}.{suffix}",

@@ -6,12 +6,15 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tempfile
+from datetime import date
 from pathlib import Path
 
 import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
+from analytics import packs, store
 from analytics.__main__ import main
 from tests.conftest import ROOT, commit_tables
 
@@ -404,3 +407,22 @@ def test_qbr_of_a_partner_without_aim_plan_or_contacts(data_dir, tmp_path):
     assert "Business plan aim – Plan progress –" in text
     assert "No account plan yet." in text
     assert "No contacts in the data." in text
+
+
+def test_a_pack_reads_the_viewer_s_books_only(data_dir: Path):
+    # P1 (Alpha Accounting) is Ann's, P2 Bob's. In Ann's book the QBR of her own
+    # partner has the same slides as an admin's; Bob's partner is not in it at all.
+    version = store.current_version(data_dir)
+    args = (str(data_dir), version, date(2026, 3, 18), "pptx")
+    mine = packs.pack_file(*args, partner_id="P1", books=("Ann",))
+    assert [s["title"] for s in slides_of(mine)] == QBR_TITLES
+    with pytest.raises(LookupError, match="No partner with the id P2"):
+        packs.pack_file(*args, partner_id="P2", books=("Ann",))
+    assert packs.pack_file(*args, partner_id="P2", books=("Bob",))
+
+
+def slides_of(content: bytes) -> list[dict]:
+    with tempfile.NamedTemporaryFile(suffix=".pptx") as f:
+        f.write(content)
+        f.flush()
+        return slides(Path(f.name))
