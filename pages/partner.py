@@ -1,13 +1,11 @@
 """Partner detail: one partner's account, business plan, clients, contacts,
 activity and notes on one page."""
 
-from functools import partial
-
 import streamlit as st
 
-from analytics import packs, partners, plans
+from analytics import partners, plans
 from analytics.schema import NOTES_SUBJECT, TRAINING_STATUSES, UNKNOWN_PARTNER
-from ui import auth, common
+from ui import common
 from ui import partners as ui
 from ui.safe import md
 
@@ -68,25 +66,8 @@ info = {
 st.header(md(info["partner_name"]))
 st.caption(f"As of {f.as_of:%d %B %Y}.")
 
-if partner_id:  # QBR pack downloads; built only when clicked
-    for cell, suffix in zip(st.columns([1, 1, 4])[:2], packs.MIME, strict=True):
-        cell.download_button(
-            f"QBR pack ({suffix.upper()})",
-            partial(
-                packs.pack_file,
-                common.data_directory(),
-                common.dataset_version(),
-                f.as_of,
-                suffix,
-                partner_id=partner_id,
-                fiscal_start_month=f.fiscal_start_month,
-                books=auth.books(),
-            ),
-            file_name=f"qbr_{partner_id}_{f.as_of}.{suffix}",
-            mime=packs.MIME[suffix],
-            icon=":material/download:",
-            on_click="ignore",
-        )
+if partner_id:
+    common.pack_buttons("QBR pack", f"qbr_{partner_id}", f.as_of, partner_id=partner_id)
 
 account, plan = st.columns([2, 3])
 with account.container(border=True, height="stretch"):

@@ -1,12 +1,11 @@
 """Quota pace: am I on pace for this month's and this quarter's quota?"""
 
 import datetime as dt
-from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from analytics import audit, dates, metrics, packs, partners, quota, store
+from analytics import audit, dates, metrics, partners, quota, store
 from ui import auth, charts, common, figures, formats
 from ui.partners import STATUS_DELTA
 from ui.safe import md
@@ -270,25 +269,12 @@ st.caption(
     f"{am_row['elapsed_working_days']} of {am_row['working_days']} working days "
     f"gone; {source_text(am_row['source'])}."
 )
-# 1:1 pack downloads; built only when clicked
-for cell, suffix in zip(st.columns([1, 1, 3])[:2], packs.MIME, strict=True):
-    cell.download_button(
-        f"1:1 pack ({suffix.upper()})",
-        partial(
-            packs.pack_file,
-            common.data_directory(),
-            common.dataset_version(),
-            f.as_of,
-            suffix,
-            account_manager=chart_am,
-            fiscal_start_month=f.fiscal_start_month,
-            books=auth.books(),
-        ),
-        help=f"{md(chart_am)}'s 1:1 account review as of {f.as_of:%d %b %Y}",
-        file_name=f"one_to_one_{chart_am}_{f.as_of}.{suffix}",
-        mime=packs.MIME[suffix],
-        icon=":material/download:",
-        on_click="ignore",
-    )
+common.pack_buttons(
+    "1:1 pack",
+    f"one_to_one_{chart_am}",
+    f.as_of,
+    help=f"{md(chart_am)}'s 1:1 account review as of {f.as_of:%d %b %Y}",
+    account_manager=chart_am,
+)
 st.markdown(f"**Clients added {span}**")
 clients_table(clients, f"clients_added_{period}", span)

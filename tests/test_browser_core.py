@@ -143,7 +143,9 @@ def test_as_of_date_changes_a_kpi(page, app_url, demo):
     after = kpis.dashboard_kpis(con, earlier)["month_added"]
     assert before != after  # the demo adds clients every working day
     open_page(page, app_url, "Dashboard")
-    added_tile = page.locator('[data-testid="stMetric"]', has_text="Clients added vs quota")
+    added_tile = page.locator(
+        '[data-testid="stMetric"]', has_text="Clients added vs quota"
+    )
     expect(added_tile.locator('[data-testid="stMetricValue"]')).to_have_text(
         f"{before:,}"
     )

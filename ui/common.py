@@ -8,6 +8,7 @@ import functools
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -378,3 +379,34 @@ def pct(value: float | None) -> str:
 
 # On import, before any page draws: see the function's docstring (and app.py).
 leave_legacy_pages_mode()
+
+
+def pack_buttons(
+    label: str, file_stem: str, as_of: dt.date, help: str | None = None, **who: Any
+) -> None:
+    """PowerPoint and PDF downloads of a pack (`who`: partner_id= for a QBR,
+    account_manager= for a 1:1), from this run's dataset version and the viewer's
+    books, built only when clicked."""
+    from analytics import packs
+    from ui import auth  # auth builds on this module
+
+    cells = st.columns([1, 1, 4])[:2]
+    for cell, suffix in zip(cells, packs.MIME, strict=True):
+        cell.download_button(
+            f"{label} ({suffix.upper()})",
+            partial(
+                packs.pack_file,
+                data_directory(),
+                dataset_version(),
+                as_of,
+                suffix,
+                fiscal_start_month=filters().fiscal_start_month,
+                books=auth.books(),
+                **who,
+            ),
+            help=help,
+            file_name=f"{file_stem}_{as_of}.{suffix}",
+            mime=packs.MIME[suffix],
+            icon=":material/download:",
+            on_click="ignore",
+        )
