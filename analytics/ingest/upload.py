@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import tempfile
-from collections.abc import Sequence
+import weakref
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import duckdb
@@ -26,11 +28,74 @@ from analytics.ingest.report import (
 )
 from analytics.ingest.rules import PARTNER_CHILDREN
 
+# The folder of a check's database inside the dataset folder (see store).
+WORK_PREFIX = store.WORK_PREFIX
 
-def _connect() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute(MACROS)
-    return con
+
+# DuckDB's memory for a check, in MB ($AMD_IMPORT_MEMORY_MB): the database of the
+# check lives on disk beside the dataset and spills there beyond this.
+IMPORT_MEMORY_ENV = "AMD_IMPORT_MEMORY_MB"
+DEFAULT_IMPORT_MEMORY_MB = 1000
+Source = bytes | Path  # a file's content, or the path of a file on disk
+Connection = duckdb.DuckDBPyConnection
+
+
+class Workspace:
+    """A DuckDB database for one check, its memory capped: beyond the cap it spills
+    to a folder of its own inside the dataset folder (when it exists, else in the
+    system's temporary folder). The check's tables are written once, by the
+    commit, into the new version's file. Closing removes the folder."""
+
+    def __init__(self, directory: Path | None):
+        parent = directory if directory is not None and directory.is_dir() else None
+        memory = int(os.environ.get(IMPORT_MEMORY_ENV) or DEFAULT_IMPORT_MEMORY_MB)
+        self.folder = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=parent))
+        try:
+            self.con = duckdb.connect(
+                config={
+                    "memory_limit": f"{memory}MB",
+                    "temp_directory": str(self.folder / "spill"),
+                },
+            )
+            self.con.execute(MACROS)
+        except BaseException:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
+
+    def close(self) -> None:
+        self.con.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _Tables(Mapping[str, pa.Table]):
+    """The typed rows of an upload's files without errors, read as Arrow tables
+    from the check's database only when asked for."""
+
+    def __init__(self, checks: list[FileCheck]):
+        self.checks = {c.report.table: c for c in checks if c.typed and c.report.ok}
+
+    def __getitem__(self, name: str) -> pa.Table:
+        check = self.checks[name]
+        return check.arrow(schema.TABLES[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.checks)
+
+    def __len__(self) -> int:
+        return len(self.checks)
+
+
+def _result(work: Workspace, report: ImportReport, checks: list) -> ImportResult:
+    """The result of a check; its database stays until the result is dropped."""
+    result = ImportResult(report, None, _Tables(checks))
+    weakref.finalize(result, work.close)
+    return result
 
 
 def read_file(
@@ -42,8 +107,8 @@ def read_file(
 ) -> tuple[FileReport, pa.Table | None]:
     """Read and check one file on its own (no cross-file checks). The table is
     None when the file has errors. `mapping`: canonical column -> the file's header."""
-    with _connect() as con, tempfile.TemporaryDirectory() as workdir:
-        check = FileCheck(con, 0, name, Path(workdir))
+    with Workspace(None) as work:
+        check = FileCheck(work.con, 0, name, work.folder)
         check.run(content, table, mapping, day_first)
         _sort(check.report.problems, [name])
         if check.report.ok and check.typed:
@@ -53,37 +118,41 @@ def read_file(
 
 def check_files(
     directory: Path,
-    files: list[tuple[str, bytes]],
+    files: Sequence[tuple[str, Source]],
     tables: dict[str, str] | None = None,
     mappings: dict[str, dict[str, str]] | None = None,
 ) -> ImportResult:
     """Check an upload in full without committing: every file, then the checks across
-    files (one file per table; partners of this upload, else of the current dataset)."""
+    files (one file per table; partners of this upload, else of the current dataset).
+    A file is given as its bytes or as the path of a file on disk."""
+    return _import(Path(directory), files, tables, mappings, False, kind="upload")
+
+
+def _check(
+    work: Workspace,
+    directory: Path,
+    files: Sequence[tuple[str, Source]],
+    tables: dict[str, str] | None,
+    mappings: dict[str, dict[str, str]] | None,
+) -> tuple[ImportReport, list[FileCheck]]:
     tables, mappings = tables or {}, mappings or {}
-    with _connect() as con, tempfile.TemporaryDirectory() as workdir:
-        checks = []
-        for k, (name, content) in enumerate(files):
-            check = FileCheck(con, k, name, Path(workdir))
-            check.run(content, tables.get(name), mappings.get(name), True)
-            checks.append(check)
-        rules.one_file_per_table(checks)
-        _check_partners(con, Path(directory), checks)
-        names = [c.report.file for c in checks]
-        for check in checks:
-            _sort(check.report.problems, names)
-        problems = [p for c in checks for p in c.report.problems]
-        _sort(problems, names)
-        if not files:
-            none = Problem("", None, None, None, "no files were uploaded", ERROR)
-            none.code = "upload.none"
-            problems.append(none)
-        report = ImportReport([c.report for c in checks], problems)
-        arrow = {
-            c.report.table: c.arrow(schema.TABLES[c.report.table])
-            for c in checks
-            if c.typed and c.report.ok
-        }
-        return ImportResult(report, None, arrow)
+    checks = []
+    for k, (name, content) in enumerate(files):
+        check = FileCheck(work.con, k, name, work.folder)
+        check.run(content, tables.get(name), mappings.get(name), True)
+        checks.append(check)
+    rules.one_file_per_table(checks)
+    _check_partners(work.con, directory, checks)
+    names = [c.report.file for c in checks]
+    for check in checks:
+        _sort(check.report.problems, names)
+    problems = [p for c in checks for p in c.report.problems]
+    _sort(problems, names)
+    if not files:
+        none = Problem("", None, None, None, "no files were uploaded", ERROR)
+        none.code = "upload.none"
+        problems.append(none)
+    return ImportReport([c.report for c in checks], problems), checks
 
 
 def _sort(problems: list[Problem], names: list[str]) -> None:
@@ -143,7 +212,7 @@ def _load_partner_keys(
 
 def import_files(
     directory: Path,
-    files: list[tuple[str, bytes]],
+    files: Sequence[tuple[str, Source]],
     tables: dict[str, str] | None = None,
     mappings: dict[str, dict[str, str]] | None = None,
     commit: bool = True,
@@ -155,27 +224,46 @@ def import_files(
 
 def _import(
     directory: Path,
-    files: list[tuple[str, bytes]],
+    files: Sequence[tuple[str, Source]],
     tables: dict[str, str] | None,
     mappings: dict[str, dict[str, str]] | None,
     commit: bool,
     kind: str,
 ) -> ImportResult:
-    result = check_files(directory, files, tables, mappings)
-    result.report.check_only = not commit
-    if not commit or not result.report.ok:
+    if commit:
+        directory.mkdir(parents=True, exist_ok=True)
+    work = Workspace(directory)
+    try:
+        report, checks = _check(work, directory, files, tables, mappings)
+        result = _result(work, report, checks)
+    except BaseException:
+        work.close()
+        raise
+    report.check_only = not commit
+    if not commit or not report.ok:
         return result
     contents = dict(files)
+    staged = {
+        c.report.table: store.Staged(work.con, f"typed_{c.k}")
+        for c in checks
+        if c.typed
+    }
     archived = {
-        f.table: (f.file, contents[f.file])
-        for f in result.report.files
-        if f.table is not None
+        c.report.table: (c.report.file, contents[c.report.file], c.report.rows)
+        for c in checks
+        if c.report.table is not None
     }
     note = ", ".join(name for name, _ in files)
-    result.upload = store.commit(
-        directory, result.tables, files=archived, kind=kind, note=note
-    )
-    result.report.version = result.upload.version
+    try:
+        result.upload = store.commit(
+            directory, staged, files=archived, kind=kind, note=note
+        )
+    except store.DiskFull as error:
+        full = Problem("", None, None, None, str(error), ERROR)
+        full.code = "disk.full"
+        report.problems.insert(0, full)
+        return result
+    report.version = result.upload.version
     return result
 
 
@@ -185,12 +273,13 @@ def import_paths(
     table: str | None = None,
     commit: bool = True,
 ) -> ImportResult:
-    """import_files for files on disk; `table` names the table of every file. A file
-    above the size limit blocks the upload before any file is read."""
+    """import_files for files on disk, read from there (never held whole); `table`
+    names the table of every file. A file above the size limit blocks the upload
+    before any file is read."""
     sizes = {Path(p).name: os.stat(p).st_size for p in paths}
     if any(size > max_file_bytes() for size in sizes.values()):
         return _refuse_large(sizes, commit)
-    files = [(Path(p).name, Path(p).read_bytes()) for p in paths]
+    files = [(Path(p).name, Path(p)) for p in paths]
     tables = {name: table for name, _ in files} if table else None
     return import_files(directory, files, tables, commit=commit)
 
@@ -217,7 +306,7 @@ def import_demo(directory: Path) -> str:
     paths = sorted(p for p in store.DEMO_DIR.glob("*.csv") if p.stem in schema.TABLES)
     if not paths:
         raise store.StoreError(f"no demo CSV files in {store.DEMO_DIR}")
-    files = [(p.name, p.read_bytes()) for p in paths]
+    files = [(p.name, p) for p in paths]
     tables = {p.name: p.stem for p in paths}
     result = _import(Path(directory), files, tables, None, commit=True, kind="demo")
     if result.upload is None:
