@@ -68,7 +68,8 @@ class DiskFull(StoreError):
     def __init__(self, free: int, needed: int):
         self.free, self.needed = free, needed
         super().__init__(
-            f"the disk is full ({free // MB:,} MB free, {needed // MB:,} MB needed);"
+            f"the disk is full ({free // MB:,} MB free, {-(-needed // MB):,} MB"
+            " needed);"
             " nothing was changed: free some space and try again"
         )
 

@@ -19,7 +19,7 @@ from typing import BinaryIO
 import duckdb
 import pyarrow as pa
 
-from analytics import schema
+from analytics import schema, store
 from analytics.ingest import rules
 from analytics.ingest.headers import match_headers, recognise_reason
 from analytics.ingest.parse import (
@@ -92,6 +92,7 @@ class FileCheck:
         self.columns: dict[str, int] = {}  # canonical -> field index
         self.typed = False  # typed_<k> exists
         self.width = 0  # columns read: the header's, plus EXTRA_FIELDS if needed
+        self.numbered = False  # raw_<k> has `_row` (read serially)
         # date column -> (day_first, an example row of the winning order)
         self.conflicts: dict[str, tuple[bool, dict]] = {}
 
@@ -257,17 +258,16 @@ class FileCheck:
         ]
         if not self.read(path, present):
             return False
-        kept, rest = self.split_columns([f"c{i}" for i in range(self.width)])
-        filled = []
-        if kept:
-            filled.append(f"coalesce({', '.join(n for _, n in kept)}) is not null")
-        if rest:
-            filled.append("_rest_filled")
-        self.con.execute(
-            f"create or replace view clean_{self.k} as select rowid + 2 as _row,"
-            f" * {'exclude (_rest_filled)' if rest else ''} from raw_{self.k}"
-            f" where {' or '.join(filled)}"
-        )
+        if self.numbered:
+            view = f"select * from raw_{self.k}"
+        else:
+            kept, rest = self.split_columns([f"c{i}" for i in range(self.width)])
+            rest_filled = "exclude (_rest_filled)" if rest else ""
+            view = (
+                f"select rowid + 2 as _row, * {rest_filled}"
+                f" from raw_{self.k} where {_filled(kept, rest)}"
+            )
+        self.con.execute(f"create or replace view clean_{self.k} as {view}")
         self.report.rows = self.scalar(f"select count(*) from clean_{self.k}")
         if self.width > len(self.headers):
             rules.extra_fields(self)
@@ -280,8 +280,8 @@ class FileCheck:
         EXTRA_FIELDS more fields, after checking that its quotes pair up."""
         n = len(self.headers)
         try:
-            self.read_csv(path, n, present, "null_padding=false, parallel=true")
             self.width = n
+            self.read_csv(path, n, present, "null_padding=false, parallel=true")
             return True
         except duckdb.Error:
             pass
@@ -294,10 +294,12 @@ class FileCheck:
                 return False
         try:
             options = "null_padding=true, parallel=false"
-            self.read_csv(path, n + EXTRA_FIELDS, present, options)
-            self.width = n + EXTRA_FIELDS
+            self.width, self.numbered = n + EXTRA_FIELDS, True
+            self.read_csv(path, self.width, present, options)
             return True
         except duckdb.Error as error:
+            if store.is_disk_full(error):
+                raise
             self.add(*read_error(str(error)), "file.unreadable")
             return False
 
@@ -329,18 +331,31 @@ class FileCheck:
         parsed = [f"* {parsed_excluded(dates)}"]
         for column in present:
             parsed.extend(parsed_selects(column, f"c{self.columns[column.name]}"))
+        # Read serially, the rows are numbered as read and the blank ones dropped
+        # at once (a file of blank lines takes no room); read in parallel, they are
+        # numbered by their place in raw_<k> (see load).
+        number, blank = "", "cleaned"
+        if self.numbered:
+            number = "row_number() over () + 1 as _row,"
+            rest_filled = "exclude (_rest_filled)" if rest else ""
+            blank = f"(select * {rest_filled} from cleaned where {_filled(kept, rest)})"
         self.con.execute(
             f"""
             create or replace table raw_{self.k} as
             with cleaned as (
-                select {", ".join(values)} from read_csv($path, columns={{{columns}}},
+                select {number} {", ".join(values)}
+                from read_csv($path, columns={{{columns}}},
                     auto_detect=false, header=true,
                     delim={DELIMITERS[self.report.delimiter]}, quote='"', escape='"',
                     comment='', new_line='\\n', {options}, skip=0,
                     max_line_size=20000000)
             ),
 
-            {date_parts_ctes("cleaned", dates)},
+            kept as (
+                select * from {blank}
+            ),
+
+            {date_parts_ctes("kept", dates)},
 
             final as (
                 select {", ".join(parsed)} from parts
@@ -457,6 +472,16 @@ def read_error(message: str) -> tuple[int | None, None, None, str]:
     else:
         reason = "the file could not be read as CSV: " + message.splitlines()[0]
     return row, None, None, reason
+
+
+def _filled(kept: list[tuple[int, str]], rest: list[str]) -> str:
+    """The condition of a row that is not blank."""
+    filled = []
+    if kept:
+        filled.append(f"coalesce({', '.join(n for _, n in kept)}) is not null")
+    if rest:
+        filled.append("_rest_filled")
+    return " or ".join(filled)
 
 
 def _odd_quotes(path: Path) -> bool:

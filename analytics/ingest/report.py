@@ -140,6 +140,8 @@ def _format_problem(problem: Problem) -> str:
     if problem.column is not None:
         shown = "" if problem.value is None else f"={short(problem.value)}"
         where += f" {problem.column}{shown}"
+    if not where:  # about the whole upload (no file)
+        return f"{problem.severity}: {problem.reason}"
     return f"{problem.severity}: {where}: {problem.reason}"
 
 

@@ -57,6 +57,7 @@ CODES = {
     "upload.none": "no files were uploaded",
     "upload.duplicate_table": "two files for one table",
     "partner.not_found": "a row's partner is empty or not among the partners",
+    "disk.full": "the disk filled up during the check or the commit",
 }
 
 # Dates that are naturally in the future (due dates, planned months, reviews).

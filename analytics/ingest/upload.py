@@ -9,7 +9,7 @@ import os
 import shutil
 import tempfile
 import weakref
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import duckdb
@@ -74,28 +74,35 @@ class Workspace:
 
 
 class _Tables(Mapping[str, pa.Table]):
-    """The typed rows of an upload's files without errors, read as Arrow tables
-    from the check's database only when asked for."""
+    """An upload's typed tables, each read as an Arrow table only when asked for."""
 
-    def __init__(self, checks: list[FileCheck]):
-        self.checks = {c.report.table: c for c in checks if c.typed and c.report.ok}
+    def __init__(self, read: Callable[[str], pa.Table], names: Iterable[str]):
+        self.read, self.names = read, list(names)
 
     def __getitem__(self, name: str) -> pa.Table:
-        check = self.checks[name]
-        return check.arrow(schema.TABLES[name])
+        if name not in self.names:
+            raise KeyError(name)
+        return self.read(name)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.checks)
+        return iter(self.names)
 
     def __len__(self) -> int:
-        return len(self.checks)
+        return len(self.names)
 
 
-def _result(work: Workspace, report: ImportReport, checks: list) -> ImportResult:
-    """The result of a check; its database stays until the result is dropped."""
-    result = ImportResult(report, None, _Tables(checks))
-    weakref.finalize(result, work.close)
-    return result
+def _checked_tables(checks: list[FileCheck]) -> _Tables:
+    """The typed rows of the files without errors, from the check's database."""
+    found = {c.report.table: c for c in checks if c.typed and c.report.ok}
+    return _Tables(lambda name: found[name].arrow(schema.TABLES[name]), found)
+
+
+def _committed_tables(directory: Path, version: str, names: Iterable[str]) -> _Tables:
+    def read(name: str) -> pa.Table:
+        with store.connect(directory, version) as con:
+            return con.sql(f"select * from {name}").to_arrow_table()
+
+    return _Tables(read, names)
 
 
 def read_file(
@@ -235,11 +242,23 @@ def _import(
     work = Workspace(directory)
     try:
         report, checks = _check(work, directory, files, tables, mappings)
-        result = _result(work, report, checks)
-    except BaseException:
+    except BaseException as error:
         work.close()
-        raise
+        if not store.is_disk_full(error):
+            raise
+        # the check's own files (a tidied copy, DuckDB's spill) filled the disk
+        needed = sum(_size(content) for _, content in files)
+        free = shutil.disk_usage(
+            directory if directory.is_dir() else work.folder.parent
+        )
+        problem = _disk_full(store.DiskFull(free.free, needed))
+        return ImportResult(
+            ImportReport([], [problem], check_only=not commit), None, {}
+        )
     report.check_only = not commit
+    result = ImportResult(report, None, _checked_tables(checks))
+    # the check's database lives as long as the result (for result.tables)
+    close = weakref.finalize(result, work.close)
     if not commit or not report.ok:
         return result
     contents = dict(files)
@@ -259,12 +278,22 @@ def _import(
             directory, staged, files=archived, kind=kind, note=note
         )
     except store.DiskFull as error:
-        full = Problem("", None, None, None, str(error), ERROR)
-        full.code = "disk.full"
-        report.problems.insert(0, full)
+        report.problems.insert(0, _disk_full(error))
         return result
+    close()
     report.version = result.upload.version
+    result.tables = _committed_tables(directory, report.version, result.tables)
     return result
+
+
+def _disk_full(error: store.DiskFull) -> Problem:
+    problem = Problem("", None, None, None, str(error), ERROR)
+    problem.code = "disk.full"
+    return problem
+
+
+def _size(content: Source) -> int:
+    return len(content) if isinstance(content, bytes) else content.stat().st_size
 
 
 def import_paths(
