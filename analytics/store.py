@@ -89,6 +89,9 @@ class Staged:
 
     con: duckdb.DuckDBPyConnection
     relation: str
+    # called once the rows are in the new version's file, to free what holds
+    # them before the staging tables are built with the same memory
+    release: Callable[[], None] | None = None
 
 
 @dataclass
@@ -235,6 +238,9 @@ def _commit(
                 _create_empty(con, table)
         if base is not None:
             con.execute("detach old")
+        for frame in staged:
+            if frame.release is not None:
+                frame.release()
         con.execute(STAGING_SQL.read_text())
         counts = {
             name: con.execute(f"select count(*) from {name}").fetchone()[0]

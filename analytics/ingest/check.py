@@ -446,6 +446,12 @@ class FileCheck:
                 self.add(None, header, None, reason, "date.order_default", WARNING)
         return orders
 
+    def drop(self) -> None:
+        """Free the file's rows (once they are committed)."""
+        for kind, name in (("view", "typed"), ("view", "clean"), ("table", "raw")):
+            self.con.execute(f"drop {kind} if exists {name}_{self.k}")
+        self.typed = False
+
     def arrow(self, table: Table) -> pa.Table:
         """The typed rows in file order with every canonical column."""
         selects = [

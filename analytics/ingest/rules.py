@@ -267,11 +267,15 @@ def duplicate_id(check: FileCheck, x: str) -> None:
             where {x} is not null
         ),
 
+        repeated as (
+            select key from keyed group by key having count(*) > 1
+        ),
+
         firsts as (
             select *,
                 min(_row) over (partition by key) as first_row,
                 arg_min({x}, _row) over (partition by key) as first_value
-            from keyed
+            from keyed semi join repeated using (key)
         ),
 
         final as (

@@ -263,7 +263,7 @@ def _import(
         return result
     contents = dict(files)
     staged = {
-        c.report.table: store.Staged(work.con, f"typed_{c.k}")
+        c.report.table: store.Staged(work.con, f"typed_{c.k}", c.drop)
         for c in checks
         if c.typed
     }
@@ -279,6 +279,7 @@ def _import(
         )
     except store.DiskFull as error:
         report.problems.insert(0, _disk_full(error))
+        result.tables = {}  # the check's rows may be gone already
         return result
     close()
     report.version = result.upload.version
