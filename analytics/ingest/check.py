@@ -162,7 +162,7 @@ class FileCheck:
         try:
             loaded = self.load(body.path, typing)
         finally:
-            if not body.in_place or body.path != source:
+            if body.path != source:  # a copy made for DuckDB, not the user's file
                 body.path.unlink(missing_ok=True)
         if not loaded:
             return

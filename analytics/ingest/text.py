@@ -430,7 +430,6 @@ class Body:
     head: Head
     empty: bool = False
     footer_lines: int = 0
-    in_place: bool = False
 
 
 def tidy(
@@ -452,7 +451,7 @@ def tidy(
             with open(target, "wb") as out:
                 for chunk in chunks(open_bytes):
                     out.write(chunk)
-        return Body(original or target, head, in_place=True)
+        return Body(original or target, head)
     marker = _BlankMarker()
     with open(target, "w", encoding="utf-8", newline="") as out:
         out.write(marker.feed(start))

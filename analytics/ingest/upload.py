@@ -28,16 +28,11 @@ from analytics.ingest.report import (
 )
 from analytics.ingest.rules import PARTNER_CHILDREN
 
-# The folder of a check's database inside the dataset folder (see store).
-WORK_PREFIX = store.WORK_PREFIX
-
-
-# DuckDB's memory for a check, in MB ($AMD_IMPORT_MEMORY_MB): the database of the
-# check lives on disk beside the dataset and spills there beyond this.
+# DuckDB's memory for a check, in MB ($AMD_IMPORT_MEMORY_MB); beyond it DuckDB
+# spills to disk beside the dataset.
 IMPORT_MEMORY_ENV = "AMD_IMPORT_MEMORY_MB"
 DEFAULT_IMPORT_MEMORY_MB = 1000
 Source = bytes | Path  # a file's content, or the path of a file on disk
-Connection = duckdb.DuckDBPyConnection
 
 
 class Workspace:
@@ -49,7 +44,7 @@ class Workspace:
     def __init__(self, directory: Path | None):
         parent = directory if directory is not None and directory.is_dir() else None
         memory = int(os.environ.get(IMPORT_MEMORY_ENV) or DEFAULT_IMPORT_MEMORY_MB)
-        self.folder = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=parent))
+        self.folder = Path(tempfile.mkdtemp(prefix=store.WORK_PREFIX, dir=parent))
         try:
             self.con = duckdb.connect(
                 config={
