@@ -116,7 +116,7 @@ def detect(open_bytes: Opener) -> Encoding:
     utf16 = _utf16_codec(start, size, zeros)
     if utf16 is not None:
         name = "UTF-16" if utf16 == "utf-16" else "UTF-16 (no byte-order mark)"
-        return Encoding(utf16, name, line_ends=True)
+        return Encoding(utf16, name)  # always rewritten as UTF-8
     if nul:
         raise NotCsvText(NUL_REASON)
     if controls > max(8, size // 1000):
