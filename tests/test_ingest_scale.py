@@ -73,15 +73,18 @@ MESSY_PROBLEMS = [
 
 
 @pytest.mark.parametrize(
-    "encoding, newline", [("utf-8", "\n"), ("utf-8", "\r\n"), ("cp1252", "\r\n")]
+    "encoding, newline",
+    [("utf-8", "\n"), ("utf-8", "\r\n"), ("cp1252", "\r\n")]
+    + [("utf-16", "\r\n"), ("utf-16-le", "\n")],
 )
 @pytest.mark.parametrize("chunk", [3, 4, 7, 1 << 23])
 def test_a_file_read_in_small_pieces_gives_the_same_rows_and_row_numbers(
     tmp_path: Path, monkeypatch, encoding: str, newline: str, chunk: int
 ):
-    # Pieces of 3, 4 and 7 bytes split CRLF pairs, the two bytes of 'é' in UTF-8
-    # and the blank lines at every place; the rows and row numbers must not move.
-    # (The even size keeps UTF-16 byte pairs together; 3 and 7 are for the rest.)
+    # Pieces of 3, 4 and 7 bytes split CRLF pairs, the bytes of 'é' in UTF-8 and
+    # UTF-16 (told without a BOM by the NUL at every other byte, counted across
+    # pieces of odd size) and the blank lines at every place; the rows and row
+    # numbers must not move.
     monkeypatch.setattr(text, "CHUNK", chunk)
     path = tmp_path / "partners.csv"
     path.write_bytes(MESSY.replace("\n", newline).encode(encoding))

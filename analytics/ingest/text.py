@@ -49,8 +49,7 @@ class MixedEncodings(NotCsvText):
 _UTF8_LATIN = re.compile(rb"[\xc2\xc3][\x80-\xbf]|\xe2\x80[\x80-\xbf]")
 
 
-# Bytes read at a time: a file is never held whole (an even size, so that the
-# byte positions of UTF-16 text keep their parity from one chunk to the next).
+# Bytes read at a time: a file is never held whole.
 CHUNK = 1 << 23
 _BLANK_LINE = re.compile(rb"\n\n")
 _EMPTY_LINES = re.compile("\n\n+")
@@ -95,11 +94,11 @@ def detect(open_bytes: Opener) -> Encoding:
     for chunk in chunks(open_bytes):
         if not size:
             start = chunk[:4]
-        size += len(chunk)
         if b"\x00" in chunk:
             nul = True
-            zeros[0] += chunk[0::2].count(0)
-            zeros[1] += chunk[1::2].count(0)
+            zeros[size % 2] += chunk[0::2].count(0)
+            zeros[1 - size % 2] += chunk[1::2].count(0)
+        size += len(chunk)
         controls += _controls(chunk)
         if utf8 and not (chunk.isascii() and not decoder.getstate()[0]):
             try:
