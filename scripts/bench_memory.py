@@ -122,8 +122,9 @@ def run(args: argparse.Namespace, work: Path) -> list[str]:
         "| process | step | seconds | peak RSS (MB) |",
         "| --- | --- | ---: | ---: |",
     ]
-    for name, step in found.items():
-        lines.append(f"| {name} | | {step['seconds']:,.1f} | {step['peak_mb']:,.0f} |")
+    for (process, name), step in found.items():
+        seconds, peak = step["seconds"], step["peak_mb"]
+        lines.append(f"| {process} | {name} | {seconds:,.1f} | {peak:,.0f} |")
     lines.append(f"| reports | (modules loaded) | | {reports['start_mb']:,.0f} |")
     for name, step in reports["steps"].items():
         lines.append(
