@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -111,7 +112,9 @@ class ImportReport:
 class ImportResult:
     report: ImportReport
     upload: store.Upload | None
-    tables: dict[str, pa.Table]
+    # the typed rows of the files without errors (of the new version once
+    # committed), each read as Arrow only when asked for
+    tables: Mapping[str, pa.Table]
 
 
 def _format_file(report: FileReport) -> list[str]:
