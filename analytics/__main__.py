@@ -1,6 +1,7 @@
 """The command line: python -m analytics <command> (a stable contract, SPEC section 7).
 
-Exit codes: 0 done, 1 blocked (an import with errors), 2 bad usage.
+Exit codes: 0 done, 1 blocked (an import with errors), 2 bad usage, 3 the disk is
+full (nothing changed; the temporary files are removed).
 """
 
 from __future__ import annotations
@@ -36,6 +37,13 @@ def as_of_date(text: str) -> dt.date:
     return day
 
 
+EXIT_CODES = """exit codes:
+  0  done (committed, or checked with --check)
+  1  blocked: the import has errors, nothing changed
+  2  bad usage (unknown option, missing file)
+  3  the disk is full: nothing changed, the temporary files are removed"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -43,11 +51,20 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="dataset folder (default: $AMD_DATA_DIR or data/store)",
     )
-    parser = argparse.ArgumentParser(prog="python -m analytics", parents=[common])
+    parser = argparse.ArgumentParser(
+        prog="python -m analytics",
+        parents=[common],
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     imp = commands.add_parser(
-        "import", parents=[common], help="check and commit CSV exports"
+        "import",
+        parents=[common],
+        help="check and commit CSV exports",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     imp.add_argument("files", nargs="+", type=Path)
     imp.add_argument(
@@ -131,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
             directory, args.files, table=args.table, commit=not args.check
         )
         print(result.report.format_text())
+        if any(p.code == "disk.full" for p in result.report.problems):
+            return 3
         return 0 if result.report.ok else 1
 
     if args.command == "demo":

@@ -12,9 +12,10 @@ otherwise be stored as infinity), an integer within BIGINT.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from analytics.schema import DECIMAL, INT, TEXT, Column
+from analytics.schema import DATE, DECIMAL, INT, TEXT, Column
 
 DEFAULT_LABEL = " (default: column could not tell)"
 # Date forms, as RE2 patterns (our own constants, spliced into the macros below).
@@ -25,10 +26,16 @@ _TIME = (
 _ISO = r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
 _SLASH = r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
 _NAMED = r"(\d{1,2})[\s-]+([A-Za-z]{3,9})\.?[\s,-]+(\d{4}|\d{2})"
+# The same with each number (or month name) as a group, to take the pieces out.
+_ISO_GROUPS = r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
+_SLASH_GROUPS = r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})"
 # quotas.month also takes a month alone: 2026-11, 11/2026, Nov 2026.
 _YM = r"\d{4}[-/.]\d{1,2}"
 _MY = r"\d{1,2}[-/.]\d{4}"
 _MN = r"([A-Za-z]{3,9})\.?[\s,-]+(\d{4}|\d{2})"
+_YM_GROUPS = r"(\d{4})[-/.](\d{1,2})"
+_PIECES = "['p1', 'p2', 'p3']"
+_MY_GROUPS = r"(\d{1,2})[-/.](\d{4})"
 MONTH_NAMES = (
     "['jan','feb','mar','apr','may','jun','jul','aug','sep','oct','nov','dec']"
 )
@@ -75,17 +82,14 @@ create or replace temp macro month_form(v) as
         when regexp_full_match(v, '{_MN}') then 'mn'
         else date_form(v)
     end;
-create or replace temp macro date_text(v) as
-    split_part(split_part(split_part(v, ' ', 1), 'T', 1), ',', 1);
 create or replace temp macro date_pieces(v, form) as
-    case
-        when form in ('iso', 'slash', 'ym', 'my')
-            then string_split(translate(date_text(v), '/.', '--'), '-')
-        when form = 'named' then list_value(
-            regexp_extract(v, '^{_NAMED}', 1), regexp_extract(v, '^{_NAMED}', 2),
-            regexp_extract(v, '^{_NAMED}', 3))
-        when form = 'mn' then list_value(
-            regexp_extract(v, '^{_MN}', 1), regexp_extract(v, '^{_MN}', 2))
+    case form
+        when 'iso' then regexp_extract(v, '^{_ISO_GROUPS}', {_PIECES})
+        when 'slash' then regexp_extract(v, '^{_SLASH_GROUPS}', {_PIECES})
+        when 'named' then regexp_extract(v, '^{_NAMED}', {_PIECES})
+        when 'ym' then regexp_extract(v, '^{_YM_GROUPS}()', {_PIECES})
+        when 'my' then regexp_extract(v, '^{_MY_GROUPS}()', {_PIECES})
+        when 'mn' then regexp_extract(v, '^{_MN}()', {_PIECES})
     end;
 create or replace temp macro month_number(name) as
     list_position({MONTH_NAMES}, lower(left(name, 3)));
@@ -151,19 +155,19 @@ def date_parts_sql(x: str) -> str:
     both numbers (`a`, `b`) until the column's order is known."""
     p = f"{x}__pieces"
     return f"""
-        case when {x}__form = 'slash' then try_cast({p}[1] as integer) end as {x}__a,
-        case when {x}__form = 'slash' then try_cast({p}[2] as integer) end as {x}__b,
+        case when {x}__form = 'slash' then try_cast({p}.p1 as integer) end as {x}__a,
+        case when {x}__form = 'slash' then try_cast({p}.p2 as integer) end as {x}__b,
         case {x}__form
-            when 'iso' then {p}[1] when 'ym' then {p}[1] when 'my' then {p}[2]
-            when 'mn' then {p}[2] else {p}[3]
+            when 'iso' then {p}.p1 when 'ym' then {p}.p1 when 'my' then {p}.p2
+            when 'mn' then {p}.p2 else {p}.p3
         end as {x}__y,
         case {x}__form
-            when 'iso' then {p}[2] when 'ym' then {p}[2] when 'my' then {p}[1]
-            when 'named' then cast(month_number({p}[2]) as varchar)
-            when 'mn' then cast(month_number({p}[1]) as varchar)
+            when 'iso' then {p}.p2 when 'ym' then {p}.p2 when 'my' then {p}.p1
+            when 'named' then cast(month_number({p}.p2) as varchar)
+            when 'mn' then cast(month_number({p}.p1) as varchar)
         end as {x}__m,
         case {x}__form
-            when 'iso' then {p}[3] when 'named' then {p}[1] when 'slash' then null
+            when 'iso' then {p}.p3 when 'named' then {p}.p1 when 'slash' then null
             else '1'
         end as {x}__d
     """
@@ -231,33 +235,48 @@ def decide_date_order(evidence: tuple, day_first: bool) -> DateOrder:
     return DateOrder(day_first, "ISO" if isos else None)
 
 
-def typed_select(
-    column: Column, v: str, order: DateOrder | None, params: dict
-) -> list[str]:
-    """The select items typing column `column` from the text column `v`: the value
-    and, for dates and numbers, the raw text (`<name>__raw`) the checks quote."""
+def parsed_selects(column: Column, v: str) -> list[str]:
+    """The select items, over `parts` (see date_parts_ctes, which gives a date's
+    form and its two slash numbers), that parse column `column` from its text in
+    `v` once: a number, or a date read day-first (`__v1`) and, for a slash date,
+    month-first (`__v2`)."""
+    x = column.name
+    if column.type in (INT, DECIMAL):
+        parse = "parse_int" if column.type == INT else "parse_decimal"
+        return [f"{parse}({v}) as {x}__num"]
+    if column.type != DATE:
+        return []
+    day_first = f"make_ymd({x}__y, {x}__b, {x}__a)"
+    month_first = f"make_ymd({x}__y, {x}__a, {x}__b)"
+    other = f"make_ymd({x}__y, {x}__m, {x}__d)"
+    values = (
+        f"case when {x}__form = 'slash' then {day_first} else {other} end",
+        f"case when {x}__form = 'slash' then {month_first} end",
+    )
+    if x == "month":
+        values = tuple(f"cast(date_trunc('month', {d}) as date)" for d in values)
+    return [f"{values[0]} as {x}__v1", f"{values[1]} as {x}__v2"]
+
+
+def parsed_excluded(dates: Iterable[str]) -> str:
+    """The columns of `parts` that only served to parse dates: `exclude (...)`."""
+    names = [f"{x}__{part}" for x in dates for part in ("pieces", "y", "m", "d")]
+    return f"exclude ({', '.join(names)})" if names else ""
+
+
+def typed_select(column: Column, v: str, order: DateOrder | None) -> list[str]:
+    """The select items typing column `column` from its text `v` and its parsed
+    columns: the value and, for dates and numbers, the raw text (`<name>__raw`)
+    the checks quote; a date in the column's order."""
     x = column.name
     if column.type == TEXT:
         if column.default is None:
             return [f"{v} as {x}"]
-        params[f"default_{x}"] = column.default
-        return [f"coalesce({v}, $default_{x}) as {x}"]
+        default = column.default.replace("'", "''")
+        return [f"coalesce({v}, '{default}') as {x}"]
     if column.type in (INT, DECIMAL):
-        parse = "parse_int" if column.type == INT else "parse_decimal"
-        return [f"{parse}({v}) as {x}", f"{v} as {x}__raw"]
-    params[f"day_first_{x}"] = order.day_first
-    slash = (
-        f"case when $day_first_{x} then make_ymd({x}__y, {x}__b, {x}__a)"
-        f" else make_ymd({x}__y, {x}__a, {x}__b) end"
-    )
-    other = f"make_ymd({x}__y, {x}__m, {x}__d)"
-    value = f"case when {x}__form = 'slash' then {slash} else {other} end"
-    if x == "month":
-        value = f"cast(date_trunc('month', {value}) as date)"
-    return [
-        f"{value} as {x}",
-        f"{v} as {x}__raw",
-        f"{x}__form",
-        f"{x}__a",
-        f"{x}__b",
-    ]
+        return [f"{x}__num as {x}", f"{v} as {x}__raw"]
+    value = f"{x}__v1"
+    if not order.day_first:
+        value = f"case when {x}__form = 'slash' then {x}__v2 else {x}__v1 end"
+    return [f"{value} as {x}", f"{v} as {x}__raw", f"{x}__form", f"{x}__a", f"{x}__b"]

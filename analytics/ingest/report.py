@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -111,7 +112,9 @@ class ImportReport:
 class ImportResult:
     report: ImportReport
     upload: store.Upload | None
-    tables: dict[str, pa.Table]
+    # the typed rows of the files without errors (of the new version once
+    # committed), each read as Arrow only when asked for
+    tables: Mapping[str, pa.Table]
 
 
 def _format_file(report: FileReport) -> list[str]:
@@ -140,6 +143,8 @@ def _format_problem(problem: Problem) -> str:
     if problem.column is not None:
         shown = "" if problem.value is None else f"={short(problem.value)}"
         where += f" {problem.column}{shown}"
+    if not where:  # about the whole upload (no file)
+        return f"{problem.severity}: {problem.reason}"
     return f"{problem.severity}: {where}: {problem.reason}"
 
 

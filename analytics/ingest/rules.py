@@ -57,6 +57,7 @@ CODES = {
     "upload.none": "no files were uploaded",
     "upload.duplicate_table": "two files for one table",
     "partner.not_found": "a row's partner is empty or not among the partners",
+    "disk.full": "the disk filled up during the check or the commit",
 }
 
 # Dates that are naturally in the future (due dates, planned months, reviews).
@@ -266,11 +267,15 @@ def duplicate_id(check: FileCheck, x: str) -> None:
             where {x} is not null
         ),
 
+        repeated as (
+            select key from keyed group by key having count(*) > 1
+        ),
+
         firsts as (
             select *,
                 min(_row) over (partition by key) as first_row,
                 arg_min({x}, _row) over (partition by key) as first_value
-            from keyed
+            from keyed semi join repeated using (key)
         ),
 
         final as (
