@@ -928,8 +928,8 @@ def test_unrecognised_table_blocks_and_asks_for_the_table(dataset: Path):
         (
             1,
             None,
-            "the headers do not match any table's required columns; name the table"
-            " (--table) and map the columns",
+            "the headers match no column of any table; choose the table and map its"
+            " columns",
         )
     ]
 

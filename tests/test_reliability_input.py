@@ -377,7 +377,7 @@ def test_sql_in_a_table_name_or_mapping_is_an_error_not_a_query(dataset: Path):
             None,
             None,
             "unknown table 'clients; drop table partners' (one of partners,"
-            " clients, activities, quotas, account_plans, contacts)",
+            " clients, activities, quotas, account_plans, contacts, users)",
         )
     ]
     with unchanged(dataset):

@@ -14,8 +14,9 @@ from analytics.ingest.check import (
     max_file_bytes,
     too_large,
 )
-from analytics.ingest.headers import normalise, recognise_table
+from analytics.ingest.headers import normalise
 from analytics.ingest.parse import DEFAULT_LABEL, MACROS
+from analytics.ingest.recognise import Recognition, recognise, recognise_table
 from analytics.ingest.report import (
     ERROR,
     MAX_PER_RULE,
@@ -67,6 +68,7 @@ __all__ = [
     "MixedEncodings",
     "NotCsvText",
     "Problem",
+    "Recognition",
     "check_files",
     "decode",
     "import_demo",
@@ -76,6 +78,7 @@ __all__ = [
     "normalise",
     "prepare_text",
     "read_file",
+    "recognise",
     "recognise_table",
     "split_footer",
     "too_large",

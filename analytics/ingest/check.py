@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from analytics import schema
 from analytics.ingest import rules
-from analytics.ingest.headers import match_headers, recognise_reason
+from analytics.ingest.headers import match_headers
 from analytics.ingest.parse import (
     DateOrder,
     date_parts_ctes,
@@ -27,6 +27,7 @@ from analytics.ingest.parse import (
     evidence_sql,
     typed_select,
 )
+from analytics.ingest.recognise import recognise, sample_ids
 from analytics.ingest.report import (
     ERROR,
     MAX_PER_RULE,
@@ -148,7 +149,8 @@ class FileCheck:
         if not any(self.headers):
             self.add(None, None, None, "the file has no header row", "header.none")
             return
-        chosen = self.choose_table(table, mapping)
+        ids = sample_ids(prepared.body, prepared.delimiter, self.headers)
+        chosen = self.choose_table(table, mapping, ids)
         path = self.write_body(prepared)
         del prepared  # the text is on disk for DuckDB now: free it before the read
         if path is None or not self.load(path):
@@ -196,18 +198,20 @@ class FileCheck:
         return text
 
     def choose_table(
-        self, table: str | None, mapping: dict[str, str] | None
+        self, table: str | None, mapping: dict[str, str] | None, ids: list[str]
     ) -> Table | None:
         if table is not None and table not in schema.TABLES:
             names = ", ".join(schema.TABLES)
             reason = f"unknown table '{table}' (one of {names})"
             self.add(None, None, table, reason, "table.unknown")
             return None
+        found = recognise(self.headers + list(mapping or {}), ids)
+        self.report.salesforce_object = found.salesforce_object
         if table is None:
-            table, reason = recognise_reason(self.headers + list(mapping or {}))
-            if table is None:
-                self.add(1, None, None, reason, "table.unrecognised")
+            if found.table is None:
+                self.add(1, None, None, found.reason, "table.unrecognised")
                 return None
+            table = found.table
         chosen = schema.TABLES[table]
         self.report.table = table
         match = match_headers(chosen, self.headers, mapping)

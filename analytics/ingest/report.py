@@ -47,6 +47,8 @@ class FileReport:
     missing: list[str] = field(default_factory=list)
     date_formats: dict[str, str] = field(default_factory=dict)  # header -> form
     footer_lines: int = 0
+    # The Salesforce object the file holds, when its ids or columns tell.
+    salesforce_object: str | None = None
     problems: list[Problem] = field(default_factory=list)
 
     @property
