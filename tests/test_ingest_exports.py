@@ -151,11 +151,12 @@ def test_a_weak_fit_is_not_recognised_and_the_closest_tables_are_named():
         "the headers fit Account plans only by columns most exports share (such as"
         " Id, Name, Owner); choose the table"
     )
-    # Nothing fits: the two closest tables with what each lacks, in users' words.
+    # Nothing fits: the two closest tables with what each lacks, in users' words
+    # (clients match 2 columns; account plans 1 and lack only 1 required).
     found = ingest.recognise(["Account ID", "Opportunity Name"])
     assert found.reason == (
         "the headers fit no table; the closest are Clients (lacks CRN, Created"
-        " Date); Partners (lacks Account Name, Account Owner)"
+        " Date); Account plans (lacks Plan ID)"
     )
 
 
