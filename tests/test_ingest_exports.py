@@ -191,3 +191,94 @@ def test_a_user_export_reads_name_not_username():
         }
     ]
     assert report.ignored == ["Username"]
+
+
+# --- tasks, events and owners, committed -------------------------------------------
+
+ANN, BOB = "0051x00000MnOpQAA1", "0051x00000ZzZzZAA2"
+ACCOUNTS = csv_bytes(
+    "Id,Name,OwnerId",
+    f"0011x00000PqRsTAA1,Alpha Ltd,{ANN}",
+    f"0011x00000UvWxYAA2,Beta LLP,{BOB}",
+)
+EVENTS = csv_bytes(
+    "Id,AccountId,OwnerId,Subject,Type,ActivityDateTime,DurationInMinutes",
+    f"00U1x00000EvEnAAA1,0011x00000PqRsTAA1,{ANN},QBR,Meeting,"
+    "2024-02-01T10:00:00.000Z,60",
+    f"00U1x00000EvEnBAA2,0011x00000PqRsTAA1,{ANN},Lunch,Other,"
+    "2024-02-02T12:00:00.000Z,90",
+    f"00U1x00000EvEnCAA3,0011x00000UvWxYAA2,{BOB},Visit,,2024-02-03T09:00:00.000Z,30",
+)
+USERS = csv_bytes(
+    "Id,Name,Username,IsActive",
+    f"{ANN[:15]},Ann Lee,ann@example.com,true",  # the 15-character form
+)
+
+
+def test_an_event_export_is_all_touches_and_owner_ids_show_as_names(tmp_path):
+    from analytics import store
+
+    result = ingest.import_files(
+        tmp_path,
+        [
+            ("Account.csv", ACCOUNTS),
+            ("Event.csv", EVENTS),
+            ("User.csv", USERS),
+        ],
+    )
+    assert [f.table for f in result.report.files] == ["partners", "activities", "users"]
+    # Bob's id is in no user: one warning for it, at its first row (row 3 of the
+    # accounts; his event row is not warned about again).
+    assert [
+        (p.code, p.file, p.row, p.value)
+        for p in result.report.problems
+        if p.code == "owner.unknown"
+    ] == [("owner.unknown", "Account.csv", 3, BOB)]
+    assert result.upload is not None
+    with store.connect(tmp_path) as con:
+        stored = con.execute(
+            "select activity_id, activity_type, activity_date from activities"
+            " order by activity_id"
+        ).fetchall()
+        # Meeting stays; Other and blank on an event are stored as Event.
+        assert stored == [
+            ("00U1x00000EvEnAAA1", "Meeting", dt.date(2024, 2, 1)),
+            ("00U1x00000EvEnBAA2", "Event", dt.date(2024, 2, 2)),
+            ("00U1x00000EvEnCAA3", "Event", dt.date(2024, 2, 3)),
+        ]
+        flags = con.execute(
+            "select account_manager, is_touch, is_task, is_open_task"
+            " from stg_activities order by activity_id"
+        ).fetchall()
+        # 3 of 3 events are touches and none is an open task; Ann's 18-character
+        # id resolves through her 15-character user id, Bob's stays as it is.
+        assert flags == [
+            ("Ann Lee", True, False, False),
+            ("Ann Lee", True, False, False),
+            (BOB, True, False, False),
+        ]
+        assert con.execute(
+            "select partner_name, account_manager from stg_partners order by 1"
+        ).fetchall() == [("Alpha Ltd", "Ann Lee"), ("Beta LLP", BOB)]
+
+
+def test_task_event_column_marks_events_and_unknown_types_are_warned():
+    content = csv_bytes(
+        "Activity ID,Account ID,Assigned,Task/Event,Type,Status,Date",
+        "A1,P1,Ann,Event,Other,,2024-02-01",  # an event: stored Event
+        "A2,P1,Ann,Task,Call,Completed,2024-02-02",  # a call task: kept Call
+        "A3,P1,Ann,Task,Visit,Open,2024-02-03",  # unknown type: warned
+        "A4,P1,Ann,Task,,Open,2024-02-04",  # blank: a Task
+        "00U1x00000EvEnDAA4,P1,Ann,Task,Other,,2024-02-05",  # 00U: an event
+    )
+    report, rows = read("activities.csv", content)
+    assert [(r["activity_id"], r["activity_type"]) for r in rows] == [
+        ("A1", "Event"),
+        ("A2", "Call"),
+        ("A3", "Visit"),
+        ("A4", "Task"),
+        ("00U1x00000EvEnDAA4", "Event"),
+    ]
+    assert [(p.code, p.row, p.column, p.value) for p in report.problems] == [
+        ("activity.type_unknown", 4, "Type", "Visit")
+    ]

@@ -20,6 +20,7 @@ import pyarrow as pa
 from analytics import schema
 from analytics.ingest import rules
 from analytics.ingest.headers import match_headers
+from analytics.ingest.kinds import extra_columns
 from analytics.ingest.parse import (
     DateOrder,
     date_parts_ctes,
@@ -85,6 +86,9 @@ class FileCheck:
         self.report = FileReport(file=name)
         self.headers: list[str] = []
         self.columns: dict[str, int] = {}  # canonical -> field index
+        # columns rules read beside the canonical ones (see kinds.extra_columns)
+        self.extras: dict[str, int] = {}
+        self.derived: set[str] = set()  # canonical columns a rule added to typed
         self.typed = False  # typed_<k> exists
         # date column -> (day_first, an example row of the winning order)
         self.conflicts: dict[str, tuple[bool, dict]] = {}
@@ -216,11 +220,12 @@ class FileCheck:
         self.report.table = table
         match = match_headers(chosen, self.headers, mapping)
         self.columns = match.columns
+        self.extras = extra_columns(chosen, self.headers, self.columns)
         self.report.mapping = match.mapping
         for header, reason, code in match.problems:
             self.add(1, header, None, reason, code)
         for index in match.ignored:
-            if self.headers[index]:
+            if self.headers[index] and index not in self.extras.values():
                 self.report.ignored.append(self.headers[index])
         self.report.missing = [
             c.name for c in chosen.columns if c.required and c.name not in match.columns
@@ -312,7 +317,7 @@ class FileCheck:
     ) -> tuple[list[tuple[int, str]], list[str]]:
         """The columns kept in `clean_<k>` (matched, without a header, beyond the
         header) as (index, name), and the others, read only to tell blank rows."""
-        used = set(self.columns.values())
+        used = set(self.columns.values()) | set(self.extras.values())
         kept, rest = [], []
         for i, name in enumerate(names):
             if i >= len(self.headers) or i in used or not self.headers[i]:
@@ -347,6 +352,7 @@ class FileCheck:
         for column in present:
             v = f"c{self.columns[column.name]}"
             selects.extend(typed_select(column, v, orders.get(column.name), params))
+        selects.extend(f"c{index} as {name}" for name, index in self.extras.items())
         self.con.execute(
             f"""
             create or replace table typed_{self.k} as
@@ -402,7 +408,7 @@ class FileCheck:
         """The typed rows in file order with every canonical column."""
         selects = [
             c.name
-            if c.name in self.columns
+            if c.name in self.columns or c.name in self.derived
             else f"cast(null as {DUCKDB_TYPES[c.type]}) as {c.name}"
             for c in table.columns
         ]

@@ -13,6 +13,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from analytics import schema
+from analytics.ingest import kinds
 from analytics.ingest.parse import FRACTION, WHOLE, number_reason
 from analytics.ingest.report import WARNING
 from analytics.schema import DATE, DECIMAL, INT, TEXT, Column, Table
@@ -53,10 +54,12 @@ CODES = {
     "value.unknown": "a league or status outside the known values",
     "id.duplicate": "an id repeated in the file",
     "quota.duplicate": "a second quota for one account manager and month",
+    "activity.type_unknown": "an activity type outside Call, Email, Meeting...",
     # across files
     "upload.none": "no files were uploaded",
     "upload.duplicate_table": "two files for one table",
     "partner.not_found": "a row's partner is empty or not among the partners",
+    "owner.unknown": "an owner id (005...) that matches no user",
 }
 
 # Dates that are naturally in the future (due dates, planned months, reviews).
@@ -111,6 +114,8 @@ def check_values(check: FileCheck, table: Table) -> None:
             date_before(check, earlier, later)
     if table.name == "quotas" and not check.report.missing:
         duplicate_quota(check)
+    if table.name == "activities":
+        kinds.settle_kinds(check)
 
 
 def extra_fields(check: FileCheck) -> None:

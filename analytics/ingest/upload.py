@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from analytics import schema, store
-from analytics.ingest import rules
+from analytics.ingest import owners, rules
 from analytics.ingest.check import FileCheck, max_file_bytes, too_large
 from analytics.ingest.parse import MACROS
 from analytics.ingest.report import (
@@ -68,6 +68,7 @@ def check_files(
             checks.append(check)
         rules.one_file_per_table(checks)
         _check_partners(con, Path(directory), checks)
+        owners.check_owners(con, Path(directory), checks)
         names = [c.report.file for c in checks]
         for check in checks:
             _sort(check.report.problems, names)

@@ -3,6 +3,17 @@
 -- Partner ids match on their first 15 characters when 18 long, case-sensitively:
 -- an 18-character Salesforce id is the 15-character id plus a checksum.
 
+-- stg_users: one row per user, keyed like partner ids, to show an owner id
+-- (`005...`, 15 or 18 characters) as the user's name everywhere.
+create or replace table stg_users as
+select distinct on (user_key) user_key, name
+from (
+    select case when length(user_id) = 18 then left(user_id, 15) else user_id end as user_key, name
+    from users
+    where nullif(trim(name), '') is not null
+)
+order by user_key;
+
 -- stg_partners: one row per partner, plus the pseudo-partner `(unknown partner)`
 -- (partner_id '') when any client or activity belongs to no known partner.
 create or replace table stg_partners as
@@ -11,12 +22,14 @@ with partners as (
         partner_id,
         case when length(partner_id) = 18 then left(partner_id, 15) else partner_id end as partner_key,
         partner_name,
-        nullif(trim(account_manager), '') as account_manager,
+        coalesce(u.name, nullif(trim(account_manager), '')) as account_manager,
         nullif(trim(league), '') as league,
         nullif(trim(account_status), '') as account_status,
         business_plan_aim,
         created_date
     from partners
+    left join stg_users as u
+        on u.user_key = case when length(account_manager) = 18 then left(account_manager, 15) else account_manager end
 ),
 
 client_keys as (
@@ -72,15 +85,17 @@ left join stg_partners as p
     and p.partner_id <> '';
 
 -- stg_activities: one row per activity, with the kind flags every metric uses.
--- A blank type is a Task; a touch is an event, call or email (any status) or a
--- completed task, dated coalesce(completed_date, activity_date).
+-- A blank type is a Task; an event is a type Event or Meeting (the importer
+-- types every row of an Event export, or marked Event, so); Other is a task.
+-- A touch is an event, call or email (any status) or a completed task, dated
+-- coalesce(completed_date, activity_date).
 create or replace table stg_activities as
 with typed as (
     select
         a.activity_id,
         coalesce(p.partner_id, '') as partner_id,
         a.partner_id as source_partner_id,
-        a.account_manager,
+        coalesce(u.name, a.account_manager) as account_manager,
         coalesce(nullif(trim(a.activity_type), ''), 'Task') as activity_type,
         a.subject,
         a.status,
@@ -93,17 +108,22 @@ with typed as (
     left join stg_partners as p
         on p.partner_key = case when length(a.partner_id) = 18 then left(a.partner_id, 15) else a.partner_id end
         and p.partner_id <> ''
+    left join stg_users as u
+        on u.user_key = case when length(a.account_manager) = 18 then left(a.account_manager, 15) else a.account_manager end
+),
+
+kinds as (
+    select *, type_key in ('task', 'other') as is_task from typed
 )
 
 select
     * exclude (type_key),
-    type_key = 'task' as is_task,
-    type_key in ('event', 'call', 'email') or (type_key = 'task' and is_completed) as is_touch,
+    type_key in ('event', 'meeting', 'call', 'email') or (is_task and is_completed) as is_touch,
     coalesce(completed_date, activity_date) as touch_date,
-    type_key = 'task' and not is_completed as is_open_task,
-    type_key = 'task' and not is_completed
+    is_task and not is_completed as is_open_task,
+    is_task and not is_completed
         and trim(coalesce(subject, '')) = 'Account Management Notes' as is_notes_task
-from typed;
+from kinds;
 
 -- stg_quotas: one row per account manager and month; a target typed into the app
 -- overrides the file's for the same AM and month.
@@ -111,8 +131,10 @@ create or replace table stg_quotas as
 select account_manager, month, clients_target, 'manual' as source
 from manual_quotas
 union all
-select q.account_manager, q.month, q.clients_target, 'file' as source
+select coalesce(u.name, q.account_manager) as account_manager, q.month, q.clients_target, 'file' as source
 from quotas as q
+left join stg_users as u
+    on u.user_key = case when length(q.account_manager) = 18 then left(q.account_manager, 15) else q.account_manager end
 where not exists (
     select 1 from manual_quotas as m
     where m.account_manager = q.account_manager and m.month = q.month
@@ -120,11 +142,16 @@ where not exists (
 
 -- stg_account_plans and stg_contacts: partner_id resolved like clients.
 create or replace table stg_account_plans as
-select x.* replace (coalesce(p.partner_id, '') as partner_id)
+select x.* replace (
+    coalesce(p.partner_id, '') as partner_id,
+    coalesce(u.name, x.account_manager) as account_manager
+)
 from account_plans as x
 left join stg_partners as p
     on p.partner_key = case when length(x.partner_id) = 18 then left(x.partner_id, 15) else x.partner_id end
-    and p.partner_id <> '';
+    and p.partner_id <> ''
+left join stg_users as u
+    on u.user_key = case when length(x.account_manager) = 18 then left(x.account_manager, 15) else x.account_manager end;
 
 create or replace table stg_contacts as
 select x.* replace (coalesce(p.partner_id, '') as partner_id)
