@@ -446,8 +446,8 @@ def test_a_column_that_cannot_tell_uses_day_first_and_says_so():
         (
             None,
             "Created Date",
-            "no date in this column has a part above 12, so its slash dates were"
-            " read as day-first (the default)",
+            "no date in this upload has a part above 12, so this column's slash"
+            " dates were read as day-first (the default)",
         )
     ]
     assert table.column("added_date").to_pylist() == [d("2024-04-03"), d("2024-01-12")]

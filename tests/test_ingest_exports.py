@@ -282,3 +282,43 @@ def test_task_event_column_marks_events_and_unknown_types_are_warned():
     assert [(p.code, p.row, p.column, p.value) for p in report.problems] == [
         ("activity.type_unknown", 4, "Type", "Visit")
     ]
+
+
+# --- date order: column, then file, then upload, then the default --------------------
+
+
+def test_a_column_that_cannot_tell_takes_its_files_order():
+    # Created Date is month-first (25 and 20 can only be days); Repurposed Date
+    # holds only 02/03/24: month-first too, 3 February. Row 3 was added on
+    # 20 February, so its repurposing on 3 February is before it: an error that
+    # day-first (2 March) would have hidden.
+    content = csv_bytes(
+        "CRN,Account ID,Created Date,Repurposed Date",
+        "C1,P1,01/25/2024,02/03/24",
+        "C2,P1,02/20/2024,02/03/24",
+    )
+    report, rows = read("clients.csv", content)
+    assert report.date_formats == {
+        "Created Date": "month-first",
+        "Repurposed Date": "month-first (from this file's other date columns)",
+    }
+    assert errors(report) == [("date.before", 3, "Repurposed Date")]
+
+
+def test_a_file_that_cannot_tell_takes_the_uploads_order(tmp_path):
+    partners = csv_bytes(
+        "Account ID,Account Name,Account Owner,Created Date",
+        "P1,Alpha,Ann,01/13/2024",  # 13 can only be the day: month-first
+    )
+    clients = csv_bytes("CRN,Account ID,Created Date", "C1,P1,02/03/2024")
+    result = ingest.check_files(
+        tmp_path, [("partners.csv", partners), ("clients.csv", clients)]
+    )
+    assert result.report.files[1].date_formats == {
+        "Created Date": "month-first (from this upload's other files)"
+    }
+    # 3 February, not 2 March; and no default was used, so nothing is warned.
+    assert result.tables["clients"].column("added_date").to_pylist() == [
+        dt.date(2024, 2, 3)
+    ]
+    assert result.report.problems == []

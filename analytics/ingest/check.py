@@ -24,8 +24,8 @@ from analytics.ingest.kinds import extra_columns
 from analytics.ingest.parse import (
     DateOrder,
     date_parts_ctes,
-    decide_date_order,
     evidence_sql,
+    settle_date_orders,
     typed_select,
 )
 from analytics.ingest.recognise import recognise, sample_ids
@@ -92,6 +92,8 @@ class FileCheck:
         self.typed = False  # typed_<k> exists
         # date column -> (day_first, an example row of the winning order)
         self.conflicts: dict[str, tuple[bool, dict]] = {}
+        self.pending: Table | None = None
+        self.evidence: dict[str, tuple] = {}  # date column -> evidence_sql
 
     # -- problems
     def add(
@@ -144,6 +146,22 @@ class FileCheck:
         mapping: dict[str, str] | None,
         day_first: bool,
     ) -> None:
+        """The whole check of a file on its own (its date order from itself)."""
+        self.start(content, table, mapping)
+        self.finish(settle_date_orders([self.evidence], day_first)[0])
+
+    def finish(self, orders: dict[str, DateOrder]) -> None:
+        """Type the values with the date orders settled for the upload, then run
+        the rules (nothing to do when the file stopped before)."""
+        if self.pending is not None:
+            self.build_typed(self.pending, orders)
+            rules.check_values(self, self.pending)
+
+    def start(
+        self, content: bytes, table: str | None, mapping: dict[str, str] | None
+    ) -> None:
+        """Read the file up to its date evidence (`evidence`), and `pending`, the
+        table to type it as once the upload's date orders are settled."""
         prepared = self.prepare(content)
         if prepared is None:
             return
@@ -165,8 +183,8 @@ class FileCheck:
             self.add(None, None, None, reason, "file.no_rows")
             return
         if chosen is not None and not self.report.missing:
-            self.build_typed(chosen, day_first)
-            rules.check_values(self, chosen)
+            self.pending = chosen
+            self.evidence = self.date_evidence(chosen)
 
     def prepare(self, content: bytes) -> PreparedText | None:
         """The tidied text (the decoded text is freed on return: a 1 GB file is
@@ -342,12 +360,12 @@ class FileCheck:
             self.add(1, header, None, reason, "column.ignored", WARNING)
 
     # -- typed values
-    def build_typed(self, table: Table, day_first: bool) -> None:
+    def build_typed(self, table: Table, orders: dict[str, DateOrder]) -> None:
         """`typed_<k>`: the canonical columns typed, with the raw text beside dates
         and numbers (`<name>__raw`) for the checks."""
         present = [c for c in table.columns if c.name in self.columns]
         dates = self.date_columns(present)
-        orders = self.decide_date_orders(present, day_first)
+        self.report_date_orders(orders)
         selects, params = ["_row"], {}
         for column in present:
             v = f"c{self.columns[column.name]}"
@@ -373,11 +391,9 @@ class FileCheck:
         """Date column -> the clean column holding its text."""
         return {c.name: f"c{self.columns[c.name]}" for c in present if c.type == DATE}
 
-    def decide_date_orders(
-        self, present: list[Column], day_first: bool
-    ) -> dict[str, DateOrder]:
-        """Day-first or month-first per date column, from one scan; the report
-        names each column's form and warns where the default was used."""
+    def date_evidence(self, table: Table) -> dict[str, tuple]:
+        """Per date column, what its slash dates say of their order (one scan)."""
+        present = [c for c in table.columns if c.name in self.columns]
         dates = self.date_columns(present)
         if not dates:
             return {}
@@ -386,10 +402,11 @@ class FileCheck:
             f"with {date_parts_ctes(f'clean_{self.k}', dates)}"
             f" select {aggregates} from parts"
         ).fetchone()
-        orders = {}
-        for i, x in enumerate(dates):
-            order = decide_date_order(found[6 * i : 6 * i + 6], day_first)
-            orders[x] = order
+        return {x: found[6 * i : 6 * i + 6] for i, x in enumerate(dates)}
+
+    def report_date_orders(self, orders: dict[str, DateOrder]) -> None:
+        """Each date column's form in the report; the default warned about."""
+        for x, order in orders.items():
             header = self.header_of(x)
             if order.label:
                 self.report.date_formats[header] = order.label
@@ -398,11 +415,10 @@ class FileCheck:
             if order.defaulted:
                 label = "day-first" if order.day_first else "month-first"
                 reason = (
-                    "no date in this column has a part above 12, so its slash dates"
-                    f" were read as {label} (the default)"
+                    "no date in this upload has a part above 12, so this column's"
+                    f" slash dates were read as {label} (the default)"
                 )
                 self.add(None, header, None, reason, "date.order_default", WARNING)
-        return orders
 
     def arrow(self, table: Table) -> pa.Table:
         """The typed rows in file order with every canonical column."""

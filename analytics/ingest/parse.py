@@ -204,31 +204,71 @@ def date_parts_ctes(source: str, dates: dict[str, str]) -> str:
     """
 
 
+FROM_FILE = " (from this file's other date columns)"
+FROM_UPLOAD = " (from this upload's other files)"
+
+
 @dataclass
 class DateOrder:
     """How a date column's slash dates are read, and why."""
 
     day_first: bool
     label: str | None = None  # for the report's date formats; None: no dates
-    defaulted: bool = False  # no slash date could tell: the default was used
-    example: dict | None = None  # both orders seen: a row of the winning order
+    defaulted: bool = False  # nothing in the upload could tell: the default
+    # Rows of this column contradict its order: a row of the winning order.
+    example: dict | None = None
 
 
-def decide_date_order(evidence: tuple, day_first: bool) -> DateOrder:
-    """Day-first or month-first for a column's slash dates, from its evidence (see
-    evidence_sql): a first part above 12 says day-first, a second part above 12
-    month-first; the majority wins (the rows that contradict it are errors).
-    Undecided: the default."""
-    days, months, slashes, isos, first_day, first_month = evidence
+def _order_name(day_first: bool) -> str:
+    return "day-first" if day_first else "month-first"
+
+
+def settle_date_orders(
+    files: list[dict[str, tuple]], day_first: bool
+) -> list[dict[str, DateOrder]]:
+    """Day-first or month-first for every date column of every file of an upload,
+    from the evidence of each column (see evidence_sql: a first part above 12 says
+    day-first, a second part above 12 month-first): a column that tells is read
+    as most of its dates say (the rows saying the other order are errors, see
+    `example`); one that cannot tell takes its file's order (what most of the
+    file's dates say), then the upload's; only where nothing tells is the
+    default used."""
+    votes = [
+        (sum(e[0] for e in f.values()), sum(e[1] for e in f.values())) for f in files
+    ]
+    days, months = sum(v[0] for v in votes), sum(v[1] for v in votes)
+    upload = days > months or (days == months and day_first)
+    return [
+        _settle_file(evidence, vote, upload if days or months else None, day_first)
+        for evidence, vote in zip(files, votes, strict=True)
+    ]
+
+
+def _settle_file(
+    evidence: dict[str, tuple],
+    vote: tuple[int, int],
+    upload: bool | None,
+    day_first: bool,
+) -> dict[str, DateOrder]:
+    days, months = vote
     if days or months:
-        chosen = days > months or (days == months and day_first)
-        example = (first_day if chosen else first_month) if days and months else None
-        label = "day-first" if chosen else "month-first"
-        return DateOrder(chosen, label, False, example)
-    if slashes:
-        label = "day-first" if day_first else "month-first"
-        return DateOrder(day_first, label + DEFAULT_LABEL, True)
-    return DateOrder(day_first, "ISO" if isos else None)
+        order, why = days > months or (days == months and day_first), FROM_FILE
+    elif upload is not None:
+        order, why = upload, FROM_UPLOAD
+    else:
+        order, why = day_first, DEFAULT_LABEL
+    orders = {}
+    for x, (d, m, slashes, isos, first_day, first_month) in evidence.items():
+        if d or m:
+            # The column tells: its own majority; its other rows are errors.
+            own = d > m or (d == m and day_first)
+            example = (first_day if own else first_month) if d and m else None
+            orders[x] = DateOrder(own, _order_name(own), False, example)
+        elif slashes:
+            orders[x] = DateOrder(order, _order_name(order) + why, why == DEFAULT_LABEL)
+        else:
+            orders[x] = DateOrder(order, "ISO" if isos else None)
+    return orders
 
 
 def typed_select(

@@ -16,7 +16,7 @@ import pyarrow as pa
 from analytics import schema, store
 from analytics.ingest import owners, rules
 from analytics.ingest.check import FileCheck, max_file_bytes, too_large
-from analytics.ingest.parse import MACROS
+from analytics.ingest.parse import MACROS, settle_date_orders
 from analytics.ingest.report import (
     ERROR,
     FileReport,
@@ -64,8 +64,13 @@ def check_files(
         checks = []
         for k, (name, content) in enumerate(files):
             check = FileCheck(con, k, name, Path(workdir))
-            check.run(content, tables.get(name), mappings.get(name), True)
+            check.start(content, tables.get(name), mappings.get(name))
             checks.append(check)
+        evidence = [c.evidence for c in checks]
+        for check, orders in zip(
+            checks, settle_date_orders(evidence, True), strict=True
+        ):
+            check.finish(orders)
         rules.one_file_per_table(checks)
         _check_partners(con, Path(directory), checks)
         owners.check_owners(con, Path(directory), checks)
