@@ -322,3 +322,99 @@ def test_a_file_that_cannot_tell_takes_the_uploads_order(tmp_path):
         dt.date(2024, 2, 3)
     ]
     assert result.report.problems == []
+
+
+# --- NUL bytes, binary files, Excel ---------------------------------------------------
+
+
+def test_a_data_export_with_nul_led_rich_text_cells_is_read_and_warned():
+    # A weekly Data Export Opportunity.csv: every field quoted, CRLF, rich-text
+    # Description cells that begin with a NUL byte (rows 2 and 4).
+    content = (
+        b'"Id","AccountId","Name","CreatedDate","StageName","Description"\r\n'
+        b'"0061x00000AAA1AAAA","0011x00000PqRsTAA1","A","2024-01-05T09:00:00.000Z",'
+        b'"Won","\x00<p>first</p>"\r\n'
+        b'"0061x00000AAA2AAAA","0011x00000PqRsTAA1","B","2024-01-06T09:00:00.000Z",'
+        b'"Won",""\r\n'
+        b'"0061x00000AAA3AAAA","0011x00000PqRsTAA1","\x00C","2024-01-07T09:00:00.000Z",'
+        b'"Won","\x00"\r\n'
+    )
+    report, rows = read("Opportunity.csv", content)
+    assert [
+        (p.code, p.count, p.reason)
+        for p in report.problems
+        if p.code != "column.ignored"
+    ] == [
+        (
+            "text.nul_removed",
+            3,  # Description of rows 2 and 4, Name of row 4
+            "3 NUL bytes were removed from 3 fields in rows 2, 4 (columns"
+            " Description, Name)",
+        )
+    ]
+    assert [r["client_name"] for r in rows] == ["A", "B", "C"]
+
+
+def workbook_bytes() -> bytes:
+    """A workbook as a spreadsheet saves it: a Partners and a Clients sheet with
+    real dates and numbers, and an empty third sheet."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    partners = book.active
+    partners.title = "Partners"
+    partners.append(["Account ID", "Account Name", "Account Owner", "Created Date"])
+    partners.append(["P1", "Alpha", "Ann", dt.datetime(2024, 1, 2)])
+    clients = book.create_sheet("Clients")
+    clients.append(["CRN", "Account ID", "Created Date", "Amount"])
+    clients.append(["C1", "P1", dt.date(2024, 2, 3), 120.5])
+    clients.append(["C2", "P1", dt.datetime(2024, 2, 4, 9, 30), 80])
+    book.create_sheet("Sheet3")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_each_sheet_of_an_xlsx_workbook_is_a_file(tmp_path):
+    from analytics import store
+
+    content = workbook_bytes()
+    result = ingest.import_files(tmp_path, [("Book.xlsx", content)])
+    assert [(f.file, f.table, f.rows) for f in result.report.files] == [
+        ("Book.xlsx [Partners]", "partners", 1),
+        ("Book.xlsx [Clients]", "clients", 2),
+    ]
+    assert result.upload is not None
+    with store.connect(tmp_path) as con:
+        assert con.execute(
+            "select client_id, added_date, monthly_value from clients order by 1"
+        ).fetchall() == [
+            ("C1", dt.date(2024, 2, 3), 120.5),
+            ("C2", dt.date(2024, 2, 4), 80.0),
+        ]
+    # The workbook itself is archived, unchanged, for each of its tables.
+    assert store.archived_file(tmp_path, result.upload.version, "clients") == (
+        "Book.xlsx [Clients]",
+        content,
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a PNG image"),
+        (b"\x1f\x8b\x08\x00\x00\x00\x00\x00", "a gzip archive"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3", "a PDF document"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00",
+            "an Excel 97-2003 workbook (.xls)",
+        ),
+    ],
+)
+def test_a_binary_file_is_named_as_what_it_is(content: bytes, kind: str):
+    report, _ = read("export.csv", content)
+    assert [(p.code, p.reason) for p in report.problems] == [
+        ("file.not_text", f"the file is not CSV text: it is {kind}, not a CSV file")
+    ]

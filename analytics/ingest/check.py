@@ -45,6 +45,7 @@ from analytics.ingest.text import (
     NotCsvText,
     PreparedText,
     decode,
+    mark_nuls,
     prepare_text,
     unclosed_quote_row,
 )
@@ -89,6 +90,7 @@ class FileCheck:
         # columns rules read beside the canonical ones (see kinds.extra_columns)
         self.extras: dict[str, int] = {}
         self.derived: set[str] = set()  # canonical columns a rule added to typed
+        self.nuls = 0  # NUL bytes in the text, marked for removal
         self.typed = False  # typed_<k> exists
         # date column -> (day_first, an example row of the winning order)
         self.conflicts: dict[str, tuple[bool, dict]] = {}
@@ -214,6 +216,9 @@ class FileCheck:
             reason = f"the file is not CSV text: {error}"
             self.add(None, None, None, reason, "file.not_text")
             return None
+        if "\x00" in text:
+            self.nuls = text.count("\x00")
+            text = mark_nuls(text)
         if not text.strip(TRIM_CHARS + "\ufeff"):
             self.add(None, None, None, "the file is empty", "file.empty")
             return None
@@ -325,6 +330,8 @@ class FileCheck:
             """,
             {"chars": TRIM_CHARS, "placeholders": PLACEHOLDERS},
         )
+        if self.nuls:
+            rules.nul_bytes(self)
         self.con.execute(f"drop table raw_{self.k}")
         self.report.rows = self.scalar(f"select count(*) from clean_{self.k}")
         rules.extra_fields(self)

@@ -16,6 +16,7 @@ from analytics import schema
 from analytics.ingest import kinds
 from analytics.ingest.parse import FRACTION, WHOLE, number_reason
 from analytics.ingest.report import WARNING
+from analytics.ingest.text import NUL_MARK, TRIM_CHARS
 from analytics.schema import DATE, DECIMAL, INT, TEXT, Column, Table
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ CODES = {
     "column.ignored": "a column matches no column and is ignored",
     # rows and values
     "row.unclosed_quote": "a quoted field is never closed",
+    "text.nul_removed": "NUL bytes inside fields were removed",
     "row.extra_fields": "a row has more fields than the header",
     "value.required": "a required value is empty",
     "date.unparseable": "a value is not a date",
@@ -130,6 +132,54 @@ def extra_fields(check: FileCheck) -> None:
         lambda r: f"the row has more fields than the header ({n} columns)",
         "more fields than the header",
         "row.extra_fields",
+    )
+
+
+def nul_bytes(check: FileCheck) -> None:
+    """NUL bytes inside fields (a Data Export's rich-text cells begin with one) are
+    removed, with one warning naming their rows and columns (found in `raw_<k>`,
+    every column; removed from `clean_<k>`, the columns kept)."""
+    raw = check.con.execute(f"select * from raw_{check.k} limit 0")
+    every = [d[0] for d in raw.description]
+    found = check.con.execute(
+        " union all ".join(
+            f"select rowid + 2 as _row, {i} as i from raw_{check.k}"
+            f" where contains({n}, $mark)"
+            for i, n in enumerate(every)
+        )
+        + " order by _row, i",
+        {"mark": NUL_MARK},
+    ).fetchall()
+    clean = check.con.execute(f"select * from clean_{check.k} limit 0")
+    for n in (d[0] for d in clean.description if d[0] != "_row"):
+        check.con.execute(
+            f"update clean_{check.k} set {n} = nullif(trim(replace({n}, $mark, ''),"
+            f" $chars), '') where contains({n}, $mark)",
+            {"mark": NUL_MARK, "chars": TRIM_CHARS},
+        )
+    if not found:
+        return
+    rows = sorted({r for r, _ in found})
+    headers = []
+    for _, i in found:
+        header = check.headers[i] if i < len(check.headers) else ""
+        header = header or f"column {i + 1}"
+        if header not in headers:
+            headers.append(header)
+    shown = ", ".join(map(str, rows[:10])) + (" ..." if len(rows) > 10 else "")
+    nouns = "byte was" if check.nuls == 1 else "bytes were"
+    fields = "field" if len(found) == 1 else "fields"
+    rows_word = "row" if len(rows) == 1 else "rows"
+    columns = "column" if len(headers) == 1 else "columns"
+    check.add(
+        None,
+        None,
+        None,
+        f"{check.nuls} NUL {nouns} removed from {len(found)} {fields} in"
+        f" {rows_word} {shown} ({columns} {', '.join(headers)})",
+        "text.nul_removed",
+        WARNING,
+        len(found),
     )
 
 

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 TRIM_CHARS = " \t\r\n\u00a0"
 DELIMITERS = {",": "','", ";": "';'", "\t": "'\t'"}
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+# NUL bytes inside fields are kept as this character until their rows and
+# columns are known, then removed (see rules.nul_bytes).
+NUL_MARK = "\ue000"
 
 codecs.register_error(
     "latin1_fallback", lambda e: (e.object[e.start : e.end].decode("latin-1"), e.end)
@@ -45,6 +48,9 @@ def decode(content: bytes) -> tuple[str, str]:
     """Text and encoding name: a BOM decides, else valid UTF-8, else Windows-1252
     (Latin-1 for its five undefined bytes). Raises NotCsvText for binary data and
     MixedEncodings for a file with UTF-8 and other lines."""
+    kind = binary_kind(content)
+    if kind is not None:
+        raise NotCsvText(f"it is {kind}, not a CSV file")
     utf16 = _utf16_codec(content)
     if utf16 is not None:
         try:
@@ -67,6 +73,11 @@ def decode(content: bytes) -> tuple[str, str]:
         _check_mixed(content)
     name = "Windows-1252" if re.search(rb"[\x80-\x9f]", content) else "ISO-8859-1"
     return content.decode("cp1252", errors="latin1_fallback"), name
+
+
+def mark_nuls(text: str) -> str:
+    """The text with its (isolated) NUL characters as NUL_MARK."""
+    return text.replace("\x00", NUL_MARK) if "\x00" in text else text
 
 
 def _utf16_codec(content: bytes) -> str | None:
@@ -116,11 +127,38 @@ def _sample(line: bytes, encoding: str) -> str:
 
 
 def _check_control(data: bytes) -> None:
-    if b"\x00" in data:
+    """Refuse binary data: other control characters, or NUL bytes that are not a
+    few isolated ones in text (a Data Export's rich-text cells begin with one)."""
+    nuls = data.count(0)
+    controls = len(data) - len(data.translate(None, _CONTROL)) - nuls
+    isolated = b"\x00\x00" not in data and nuls <= 8 + len(data) // 1000
+    if nuls and (controls or not isolated):
         raise NotCsvText("it contains NUL bytes (a binary file, not CSV text)")
-    controls = len(data) - len(data.translate(None, _CONTROL))
     if controls > max(8, len(data) // 1000):
         raise NotCsvText("it contains binary data, not CSV text")
+
+
+# What binary files are, by their first bytes.
+SIGNATURES = (
+    (b"PK\x03\x04", "a zip archive"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Excel 97-2003 workbook (.xls)"),
+)
+
+
+def binary_kind(content: bytes) -> str | None:
+    """What a binary file is, from its first bytes (an Excel workbook, a zip or
+    gzip archive, an image, a PDF), else None."""
+    for signature, kind in SIGNATURES:
+        if content.startswith(signature):
+            if kind == "a zip archive" and b"xl/" in content[:4096]:
+                return "an Excel workbook (.xlsx)"
+            return kind
+    return None
 
 
 def _normalise_newlines(text: str) -> str:
@@ -239,7 +277,10 @@ def prepare_text(text: str) -> PreparedText:
                 " closes)"
             ),
         )
-    headers = [h.replace("\ufeff", "").strip(TRIM_CHARS) for h in first_row]
+    headers = [
+        h.replace("\ufeff", "").replace(NUL_MARK, "").strip(TRIM_CHARS)
+        for h in first_row
+    ]
     body, footer = split_footer(text, delimiter)
     if not body.endswith("\n"):
         body += "\n"

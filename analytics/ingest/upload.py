@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from analytics import schema, store
-from analytics.ingest import owners, rules
+from analytics.ingest import excel, owners, rules
 from analytics.ingest.check import FileCheck, max_file_bytes, too_large
 from analytics.ingest.parse import MACROS, settle_date_orders
 from analytics.ingest.report import (
@@ -59,7 +59,9 @@ def check_files(
 ) -> ImportResult:
     """Check an upload in full without committing: every file, then the checks across
     files (one file per table; partners of this upload, else of the current dataset)."""
-    tables, mappings = tables or {}, mappings or {}
+    files, books = excel.expand(files)
+    tables = excel.for_sheets(tables or {}, books)
+    mappings = excel.for_sheets(mappings or {}, books)
     with _connect() as con, tempfile.TemporaryDirectory() as workdir:
         checks = []
         for k, (name, content) in enumerate(files):
@@ -167,14 +169,22 @@ def _import(
     commit: bool,
     kind: str,
 ) -> ImportResult:
-    result = check_files(directory, files, tables, mappings)
+    originals = dict(files)
+    files, books = excel.expand(files)
+    result = check_files(
+        directory,
+        files,
+        excel.for_sheets(tables or {}, books),
+        excel.for_sheets(mappings or {}, books),
+    )
     result.report.check_only = not commit
     if not commit or not result.report.ok:
         return result
-    contents = dict(files)
+    # Paired by position: two files of one name (from two folders) stay apart. A
+    # sheet is archived as its workbook, unchanged.
     archived = {
-        f.table: (f.file, contents[f.file])
-        for f in result.report.files
+        f.table: (name, originals[books[name]] if name in books else content)
+        for f, (name, content) in zip(result.report.files, files, strict=True)
         if f.table is not None
     }
     note = ", ".join(name for name, _ in files)
