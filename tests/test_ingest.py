@@ -1030,6 +1030,9 @@ def test_format_text_lists_each_file_and_each_problem(dataset: Path):
         "  ignored: Stage",
         # 31 can only be a day, so the column is day-first (and 31 February fails).
         "  date formats: Created Date: day-first",
+        "summary:",
+        "  error date.not_real: clients.csv Created Date: 1 row (first: 2)",
+        "  warning column.ignored: clients.csv Stage: 1 row (first: 1)",
         "problems:",
         "  error: clients.csv:2 Created Date=31/02/2024: date '31/02/2024' is not a"
         " real date",
@@ -1044,6 +1047,7 @@ def test_problems_frame_has_one_row_per_problem(dataset: Path):
     frame = result.report.problems_frame()
     assert list(frame.columns) == [
         "severity",
+        "code",
         "file",
         "row",
         "column",
@@ -1053,6 +1057,7 @@ def test_problems_frame_has_one_row_per_problem(dataset: Path):
     assert frame.to_dict("records") == [
         {
             "severity": "error",
+            "code": "number.negative",
             "file": "clients.csv",
             "row": 2,
             "column": "Amount",

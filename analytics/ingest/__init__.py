@@ -15,6 +15,7 @@ from analytics.ingest.check import (
     too_large,
 )
 from analytics.ingest.headers import normalise
+from analytics.ingest.options import BadMapping, ImportOptions, import_options
 from analytics.ingest.parse import DEFAULT_LABEL, MACROS
 from analytics.ingest.recognise import Recognition, recognise, recognise_table
 from analytics.ingest.report import (
@@ -48,6 +49,9 @@ from analytics.ingest.upload import (
 )
 
 __all__ = [
+    "BadMapping",
+    "ImportOptions",
+    "import_options",
     "CODES",
     "DEFAULT_LABEL",
     "DELIMITERS",

@@ -28,6 +28,7 @@ from analytics.ingest.parse import (
     settle_date_orders,
     typed_select,
 )
+from analytics.ingest.partial import ROW_CODES, record_bad_rows
 from analytics.ingest.recognise import recognise, sample_ids
 from analytics.ingest.report import (
     ERROR,
@@ -123,7 +124,10 @@ class FileCheck:
         severity: str = ERROR,
     ) -> None:
         """Report the rows a query returns as (_row, value, ...): the first
-        MAX_PER_RULE, then one line for the rest."""
+        MAX_PER_RULE, then one line for the rest (every row of a row-level error
+        kept for a partial import)."""
+        if severity == ERROR and code in ROW_CODES:
+            record_bad_rows(self, sql, params, code, rule)
         rows = self.con.execute(
             f"select *, count(*) over () as _total from ({sql}) order by _row"
             f" limit {MAX_PER_RULE}",

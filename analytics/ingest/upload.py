@@ -7,14 +7,15 @@ from __future__ import annotations
 import math
 import os
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
 from analytics import schema, store
-from analytics.ingest import excel, owners, rules
+from analytics.ingest import excel, options, owners, partial, rules
 from analytics.ingest.check import FileCheck, max_file_bytes, too_large
 from analytics.ingest.parse import MACROS, settle_date_orders
 from analytics.ingest.report import (
@@ -56,23 +57,34 @@ def check_files(
     files: list[tuple[str, bytes]],
     tables: dict[str, str] | None = None,
     mappings: dict[str, dict[str, str]] | None = None,
+    skip_bad_rows: bool = False,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Check an upload in full without committing: every file, then the checks across
-    files (one file per table; partners of this upload, else of the current dataset)."""
+    files (one file per table; partners of this upload, else of the current dataset).
+    `skip_bad_rows`: when only row-level errors block, the tables without those rows
+    and the rows left out (`rejected`, as CSV per file). `progress(stage, file,
+    rows, seconds)` is told of each step as it ends."""
+    progress = progress or _quiet
     files, books = excel.expand(files)
     tables = excel.for_sheets(tables or {}, books)
     mappings = excel.for_sheets(mappings or {}, books)
     with _connect() as con, tempfile.TemporaryDirectory() as workdir:
         checks = []
         for k, (name, content) in enumerate(files):
+            started = time.monotonic()
             check = FileCheck(con, k, name, Path(workdir))
             check.start(content, tables.get(name), mappings.get(name))
             checks.append(check)
+            progress("read", name, check.report.rows, time.monotonic() - started)
         evidence = [c.evidence for c in checks]
         for check, orders in zip(
             checks, settle_date_orders(evidence, True), strict=True
         ):
+            started = time.monotonic()
             check.finish(orders)
+            rows = check.report.rows
+            progress("check", check.report.file, rows, time.monotonic() - started)
         rules.one_file_per_table(checks)
         _check_partners(con, Path(directory), checks)
         owners.check_owners(con, Path(directory), checks)
@@ -86,12 +98,28 @@ def check_files(
             none.code = "upload.none"
             problems.append(none)
         report = ImportReport([c.report for c in checks], problems)
+        rejected = {}
+        if skip_bad_rows and partial.skippable(report):
+            report.partial = True
+            for check, (name, content) in zip(checks, files, strict=True):
+                left_out = partial.drop_bad_rows(check)
+                if left_out:
+                    check.report.rejected_rows = len(left_out)
+                    rejected[name] = partial.rejected_csv(content, left_out)
         arrow = {
             c.report.table: c.arrow(schema.TABLES[c.report.table])
             for c in checks
-            if c.typed and c.report.ok
+            if c.typed and (c.report.ok or report.partial)
         }
-        return ImportResult(report, None, arrow)
+        return ImportResult(report, None, arrow, rejected)
+
+
+# progress(stage, file, rows, seconds): a step of an import has ended.
+Progress = Callable[[str, str, int, float], None]
+
+
+def _quiet(stage: str, name: str, rows: int, seconds: float) -> None:
+    """The default progress: nothing."""
 
 
 def _sort(problems: list[Problem], names: list[str]) -> None:
@@ -155,10 +183,24 @@ def import_files(
     tables: dict[str, str] | None = None,
     mappings: dict[str, dict[str, str]] | None = None,
     commit: bool = True,
+    skip_bad_rows: bool = False,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Check the upload; when it has no errors (and `commit`), replace its tables in
-    one atomic commit with the files archived unchanged."""
-    return _import(Path(directory), files, tables, mappings, commit, kind="upload")
+    one atomic commit with the files archived unchanged. `skip_bad_rows`: when only
+    row-level errors block, commit without those rows; they are in
+    `result.rejected` (file name -> CSV with a `reason` column), archived too.
+    `mappings`: file name -> {canonical column: the file's header}."""
+    return _import(
+        Path(directory),
+        files,
+        tables,
+        mappings,
+        commit,
+        kind="upload",
+        skip_bad_rows=skip_bad_rows,
+        progress=progress,
+    )
 
 
 def _import(
@@ -168,6 +210,8 @@ def _import(
     mappings: dict[str, dict[str, str]] | None,
     commit: bool,
     kind: str,
+    skip_bad_rows: bool = False,
+    progress: Progress | None = None,
 ) -> ImportResult:
     originals = dict(files)
     files, books = excel.expand(files)
@@ -176,9 +220,11 @@ def _import(
         files,
         excel.for_sheets(tables or {}, books),
         excel.for_sheets(mappings or {}, books),
+        skip_bad_rows,
+        progress,
     )
     result.report.check_only = not commit
-    if not commit or not result.report.ok:
+    if not commit or not (result.report.ok or result.report.partial):
         return result
     # Paired by position: two files of one name (from two folders) stay apart. A
     # sheet is archived as its workbook, unchanged.
@@ -187,10 +233,17 @@ def _import(
         for f, (name, content) in zip(result.report.files, files, strict=True)
         if f.table is not None
     }
+    for f in result.report.files:
+        if f.file in result.rejected:
+            rejected = (partial.rejected_name(f.file), result.rejected[f.file])
+            archived[f"{f.table}.rejected"] = rejected
     note = ", ".join(name for name, _ in files)
+    started = time.monotonic()
     result.upload = store.commit(
         directory, result.tables, files=archived, kind=kind, note=note
     )
+    rows = sum(result.upload.tables.get(t, 0) for t in result.tables)
+    (progress or _quiet)("commit", note, rows, time.monotonic() - started)
     result.report.version = result.upload.version
     return result
 
@@ -200,15 +253,36 @@ def import_paths(
     paths: Sequence[Path | str],
     table: str | None = None,
     commit: bool = True,
+    maps: Sequence[str] = (),
+    skip_bad_rows: bool = False,
+    progress: Progress | None = None,
 ) -> ImportResult:
-    """import_files for files on disk; `table` names the table of every file. A file
-    above the size limit blocks the upload before any file is read."""
-    sizes = {Path(p).name: os.stat(p).st_size for p in paths}
+    """import_files for files on disk, as the command line gives them: `table`
+    names the table of every file, `maps` are `TABLE.COLUMN=HEADER`, and the
+    mappings remembered on the Data page apply. A file above the size limit
+    blocks the upload before any file is read. Raises options.BadMapping."""
+    names = [Path(p).name for p in paths]
+    # Two files of one name (from two folders) keep their folders apart.
+    names = [
+        n if names.count(n) == 1 else str(p) for n, p in zip(names, paths, strict=True)
+    ]
+    sizes = {n: os.stat(p).st_size for n, p in zip(names, paths, strict=True)}
     if any(size > max_file_bytes() for size in sizes.values()):
         return _refuse_large(sizes, commit)
-    files = [(Path(p).name, Path(p).read_bytes()) for p in paths]
-    tables = {name: table for name, _ in files} if table else None
-    return import_files(directory, files, tables, commit=commit)
+    files = [(n, Path(p).read_bytes()) for n, p in zip(names, paths, strict=True)]
+    chosen = options.import_options(Path(directory), files, table, list(maps))
+    result = import_files(
+        directory,
+        files,
+        chosen.tables,
+        chosen.mappings,
+        commit=commit,
+        skip_bad_rows=skip_bad_rows,
+        progress=progress,
+    )
+    for report in result.report.files:
+        report.remembered = chosen.remembered.get(report.file, {})
+    return result
 
 
 def _refuse_large(sizes: dict[str, int], commit: bool) -> ImportResult:
