@@ -1031,8 +1031,8 @@ def test_format_text_lists_each_file_and_each_problem(dataset: Path):
         # 31 can only be a day, so the column is day-first (and 31 February fails).
         "  date formats: Created Date: day-first",
         "summary:",
-        "  error date.not_real: clients.csv Created Date: 1 row (first: 2)",
-        "  warning column.ignored: clients.csv Stage: 1 row (first: 1)",
+        "  clients.csv Created Date: 1 error (date.not_real), first rows 2",
+        "  clients.csv Stage: 1 warning (column.ignored), first rows 1",
         "problems:",
         "  error: clients.csv:2 Created Date=31/02/2024: date '31/02/2024' is not a"
         " real date",

@@ -167,3 +167,35 @@ def test_cli_refuses_a_map_naming_no_column_with_exit_2(tmp_path: Path):
         "error: --map 'clients.crn=Ref': clients has no column"
     )
     assert not (tmp_path / "store").exists()
+
+
+# --- issue 14: rows that are not records ------------------------------------------
+
+
+def test_a_row_equal_to_the_header_is_an_error_naming_its_row(tmp_path: Path):
+    partners = (
+        b"Account ID,Account Name,Account Owner\n"
+        b"P1,Alpha,Ann\n"
+        b"Account ID,Account Name,Account Owner\n"  # row 3: two exports pasted
+        b"P2,Beta,Bob\n"
+    )
+    report = ingest.check_files(tmp_path, [("partners.csv", partners)]).report
+    assert [(p.code, p.row, p.reason) for p in report.problems] == [
+        ("row.header_repeat", 3, "row 3 repeats the header row")
+    ]
+
+
+def test_dates_before_1900_are_errors(tmp_path: Path):
+    clients = (
+        b"CRN,Account ID,Created Date\n"
+        b"C1,P1,0000-01-01\n"  # year 0 (DuckDB's calendar has one): before 1900
+        b"C2,P1,0001-01-01\n"  # year 1: before 1900
+        b"C3,P1,1899-12-31\n"
+        b"C4,P1,1900-01-01\n"  # the first day accepted
+    )
+    report = ingest.check_files(tmp_path, [("clients.csv", clients)]).report
+    assert [(p.code, p.row) for p in report.problems if p.severity == "error"] == [
+        ("date.too_early", 2),
+        ("date.too_early", 3),
+        ("date.too_early", 4),
+    ]

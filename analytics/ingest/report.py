@@ -208,9 +208,9 @@ def _rows_text(rows: list[int]) -> str:
 
 def _format_summary(line: Summary) -> str:
     where = line.file + (f" {line.column}" if line.column else "")
-    rows = "row" if line.count == 1 else "rows"
-    first = f" (first: {_rows_text(line.rows)})" if line.rows else ""
-    return f"{line.severity} {line.code}: {where}: {line.count} {rows}{first}"
+    noun = line.severity + ("" if line.count == 1 else "s")
+    first = f", first rows {_rows_text(line.rows)}" if line.rows else ""
+    return f"{where}: {line.count} {noun} ({line.code}){first}"
 
 
 def _format_problem(problem: Problem) -> str:

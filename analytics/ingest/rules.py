@@ -48,6 +48,8 @@ CODES = {
     "date.unparseable": "a value is not a date",
     "date.not_real": "a date that does not exist (31/02)",
     "date.future": "a date in the future",
+    "date.too_early": "a date before 1900",
+    "row.header_repeat": "a row that repeats the header row",
     "date.order_default": "no slash date could tell day-first from month-first",
     "date.order_conflict": "a slash date that can only be read the other way round",
     "date.before": "a date before the date it must follow",
@@ -100,6 +102,7 @@ def check_values(check: FileCheck, table: Table) -> None:
             if column.name in check.conflicts:
                 conflict = date_order_conflict(check, column.name)
             not_real_date(check, column, conflict)
+            too_early_date(check, column)
             if (table.name, column.name) not in FUTURE_ALLOWED:
                 future_date(check, column)
         elif column.type in (INT, DECIMAL):
@@ -109,6 +112,7 @@ def check_values(check: FileCheck, table: Table) -> None:
         allowed = ALLOWED_VALUES.get((table.name, column.name))
         if allowed:
             unknown_value(check, column, allowed)
+    header_repeated(check, table)
     if table.id_column and table.id_column in check.columns:
         duplicate_id(check, table.id_column)
     for earlier, later in table.date_order:
@@ -246,6 +250,38 @@ def not_real_date(check: FileCheck, column: Column, conflict: str) -> None:
         lambda r: f"date '{r[1]}' is not a real date",
         "not a real date",
         "date.not_real",
+    )
+
+
+def too_early_date(check: FileCheck, column: Column) -> None:
+    # Issue 14: a date before 1900 (0001-01-01) is a placeholder, not a date.
+    x = column.name
+    check.collect(
+        f"select _row, {x}__raw from typed_{check.k} where {x} < date '1900-01-01'",
+        {},
+        check.header_of(x),
+        lambda r: f"date '{r[1]}' is before 1900",
+        "date before 1900",
+        "date.too_early",
+    )
+
+
+def header_repeated(check: FileCheck, table: Table) -> None:
+    # Issue 14: a row equal to the header (a header repeated inside the file,
+    # as two exports pasted together leave) is an error, not a record.
+    present = [c for c in table.columns if c.name in check.columns]
+    params, same = {}, []
+    for i, column in enumerate(present):
+        text = column.name if column.type == TEXT else f"{column.name}__raw"
+        params[f"h{i}"] = check.header_of(column.name).lower()
+        same.append(f"coalesce(lower({text}) = $h{i}, false)")
+    check.collect(
+        f"select _row, null from typed_{check.k} where {' and '.join(same)}",
+        params,
+        None,
+        lambda r: f"row {r[0]} repeats the header row",
+        "header row repeated",
+        "row.header_repeat",
     )
 
 
