@@ -496,12 +496,15 @@ def test_numbers_with_currency_thousands_and_decimal_comma():
         "CRN,Account ID,Created Date,Amount",
         'C1,P1,2024-01-05,"\u00a31,234.50"',
         "C2,P1,2024-01-05,GBP 20",
-        'C3,P1,2024-01-05,"12,5"',
         "C4,P1,2024-01-05,7 \u20ac",
         "C5,P1,2024-01-05,.5",
     )
     _, rows = read("clients.csv", content)
-    assert [r["monthly_value"] for r in rows] == [1234.5, 20.0, 12.5, 7.0, 0.5]
+    assert [r["monthly_value"] for r in rows] == [1234.5, 20.0, 7.0, 0.5]
+    # A decimal comma in a column of its own (one mark per column: issue 14).
+    content = utf8("CRN,Account ID,Created Date,Amount", 'C3,P1,2024-01-05,"12,5"')
+    _, rows = read("clients.csv", content)
+    assert [r["monthly_value"] for r in rows] == [12.5]
 
 
 def test_integers_accept_thousands_separators_and_a_zero_fraction():

@@ -199,3 +199,45 @@ def test_dates_before_1900_are_errors(tmp_path: Path):
         ("date.too_early", 3),
         ("date.too_early", 4),
     ]
+
+
+def test_decimal_marks_are_decided_per_column_from_all_its_values(tmp_path: Path):
+    # A semicolon file: 12,5 can only be a decimal comma, so the column's points
+    # are thousands: 15.200 is 15200 and 9.800 is 9800; 1,234 is 1.234.
+    clients = (
+        "CRN;Account ID;Created Date;Amount\n"
+        "C1;P1;2024-01-05;15.200\n"
+        "C2;P1;2024-01-05;9.800\n"
+        "C3;P1;2024-01-05;12,5\n"
+        "C4;P1;2024-01-05;1,234\n"
+    ).encode()
+    result = ingest.check_files(tmp_path, [("clients.csv", clients)])
+    assert result.tables["clients"].column("monthly_value").to_pylist() == [
+        15200.0,
+        9800.0,
+        12.5,
+        1.234,
+    ]
+    # With nothing but 15.200 in a semicolon file, the point is still thousands.
+    only = b"CRN;Account ID;Created Date;Amount\nC1;P1;2024-01-05;15.200\n"
+    result = ingest.check_files(tmp_path, [("clients.csv", only)])
+    assert result.tables["clients"].column("monthly_value").to_pylist() == [15200.0]
+
+
+def test_a_column_with_both_decimal_marks_is_refused_naming_them(tmp_path: Path):
+    clients = (
+        "CRN;Account ID;Created Date;Amount\n"
+        "C1;P1;2024-01-05;12,5\n"  # only a decimal comma
+        "C2;P1;2024-01-05;1,234.50\n"  # only a decimal point
+    ).encode()
+    report = ingest.check_files(tmp_path, [("clients.csv", clients)]).report
+    assert [
+        (p.code, p.column, p.reason) for p in report.problems if p.severity == "error"
+    ] == [
+        (
+            "number.mixed_marks",
+            "Amount",
+            "the column mixes decimal marks: row 2 '12,5' has a decimal comma, row 3"
+            " '1,234.50' a decimal point; save the file with one",
+        )
+    ]

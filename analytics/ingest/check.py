@@ -23,8 +23,10 @@ from analytics.ingest.headers import match_headers
 from analytics.ingest.kinds import extra_columns
 from analytics.ingest.parse import (
     DateOrder,
+    NumberMarks,
     date_parts_ctes,
     evidence_sql,
+    number_marks,
     settle_date_orders,
     typed_select,
 )
@@ -50,7 +52,7 @@ from analytics.ingest.text import (
     prepare_text,
     unclosed_quote_row,
 )
-from analytics.schema import DATE, DUCKDB_TYPES, Column, Table
+from analytics.schema import DATE, DECIMAL, DUCKDB_TYPES, INT, Column, Table
 
 # The largest file accepted, in MB: the app's upload limit (.streamlit/config.toml
 # server.maxUploadSize), overridden by $AMD_MAX_FILE_MB.
@@ -92,6 +94,7 @@ class FileCheck:
         self.extras: dict[str, int] = {}
         self.derived: set[str] = set()  # canonical columns a rule added to typed
         self.nuls = 0  # NUL bytes in the text, marked for removal
+        self.marks: dict[str, NumberMarks] = {}  # number column -> decimal mark
         self.typed = False  # typed_<k> exists
         # date column -> (day_first, an example row of the winning order)
         self.conflicts: dict[str, tuple[bool, dict]] = {}
@@ -378,9 +381,18 @@ class FileCheck:
         dates = self.date_columns(present)
         self.report_date_orders(orders)
         selects, params = ["_row"], {}
+        numbers = {
+            c.name: f"c{self.columns[c.name]}"
+            for c in present
+            if c.type in (INT, DECIMAL)
+        }
+        self.marks = number_marks(
+            self.con, f"clean_{self.k}", numbers, self.report.delimiter
+        )
         for column in present:
             v = f"c{self.columns[column.name]}"
-            selects.extend(typed_select(column, v, orders.get(column.name), params))
+            order, marks = orders.get(column.name), self.marks.get(column.name)
+            selects.extend(typed_select(column, v, order, params, marks))
         selects.extend(f"c{index} as {name}" for name, index in self.extras.items())
         self.con.execute(
             f"""

@@ -41,6 +41,17 @@ _MONEY = rf"[+-]?\s*{_CURRENCY}?\s*[+-]?[0-9.,]+\s*{_CURRENCY}?"
 _THOUSANDS = r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?"
 _DECIMAL_COMMA = r"[+-]?\d+,\d{1,2}"
 FRACTION = r"[+-]?(\d+\.\d*|\.\d+|\d+,\d{1,2})"
+# Decimal marks, told per column: a comma that can only be a decimal comma (not
+# followed by exactly three digits, or after dot thousands), or a point that can
+# only be a decimal point; `15.200` and `1,234` could be either.
+_COMMA_DECIMAL = (
+    r"[+-]?(\d{1,3}(\.\d{3})+,\d+|\d+,(\d{1,2}|\d{4,})|\d{1,3}(\.\d{3}){2,})"
+)
+_POINT_DECIMAL = (
+    r"[+-]?(\d{1,3}(,\d{3})+\.\d+|\d+\.(\d{1,2}|\d{4,})|\d{1,3}(,\d{3}){2,})"
+)
+# A number written with a decimal comma and point thousands.
+_COMMA_FORM = r"[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?"
 # Decimals at or above this size are refused as too large.
 MAX_DECIMAL = "1e15"
 
@@ -125,6 +136,15 @@ create or replace temp macro parse_decimal(v) as
         when regexp_full_match(v, '{_PLAIN_DECIMAL}') then try_cast(v as double)
         else decimal_text(number_text(v))
     end);
+create or replace temp macro money_text(v) as strip_currency(replace(v, chr(160), ' '));
+create or replace temp macro comma_number_text(v) as
+    case when regexp_full_match(money_text(v), '{_COMMA_FORM}')
+        then replace(replace(money_text(v), '.', ''), ',', '.')
+        else money_text(v) end;
+create or replace temp macro parse_int_comma(v) as int_text(comma_number_text(v));
+create or replace temp macro parse_decimal_comma(v) as
+    within_size(case when regexp_full_match(comma_number_text(v), '{_PLAIN_DECIMAL}')
+        then try_cast(comma_number_text(v) as double) end);
 create or replace temp macro id_key(v) as
     case when length(v) = 18 then left(v, 15) else v end;
 """
@@ -271,8 +291,50 @@ def _settle_file(
     return orders
 
 
+@dataclass
+class NumberMarks:
+    """How a number column's values are read: decimal comma (and point
+    thousands) or decimal point (and comma thousands); both seen: `conflict`
+    holds a row of each, {"r": row, "v": value}."""
+
+    comma: bool
+    conflict: tuple[dict, dict] | None = None
+
+
+def number_marks(
+    con, source: str, numbers: dict[str, str], delimiter: str
+) -> dict[str, NumberMarks]:
+    """The decimal mark of each number column (canonical name -> the column of
+    `source` holding its text), from all its values: a value only one mark can
+    explain settles it; where none does, a semicolon file writes decimal commas
+    (`15.200` is fifteen thousand two hundred) and others decimal points."""
+    if not numbers:
+        return {}
+    aggregates = []
+    for v in numbers.values():
+        example = f"struct_pack(r := _row, v := {v})"
+        for form in (_COMMA_DECIMAL, _POINT_DECIMAL):
+            aggregates.append(
+                f"arg_min({example}, _row) filter"
+                f" (where regexp_full_match(money_text({v}), '{form}'))"
+            )
+    found = con.execute(f"select {', '.join(aggregates)} from {source}").fetchone()
+    marks = {}
+    for i, x in enumerate(numbers):
+        comma, point = found[2 * i], found[2 * i + 1]
+        if comma and point:
+            marks[x] = NumberMarks(delimiter == ";", (comma, point))
+        else:
+            marks[x] = NumberMarks(bool(comma) or (not point and delimiter == ";"))
+    return marks
+
+
 def typed_select(
-    column: Column, v: str, order: DateOrder | None, params: dict
+    column: Column,
+    v: str,
+    order: DateOrder | None,
+    params: dict,
+    marks: NumberMarks | None = None,
 ) -> list[str]:
     """The select items typing column `column` from the text column `v`: the value
     and, for dates and numbers, the raw text (`<name>__raw`) the checks quote."""
@@ -284,6 +346,8 @@ def typed_select(
         return [f"coalesce({v}, $default_{x}) as {x}"]
     if column.type in (INT, DECIMAL):
         parse = "parse_int" if column.type == INT else "parse_decimal"
+        if marks is not None and marks.comma:
+            parse += "_comma"
         return [f"{parse}({v}) as {x}", f"{v} as {x}__raw"]
     params[f"day_first_{x}"] = order.day_first
     slash = (

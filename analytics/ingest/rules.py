@@ -55,6 +55,7 @@ CODES = {
     "date.before": "a date before the date it must follow",
     "number.unparseable": "a value is not a number (or not a whole number)",
     "number.negative": "a negative aim or target",
+    "number.mixed_marks": "a number column with both a decimal comma and point",
     "value.unknown": "a league or status outside the known values",
     "id.duplicate": "an id repeated in the file",
     "quota.duplicate": "a second quota for one account manager and month",
@@ -106,7 +107,10 @@ def check_values(check: FileCheck, table: Table) -> None:
             if (table.name, column.name) not in FUTURE_ALLOWED:
                 future_date(check, column)
         elif column.type in (INT, DECIMAL):
-            unparseable_number(check, column)
+            if check.marks[column.name].conflict:
+                mixed_marks(check, column)  # its values cannot all be read
+            else:
+                unparseable_number(check, column)
             if column.nonneg:
                 negative_number(check, column)
         allowed = ALLOWED_VALUES.get((table.name, column.name))
@@ -315,6 +319,21 @@ def unparseable_number(check: FileCheck, column: Column) -> None:
         lambda r: number_reason(r[1], r[2], r[3], whole),
         "not a number" if not whole else "not a whole number",
         "number.unparseable",
+    )
+
+
+def mixed_marks(check: FileCheck, column: Column) -> None:
+    # Issue 14: decimal marks are decided per column; a column whose values need
+    # both (`12,5` and `1,234.50`) is refused, naming them.
+    comma, point = check.marks[column.name].conflict
+    check.add(
+        None,
+        check.header_of(column.name),
+        None,
+        f"the column mixes decimal marks: row {comma['r']} '{comma['v']}' has a"
+        f" decimal comma, row {point['r']} '{point['v']}' a decimal point; save"
+        " the file with one",
+        "number.mixed_marks",
     )
 
 
