@@ -205,12 +205,12 @@ def test_decimal_marks_are_decided_per_column_from_all_its_values(tmp_path: Path
     # A semicolon file: 12,5 can only be a decimal comma, so the column's points
     # are thousands: 15.200 is 15200 and 9.800 is 9800; 1,234 is 1.234.
     clients = (
-        "CRN;Account ID;Created Date;Amount\n"
-        "C1;P1;2024-01-05;15.200\n"
-        "C2;P1;2024-01-05;9.800\n"
-        "C3;P1;2024-01-05;12,5\n"
-        "C4;P1;2024-01-05;1,234\n"
-    ).encode()
+        b"CRN;Account ID;Created Date;Amount\n"
+        b"C1;P1;2024-01-05;15.200\n"
+        b"C2;P1;2024-01-05;9.800\n"
+        b"C3;P1;2024-01-05;12,5\n"
+        b"C4;P1;2024-01-05;1,234\n"
+    )
     result = ingest.check_files(tmp_path, [("clients.csv", clients)])
     assert result.tables["clients"].column("monthly_value").to_pylist() == [
         15200.0,
@@ -226,10 +226,10 @@ def test_decimal_marks_are_decided_per_column_from_all_its_values(tmp_path: Path
 
 def test_a_column_with_both_decimal_marks_is_refused_naming_them(tmp_path: Path):
     clients = (
-        "CRN;Account ID;Created Date;Amount\n"
-        "C1;P1;2024-01-05;12,5\n"  # only a decimal comma
-        "C2;P1;2024-01-05;1,234.50\n"  # only a decimal point
-    ).encode()
+        b"CRN;Account ID;Created Date;Amount\n"
+        b"C1;P1;2024-01-05;12,5\n"  # only a decimal comma
+        b"C2;P1;2024-01-05;1,234.50\n"  # only a decimal point
+    )
     report = ingest.check_files(tmp_path, [("clients.csv", clients)]).report
     assert [
         (p.code, p.column, p.reason) for p in report.problems if p.severity == "error"
