@@ -83,6 +83,8 @@ class ImportReport:
     version: str | None = None  # set when the upload was committed
     check_only: bool = True
     partial: bool = False  # committed (or to be) without its rows with errors
+    cleared: list[str] = field(default_factory=list)  # emptied by the commit
+    base_version: str | None = None  # the dataset version the checks were against
 
     @property
     def ok(self) -> bool:
@@ -174,6 +176,7 @@ class ImportResult:
     tables: dict[str, pa.Table]
     # a partial import's left-out rows: file name -> CSV with a `reason` column
     rejected: dict[str, bytes] = field(default_factory=dict)
+    seconds: float = 0.0  # the commit's duration
 
 
 def _format_file(report: FileReport) -> list[str]:

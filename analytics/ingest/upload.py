@@ -12,10 +12,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 
 from analytics import schema, store
-from analytics.ingest import excel, options, owners, partial, rules
+from analytics.ingest import dataset, excel, options, owners, partial, rules
 from analytics.ingest.check import FileCheck, max_file_bytes, too_large
 from analytics.ingest.parse import MACROS, settle_date_orders
 from analytics.ingest.report import (
@@ -66,6 +67,7 @@ def check_files(
     and the rows left out (`rejected`, as CSV per file). `progress(stage, file,
     rows, seconds)` is told of each step as it ends."""
     progress = progress or _quiet
+    base = store.current_version(Path(directory))  # what the checks are against
     files, books = excel.expand(files)
     tables = excel.for_sheets(tables or {}, books)
     mappings = excel.for_sheets(mappings or {}, books)
@@ -88,16 +90,21 @@ def check_files(
         rules.one_file_per_table(checks)
         _check_partners(con, Path(directory), checks)
         owners.check_owners(con, Path(directory), checks)
+        upload_problems, cleared = dataset.check_against_dataset(
+            con, Path(directory), checks
+        )
         names = [c.report.file for c in checks]
         for check in checks:
             _sort(check.report.problems, names)
         problems = [p for c in checks for p in c.report.problems]
         _sort(problems, names)
+        problems.extend(upload_problems)
         if not files:
             none = Problem("", None, None, None, "no files were uploaded", ERROR)
             none.code = "upload.none"
             problems.append(none)
         report = ImportReport([c.report for c in checks], problems)
+        report.cleared, report.base_version = cleared, base
         rejected = {}
         if skip_bad_rows and partial.skippable(report):
             report.partial = True
@@ -215,37 +222,83 @@ def _import(
 ) -> ImportResult:
     originals = dict(files)
     files, books = excel.expand(files)
-    result = check_files(
-        directory,
-        files,
-        excel.for_sheets(tables or {}, books),
-        excel.for_sheets(mappings or {}, books),
-        skip_bad_rows,
-        progress,
-    )
-    result.report.check_only = not commit
-    if not commit or not (result.report.ok or result.report.partial):
+    tables = excel.for_sheets(tables or {}, books)
+    mappings = excel.for_sheets(mappings or {}, books)
+    for _ in range(COMMIT_ATTEMPTS):
+        result = check_files(
+            directory, files, tables, mappings, skip_bad_rows, progress
+        )
+        result.report.check_only = not commit
+        if not commit or not (result.report.ok or result.report.partial):
+            return result
+        try:
+            _commit(directory, result, files, originals, books, kind)
+        except BaseChanged:
+            continue  # another commit landed after the check: check against it
+        rows = sum(result.upload.tables.get(t, 0) for t in result.tables)
+        (progress or _quiet)("commit", result.upload.note, rows, result.seconds)
         return result
+    reason = "the data kept changing while this upload was checked; try again"
+    result.report.problems.append(
+        Problem("", None, None, None, reason, ERROR, 1, "upload.base_changed")
+    )
+    return result
+
+
+# Checks of one upload against a dataset that another commit changed meanwhile.
+COMMIT_ATTEMPTS = 3
+
+
+class BaseChanged(Exception):
+    """The dataset changed between the check of an upload and its commit."""
+
+
+def _commit(
+    directory: Path,
+    result: ImportResult,
+    files: list[tuple[str, bytes]],
+    originals: dict[str, bytes],
+    books: dict[str, str],
+    kind: str,
+) -> None:
+    """Commit a checked upload, with its files (and left-out rows) archived; the
+    tables it clears emptied. Raises BaseChanged, committing nothing, when the
+    dataset is no longer the one the upload was checked against."""
+    report = result.report
     # Paired by position: two files of one name (from two folders) stay apart. A
     # sheet is archived as its workbook, unchanged.
     archived = {
         f.table: (name, originals[books[name]] if name in books else content)
-        for f, (name, content) in zip(result.report.files, files, strict=True)
+        for f, (name, content) in zip(report.files, files, strict=True)
         if f.table is not None
     }
-    for f in result.report.files:
+    for f in report.files:
         if f.file in result.rejected:
             rejected = (partial.rejected_name(f.file), result.rejected[f.file])
             archived[f"{f.table}.rejected"] = rejected
+    frames = dict(result.tables)
+    for table in report.cleared:
+        frames[table] = pd.DataFrame(columns=schema.TABLES[table].column_names)
+
+    def checked(frame):
+        def under_lock(base: str | None):
+            if base != report.base_version:
+                raise BaseChanged(base)
+            return frame
+
+        return under_lock
+
     note = ", ".join(name for name, _ in files)
     started = time.monotonic()
     result.upload = store.commit(
-        directory, result.tables, files=archived, kind=kind, note=note
+        directory,
+        {name: checked(frame) for name, frame in frames.items()},
+        files=archived,
+        kind=kind,
+        note=note,
     )
-    rows = sum(result.upload.tables.get(t, 0) for t in result.tables)
-    (progress or _quiet)("commit", note, rows, time.monotonic() - started)
-    result.report.version = result.upload.version
-    return result
+    result.seconds = time.monotonic() - started
+    report.version = result.upload.version
 
 
 def import_paths(
