@@ -58,6 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
     dig.add_argument("--as-of", type=dates.parse_date)
     dig.add_argument("--out", type=Path, required=True)
 
+    clear = commands.add_parser(
+        "clear", parents=[common], help="empty one optional table as a new version"
+    )
+    clear.add_argument(
+        "table", choices=["account_plans", "contacts", "quotas", "users"]
+    )
+
     demo = commands.add_parser(
         "demo", parents=[common], help="write a seeded synthetic dataset"
     )
@@ -121,6 +128,17 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"rows left out: {path}")
             return 0
         return 0 if result.report.ok and args.check else 1
+
+    if args.command == "clear":
+        from analytics.ingest import dataset
+
+        try:
+            upload = dataset.clear_table(directory, args.table)
+        except store.StoreError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        print(f"cleared {args.table}: version {upload.version}")
+        return 0
 
     if args.command == "demo":
         from analytics import demo

@@ -152,3 +152,35 @@ def test_a_commit_landing_between_check_and_commit_makes_the_upload_recheck(data
         ("partner.not_found", 3)
     ]
     assert store.uploads(dataset)[0].version == result.upload.version
+
+
+def test_clear_empties_one_optional_table_and_needs_a_dataset(dataset, tmp_path):
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+
+    def clear(directory: Path, table: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "analytics", "--data-dir", str(directory)]
+            + ["clear", table],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    before = store.current_version(dataset)
+    done = clear(dataset, "contacts")
+    assert done.returncode == 0, done.stderr
+    upload = store.uploads(dataset)[0]
+    assert (upload.kind, upload.tables["contacts"], upload.tables["clients"]) == (
+        "clear",
+        0,
+        2,
+    )
+    assert upload.version != before
+    empty = tmp_path / "nothing"
+    refused = clear(empty, "quotas")
+    assert refused.returncode == 2 and not empty.exists()
+    assert clear(dataset, "clients").returncode == 2  # a required table: usage

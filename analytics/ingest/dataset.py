@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
+import pandas as pd
 
 from analytics import schema, store
 from analytics.ingest.report import ERROR, WARNING, Problem
@@ -53,6 +54,18 @@ def demo_tables(directory: Path) -> set[str]:
                 demo.add(table)
             settled.add(table)
     return demo & set(schema.TABLES)
+
+
+def clear_table(directory: Path, table: str) -> store.Upload:
+    """Empty one optional table as a new version (`clear TABLE`)."""
+    if table not in OPTIONAL:
+        raise ValueError(f"only {', '.join(OPTIONAL)} can be cleared, not {table!r}")
+    if store.current_version(directory) is None:
+        raise store.StoreError(f"no dataset has been committed in {directory}")
+    empty = pd.DataFrame(columns=schema.TABLES[table].column_names)
+    return store.commit(
+        directory, {table: empty}, kind="clear", note=f"cleared {table}"
+    )
 
 
 def check_against_dataset(
