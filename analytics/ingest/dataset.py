@@ -56,6 +56,35 @@ def demo_tables(directory: Path) -> set[str]:
     return demo & set(schema.TABLES)
 
 
+def changed_tables(directory: Path, old: str | None, new: str | None) -> set[str]:
+    """The tables the commits after version `old` up to `new` replaced (every
+    table for a restore or the demo, whose changes are not listed)."""
+    changed = set()
+    for upload in store.uploads(directory):
+        if (old is not None and upload.version <= old) or (
+            new is not None and upload.version > new
+        ):
+            continue
+        if upload.kind in ("upload", "clear"):
+            changed |= {f.table for f in upload.files}
+            if upload.kind == "clear":
+                changed.add(upload.note.rsplit(" ", 1)[-1])
+        elif upload.kind == "manual":
+            changed.add("manual_quotas")
+        else:
+            return set(store.ALL_TABLES)
+    return changed
+
+
+def read_tables(uploaded: set[str]) -> set[str]:
+    """The tables of the current dataset the checks of an upload read: partners
+    (orphans) and users (owner ids); with partners, also every table they may
+    orphan or leave stale."""
+    if "partners" in uploaded:
+        return set(schema.TABLES)
+    return {"partners", "users"}
+
+
 def clear_table(directory: Path, table: str) -> store.Upload:
     """Empty one optional table as a new version (`clear TABLE`)."""
     if table not in OPTIONAL:

@@ -246,7 +246,7 @@ def _import(
 
 
 # Checks of one upload against a dataset that another commit changed meanwhile.
-COMMIT_ATTEMPTS = 3
+COMMIT_ATTEMPTS = 5
 
 
 class BaseChanged(Exception):
@@ -280,10 +280,14 @@ def _commit(
     for table in report.cleared:
         frames[table] = pd.DataFrame(columns=schema.TABLES[table].column_names)
 
+    uploaded = {f.table for f in report.files if f.table}
+
     def checked(frame):
         def under_lock(base: str | None):
             if base != report.base_version:
-                raise BaseChanged(base)
+                changed = dataset.changed_tables(directory, report.base_version, base)
+                if changed & dataset.read_tables(uploaded):
+                    raise BaseChanged(base)
             return frame
 
         return under_lock
