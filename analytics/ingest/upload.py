@@ -68,7 +68,11 @@ def check_files(
     rows, seconds)` is told of each step as it ends."""
     progress = progress or _quiet
     base = store.current_version(Path(directory))  # what the checks are against
+    started = time.monotonic()
     files, books = excel.expand(files)
+    if books:
+        sheets = ", ".join(books)
+        progress("read workbook", sheets, len(books), time.monotonic() - started)
     tables = excel.for_sheets(tables or {}, books)
     mappings = excel.for_sheets(mappings or {}, books)
     with _connect() as con, tempfile.TemporaryDirectory() as workdir:
