@@ -68,11 +68,7 @@ def check_files(
     rows, seconds)` is told of each step as it ends."""
     progress = progress or _quiet
     base = store.current_version(Path(directory))  # what the checks are against
-    started = time.monotonic()
-    files, books = excel.expand(files)
-    if books:
-        sheets = ", ".join(books)
-        progress("read workbook", sheets, len(books), time.monotonic() - started)
+    files, books = _expand(files, progress)
     tables = excel.for_sheets(tables or {}, books)
     mappings = excel.for_sheets(mappings or {}, books)
     with _connect() as con, tempfile.TemporaryDirectory() as workdir:
@@ -123,6 +119,18 @@ def check_files(
             if c.typed and (c.report.ok or report.partial)
         }
         return ImportResult(report, None, arrow, rejected)
+
+
+def _expand(
+    files: list[tuple[str, bytes]], progress: Progress
+) -> tuple[list[tuple[str, bytes]], dict[str, str]]:
+    """excel.expand, told as a progress step when a workbook was read."""
+    started = time.monotonic()
+    files, books = excel.expand(files)
+    if books:
+        sheets = ", ".join(books)
+        progress("read workbook", sheets, len(books), time.monotonic() - started)
+    return files, books
 
 
 # progress(stage, file, rows, seconds): a step of an import has ended.
@@ -225,7 +233,7 @@ def _import(
     progress: Progress | None = None,
 ) -> ImportResult:
     originals = dict(files)
-    files, books = excel.expand(files)
+    files, books = _expand(files, progress or _quiet)
     tables = excel.for_sheets(tables or {}, books)
     mappings = excel.for_sheets(mappings or {}, books)
     for _ in range(COMMIT_ATTEMPTS):
