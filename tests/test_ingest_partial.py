@@ -241,3 +241,22 @@ def test_a_column_with_both_decimal_marks_is_refused_naming_them(tmp_path: Path)
             " '1,234.50' a decimal point; save the file with one",
         )
     ]
+
+
+def test_progress_is_told_each_stage_with_its_file_and_rows(tmp_path: Path):
+    seen = []
+
+    def progress(stage: str, name: str, rows: int, seconds: float) -> None:
+        seen.append((stage, name, rows))
+
+    files = [("partners.csv", PARTNERS), ("clients.csv", CLIENTS.split(b"C2")[0])]
+    result = ingest.import_files(tmp_path, files, progress=progress)
+    assert result.upload is not None
+    # 1 partner and 1 client read, then checked; the commit stores 1 + 1 rows.
+    assert seen == [
+        ("read", "partners.csv", 1),
+        ("read", "clients.csv", 1),
+        ("check", "partners.csv", 1),
+        ("check", "clients.csv", 1),
+        ("commit", "partners.csv, clients.csv", 2),
+    ]
