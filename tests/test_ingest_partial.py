@@ -6,13 +6,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import subprocess
-import sys
 from pathlib import Path
 
 from analytics import ingest, mappings, store
+from tests.test_cli_import import run_import as run_cli
 
-ROOT = Path(__file__).resolve().parent.parent
 PARTNERS = b"Account ID,Account Name,Account Owner\nP1,Alpha,Ann\n"
 CLIENTS = (
     b"CRN,Account ID,Created Date,Amount\n"
@@ -22,17 +20,6 @@ CLIENTS = (
     b"C1,P1,2024-01-08,40\n"  # row 5: C1 again
     b"C5,P1,2024-01-09,50\n"
 )
-
-
-def run_cli(data_dir: Path, *args) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "analytics", "--data-dir", str(data_dir), "import"]
-        + [str(a) for a in args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_without_the_choice_row_errors_block(tmp_path: Path):

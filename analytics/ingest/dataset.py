@@ -56,6 +56,40 @@ def demo_tables(directory: Path) -> set[str]:
     return demo & set(schema.TABLES)
 
 
+def load_keys(
+    con: duckdb.DuckDBPyConnection,
+    directory: Path,
+    checks: list[FileCheck],
+    table: str,
+    column: str,
+) -> None:
+    """`<table>_keys (key)`: the id keys of `column` in this upload's file of
+    `table`, else in the current dataset's table (none without one, or in a
+    dataset from before the table existed)."""
+    target = f"{table}_keys"
+    own = next((c for c in checks if c.typed and c.report.table == table), None)
+    version = store.current_version(directory)
+    if own is None and version is None:
+        con.execute(f"create or replace table {target} (key varchar)")
+        return
+    source = f"typed_{own.k}" if own is not None else f"{BASE}.{table}"
+    if own is None:
+        con.execute(
+            f"attach $path as {BASE} (read_only)",
+            {"path": str(store.version_path(directory, version))},
+        )
+    try:
+        con.execute(
+            f"create or replace table {target} as select distinct id_key({column})"
+            f" as key from {source} where {column} is not null"
+        )
+    except duckdb.CatalogException:  # the dataset has no such table yet
+        con.execute(f"create or replace table {target} (key varchar)")
+    finally:
+        if own is None:
+            con.execute(f"detach {BASE}")
+
+
 def changed_tables(directory: Path, old: str | None, new: str | None) -> set[str]:
     """The tables the commits after version `old` up to `new` replaced (every
     table for a restore or the demo, whose changes are not listed)."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from analytics import store
+from analytics.ingest import dataset
 from analytics.ingest.report import WARNING
 
 if TYPE_CHECKING:
@@ -18,38 +18,6 @@ if TYPE_CHECKING:
 
 OWNER_TABLES = ("partners", "activities", "quotas", "account_plans")
 USER_ID = "starts_with({0}, '005') and length({0}) in (15, 18)"
-
-
-def _load_user_keys(
-    con: duckdb.DuckDBPyConnection, directory: Path, checks: list[FileCheck]
-) -> None:
-    """`user_keys`: the users of this upload, else of the current dataset."""
-    users = next((c for c in checks if c.typed and c.report.table == "users"), None)
-    if users is not None:
-        source = f"typed_{users.k}"
-    else:
-        version = store.current_version(directory)
-        source = "current_users.users"
-        try:
-            con.execute(
-                "attach $path as current_users (read_only)",
-                {"path": str(store.version_path(directory, version or ""))},
-            )
-            con.execute(f"select 1 from {source} limit 0")
-        except duckdb.Error:  # no dataset yet, or one from before the users table
-            con.execute("create or replace table user_keys (key varchar)")
-            _detach(con)
-            return
-    con.execute(
-        "create or replace table user_keys as select distinct id_key(user_id) as key"
-        f" from {source} where user_id is not null"
-    )
-    _detach(con)
-
-
-def _detach(con: duckdb.DuckDBPyConnection) -> None:
-    if "current_users" in {r[0] for r in con.execute("show databases").fetchall()}:
-        con.execute("detach current_users")
 
 
 def check_owners(
@@ -63,7 +31,7 @@ def check_owners(
     ]
     if not owners:
         return
-    _load_user_keys(con, directory, checks)
+    dataset.load_keys(con, directory, checks, "users", "user_id")
     seen: set[str] = set()
     for check in owners:
         rows = con.execute(
@@ -71,7 +39,7 @@ def check_owners(
             select account_manager, min(_row) as first_row, count(*) as n
             from typed_{check.k}
             where {USER_ID.format("account_manager")}
-                and id_key(account_manager) not in (select key from user_keys)
+                and id_key(account_manager) not in (select key from users_keys)
             group by account_manager order by first_row
             """
         ).fetchall()

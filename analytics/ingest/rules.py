@@ -464,13 +464,13 @@ def one_file_per_table(checks: list[FileCheck]) -> None:
 def partner_not_found(check: FileCheck) -> None:
     # SPEC 3 (warnings): "a client or activity whose partner_id is empty (or a
     # placeholder) or not in partners" is kept under (unknown partner). One row per
-    # orphan row; the upload's partner keys are in `partner_keys`.
+    # orphan row; the upload's partner keys are in `partners_keys`.
     check.collect(
         f"""
         select _row, partner_id from typed_{check.k} as t
         where partner_id is null
             or not exists (
-                select 1 from partner_keys as p where p.key = id_key(t.partner_id)
+                select 1 from partners_keys as p where p.key = id_key(t.partner_id)
             )
         """,
         {},

@@ -164,36 +164,9 @@ def _check_partners(
     ]
     if not children:
         return
-    _load_partner_keys(con, directory, checks)
+    dataset.load_keys(con, directory, checks, "partners", "partner_id")
     for check in children:
         rules.partner_not_found(check)
-
-
-def _load_partner_keys(
-    con: duckdb.DuckDBPyConnection, directory: Path, checks: list[FileCheck]
-) -> None:
-    partners = next(
-        (c for c in checks if c.typed and c.report.table == "partners"), None
-    )
-    if partners is not None:
-        source = f"typed_{partners.k}"
-    else:
-        version = store.current_version(directory)
-        if version is None:
-            con.execute("create or replace table partner_keys (key varchar)")
-            return
-        con.execute(
-            "attach $path as current_dataset (read_only)",
-            {"path": str(store.version_path(directory, version))},
-        )
-        source = "current_dataset.partners"
-    con.execute(
-        "create or replace table partner_keys as"
-        " select distinct id_key(partner_id) as key"
-        f" from {source} where partner_id is not null"
-    )
-    if partners is None:
-        con.execute("detach current_dataset")
 
 
 def import_files(
