@@ -71,6 +71,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--table", help="the table of every file (default: from its headers)"
     )
     imp.add_argument("--check", action="store_true", help="check only, commit nothing")
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="TABLE.COLUMN=HEADER",
+        help="read HEADER as COLUMN of TABLE (repeatable)",
+    )
+    imp.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="when only row-level errors block, commit without those rows",
+    )
+    imp.add_argument(
+        "--problems", type=Path, metavar="FILE.csv", help="write every problem here"
+    )
 
     exp = commands.add_parser(
         "export", parents=[common], help="write the reports as CSV"
@@ -102,6 +117,13 @@ def build_parser() -> argparse.ArgumentParser:
     pack.add_argument("--as-of", type=as_of_date, metavar="YYYY-MM-DD")
     pack.add_argument("--out", type=Path, required=True, help="FILE.pptx or FILE.pdf")
 
+    clear = commands.add_parser(
+        "clear", parents=[common], help="empty one optional table as a new version"
+    )
+    clear.add_argument(
+        "table", choices=["account_plans", "contacts", "quotas", "users"]
+    )
+
     demo = commands.add_parser(
         "demo", parents=[common], help="write a seeded synthetic dataset"
     )
@@ -114,6 +136,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--out", type=Path, required=True)
     return parser
+
+
+def _print_progress(stage: str, name: str, rows: int, seconds: float) -> None:
+    """A progress line on stderr for a step that took about a second or more."""
+    if seconds >= 1:
+        print(f"{stage} {name}: {rows:,} rows, {seconds:.1f} s", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -144,13 +172,43 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 2
-        result = ingest.import_paths(
-            directory, args.files, table=args.table, commit=not args.check
-        )
+        try:
+            result = ingest.import_paths(
+                directory,
+                args.files,
+                table=args.table,
+                commit=not args.check,
+                maps=args.map,
+                skip_bad_rows=args.skip_bad_rows,
+                progress=_print_progress,
+            )
+        except ingest.BadMapping as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
         print(result.report.format_text())
         if any(p.code == "disk.full" for p in result.report.problems):
             return 3
-        return 0 if result.report.ok else 1
+        if args.problems:
+            result.report.write_problems(args.problems)
+        if result.upload is not None:
+            for archived in result.upload.files:
+                if archived.table.endswith(".rejected"):
+                    folder = directory / "archive" / result.upload.version
+                    path = folder / f"{archived.table}__{archived.name}"
+                    print(f"rows left out: {path}")
+            return 0
+        return 0 if result.report.ok and args.check else 1
+
+    if args.command == "clear":
+        from analytics.ingest import dataset
+
+        try:
+            upload = dataset.clear_table(directory, args.table)
+        except store.StoreError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        print(f"cleared {args.table}: version {upload.version}")
+        return 0
 
     if args.command == "demo":
         from analytics import demo

@@ -196,6 +196,12 @@ def commit(
         _clean_leftovers(directory)
         base = base_version or current_version(directory)
         version = _next_version(directory)
+        # A function of the base version is run first, under the lock: it may
+        # give a Staged relation, or raise to commit nothing.
+        tables = {
+            name: table(base) if callable(table) else table
+            for name, table in tables.items()
+        }
         try:
             return _commit(directory, tables, files or {}, kind, note, base, version)
         except Exception as error:
@@ -232,7 +238,7 @@ def _commit(
                 if isinstance(frame, Staged):
                     _insert_staged(con, table, f"{work}.{frame.relation}")
                 else:
-                    _insert_frame(con, table, frame(base) if callable(frame) else frame)
+                    _insert_frame(con, table, frame)
             elif base is not None:
                 con.execute(f"create table {name} as select * from old.{name}")
             else:

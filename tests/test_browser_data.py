@@ -88,8 +88,10 @@ def test_broken_file_shows_the_error_and_changes_nothing(page, data_app, tmp_pat
 
     expect(tile(page, "Errors")).to_have_text("1")
     # the error row: file, row 3 (header = row 1), the column, the value, the reason
+    # (the problem code beside its message: SPEC 3)
     assert grid_row(page, "Reason", 0) == [
         "error",
+        "date.unparseable",
         "clients.csv",
         "3",
         "Created Date",

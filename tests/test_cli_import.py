@@ -152,6 +152,9 @@ def test_table_named_on_the_command_line(tmp_path: Path):
     # Id, Name, Owner and Account ID fit partners, account plans and contacts alike.
     path = write(tmp_path / "people.csv", b"Id,Name,Owner,Account ID\nK1,Kim,Ann,P1\n")
     assert run_import(tmp_path / "store", path).returncode == 1
+    # Contacts alone cannot start a dataset (issue 15): the partners come first.
+    partners = write(tmp_path / "partners.csv", b"Id,Name,Owner\nP1,Alpha,Ann\n")
+    assert run_import(tmp_path / "store", partners).returncode == 0
     done = run_import(tmp_path / "store", "--table", "contacts", path)
     assert done.returncode == 0, done.stdout
     assert rows(tmp_path / "store", "select contact_id, partner_id from contacts") == [

@@ -228,17 +228,20 @@ def test_binary_without_nul_bytes(dataset: Path, tmp_path: Path):
     ]
 
 
-def test_nul_bytes_in_a_text_file(dataset: Path, tmp_path: Path):
+def test_an_isolated_nul_byte_in_a_text_file_is_removed_and_warned(
+    dataset: Path, tmp_path: Path
+):
+    # SPEC 2: isolated NUL bytes inside fields are removed, with one warning.
     content = (HEADER + "C3,P1,2024-01-05,1\x00\n").encode()
     path = write(tmp_path / "clients.csv", content)
-    assert refused(dataset, path) == [
+    result = ingest.import_paths(dataset, [path])
+    assert [(p.code, p.reason) for p in result.report.problems] == [
         (
-            None,
-            None,
-            "the file is not CSV text:"
-            " it contains NUL bytes (a binary file, not CSV text)",
+            "text.nul_removed",
+            "1 NUL byte was removed from 1 field in row 2 (column Amount)",
         )
     ]
+    assert result.tables["clients"].column("monthly_value").to_pylist() == [1.0]
 
 
 def test_truncated_utf16(dataset: Path, tmp_path: Path):
@@ -377,7 +380,7 @@ def test_sql_in_a_table_name_or_mapping_is_an_error_not_a_query(dataset: Path):
             None,
             None,
             "unknown table 'clients; drop table partners' (one of partners,"
-            " clients, activities, quotas, account_plans, contacts)",
+            " clients, activities, quotas, account_plans, contacts, users)",
         )
     ]
     with unchanged(dataset):

@@ -21,16 +21,21 @@ import pyarrow as pa
 
 from analytics import schema, store
 from analytics.ingest import rules
-from analytics.ingest.headers import match_headers, recognise_reason
+from analytics.ingest.headers import match_headers
+from analytics.ingest.kinds import activity_type_select, extra_columns
 from analytics.ingest.parse import (
     DateOrder,
+    NumberMarks,
     date_parts_ctes,
-    decide_date_order,
     evidence_sql,
+    number_marks,
     parsed_excluded,
     parsed_selects,
+    settle_date_orders,
     typed_select,
 )
+from analytics.ingest.partial import ROW_CODES, record_bad_rows
+from analytics.ingest.recognise import recognise, sample_ids
 from analytics.ingest.report import (
     ERROR,
     MAX_PER_RULE,
@@ -43,6 +48,7 @@ from analytics.ingest.rules import EXTRA_FIELDS
 from analytics.ingest.text import (
     CHUNK,
     DELIMITERS,
+    NUL_MARK,
     TRIM_CHARS,
     Body,
     MixedEncodings,
@@ -51,7 +57,7 @@ from analytics.ingest.text import (
     tidy,
     unclosed_quote_row,
 )
-from analytics.schema import DATE, DUCKDB_TYPES, Column, Table
+from analytics.schema import DATE, DECIMAL, DUCKDB_TYPES, INT, Column, Table
 
 # The largest file accepted, in MB: the app's upload limit (.streamlit/config.toml
 # server.maxUploadSize), overridden by $AMD_MAX_FILE_MB.
@@ -90,11 +96,18 @@ class FileCheck:
         self.report = FileReport(file=name)
         self.headers: list[str] = []
         self.columns: dict[str, int] = {}  # canonical -> field index
+        # columns rules read beside the canonical ones (see kinds.extra_columns)
+        self.extras: dict[str, int] = {}
+        self.derived: set[str] = set()  # canonical columns a rule added to typed
+        self.nuls = 0  # NUL bytes in the text, marked for removal
+        self.marks: dict[str, NumberMarks] = {}  # number column -> decimal mark
         self.typed = False  # typed_<k> exists
         self.width = 0  # columns read: the header's, plus EXTRA_FIELDS if needed
         self.numbered = False  # raw_<k> has `_row` (read serially)
         # date column -> (day_first, an example row of the winning order)
         self.conflicts: dict[str, tuple[bool, dict]] = {}
+        self.pending: Table | None = None  # to type once the date orders are settled
+        self.evidence: dict[str, tuple] = {}  # date column -> evidence_sql
 
     # -- problems
     def add(
@@ -122,7 +135,10 @@ class FileCheck:
         severity: str = ERROR,
     ) -> None:
         """Report the rows a query returns as (_row, value, ...): the first
-        MAX_PER_RULE, then one line for the rest."""
+        MAX_PER_RULE, then one line for the rest (every row of a row-level error
+        kept for a partial import)."""
+        if severity == ERROR and code in ROW_CODES:
+            record_bad_rows(self, sql, params, code, rule)
         rows = self.con.execute(
             f"select *, count(*) over () as _total from ({sql}) order by _row"
             f" limit {MAX_PER_RULE}",
@@ -147,7 +163,23 @@ class FileCheck:
         mapping: dict[str, str] | None,
         day_first: bool,
     ) -> None:
-        """Check the file given as bytes or as a path."""
+        """The whole check of a file on its own (its date order from itself)."""
+        self.start(source, table, mapping)
+        self.finish(settle_date_orders([self.evidence], day_first)[0])
+
+    def finish(self, orders: dict[str, DateOrder]) -> None:
+        """Type the values with the date orders settled for the upload, then run
+        the rules (nothing to do when the file stopped before)."""
+        if self.pending is not None:
+            self.build_typed(self.pending, orders)
+            rules.check_values(self, self.pending)
+
+    def start(
+        self, source: bytes | Path, table: str | None, mapping: dict[str, str] | None
+    ) -> None:
+        """Read the file (given as bytes or as a path) up to its date evidence
+        (`evidence`), and `pending`, the table to type it as once the upload's
+        date orders are settled."""
         body = self.prepare(source)
         if body is None:
             return
@@ -157,7 +189,8 @@ class FileCheck:
         if not any(self.headers):
             self.add(None, None, None, "the file has no header row", "header.none")
             return
-        chosen = self.choose_table(table, mapping)
+        ids = sample_ids(_sample_text(body.path), body.head.delimiter, self.headers)
+        chosen = self.choose_table(table, mapping, ids)
         typing = chosen if chosen is not None and not self.report.missing else None
         try:
             loaded = self.load(body.path, typing)
@@ -172,8 +205,8 @@ class FileCheck:
             self.add(None, None, None, reason, "file.no_rows")
             return
         if typing is not None:
-            self.build_typed(typing, day_first)
-            rules.check_values(self, typing)
+            self.pending = typing
+            self.evidence = self.date_evidence(typing)
 
     def prepare(self, source: bytes | Path) -> Body | None:
         """The file's text as DuckDB reads it (None, with the problem reported,
@@ -199,6 +232,7 @@ class FileCheck:
         try:
             encoding = detect(open_bytes)
             self.report.encoding = encoding.name
+            self.nuls = encoding.nuls
             body = tidy(open_bytes, encoding, target, original)
         except MixedEncodings as error:
             self.add(None, None, None, str(error), "file.mixed_encoding")
@@ -217,27 +251,30 @@ class FileCheck:
         return None
 
     def choose_table(
-        self, table: str | None, mapping: dict[str, str] | None
+        self, table: str | None, mapping: dict[str, str] | None, ids: list[str]
     ) -> Table | None:
         if table is not None and table not in schema.TABLES:
             names = ", ".join(schema.TABLES)
             reason = f"unknown table '{table}' (one of {names})"
             self.add(None, None, table, reason, "table.unknown")
             return None
+        found = recognise(self.headers + list(mapping or {}), ids)
+        self.report.salesforce_object = found.salesforce_object
         if table is None:
-            table, reason = recognise_reason(self.headers + list(mapping or {}))
-            if table is None:
-                self.add(1, None, None, reason, "table.unrecognised")
+            if found.table is None:
+                self.add(1, None, None, found.reason, "table.unrecognised")
                 return None
+            table = found.table
         chosen = schema.TABLES[table]
         self.report.table = table
         match = match_headers(chosen, self.headers, mapping)
         self.columns = match.columns
+        self.extras = extra_columns(chosen, self.headers, self.columns)
         self.report.mapping = match.mapping
         for header, reason, code in match.problems:
             self.add(1, header, None, reason, code)
         for index in match.ignored:
-            if self.headers[index]:
+            if self.headers[index] and index not in self.extras.values():
                 self.report.ignored.append(self.headers[index])
         self.report.missing = [
             c.name for c in chosen.columns if c.required and c.name not in match.columns
@@ -256,8 +293,11 @@ class FileCheck:
         present = [
             c for c in (typing.columns if typing else ()) if c.name in self.columns
         ]
+        found_nuls = self.find_nuls(path) if self.nuls else []
         if not self.read(path, present):
             return False
+        if self.nuls:
+            rules.nul_bytes(self, found_nuls)
         if self.numbered:
             view = f"select * from raw_{self.k}"
         else:
@@ -312,10 +352,14 @@ class FileCheck:
         the dates and numbers of the `present` columns parsed (see parse)."""
         columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
         kept, rest = self.split_columns([f"c{i}" for i in range(width)])
+
+        def text(n: str) -> str:  # NUL bytes found are removed (see find_nuls)
+            return f"replace({n}, $mark, '')" if self.nuls else n
+
         values = [
-            f"clean_value({n}, $chars, $placeholders) as {n}"
+            f"clean_value({text(n)}, $chars, $placeholders) as {n}"
             if i < len(self.headers)
-            else f"nullif(trim({n}), '') as {n}"
+            else f"nullif(trim({text(n)}), '') as {n}"
             for i, n in kept
         ]
         # The columns no check reads are only looked at to tell blank rows, in one
@@ -324,7 +368,8 @@ class FileCheck:
         if rest:
             values.append(
                 f"len(list_filter(list_value({', '.join(rest)}),"
-                " lambda v: clean_value(v, $chars, $placeholders) is not null)) > 0"
+                f" lambda v: clean_value({text('v')}, $chars, $placeholders)"
+                " is not null)) > 0"
                 " as _rest_filled"
             )
         dates = self.date_columns(present)
@@ -363,15 +408,50 @@ class FileCheck:
 
             select * from final
             """,
-            {"path": str(path), "chars": TRIM_CHARS, "placeholders": PLACEHOLDERS},
+            {
+                "path": str(path),
+                "chars": TRIM_CHARS,
+                "placeholders": PLACEHOLDERS,
+                **({"mark": NUL_MARK} if self.nuls else {}),
+            },
         )
+
+    def find_nuls(self, path: Path) -> list[tuple[int, int]]:
+        """(row, field index) of each field holding a NUL byte (kept as NUL_MARK
+        in the text until here), read as the serial read numbers rows; none when
+        the file cannot be read so (its read reports why)."""
+        width = len(self.headers) + EXTRA_FIELDS
+        columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+        found = " union all ".join(
+            f"select _row, {i} as i from lines where contains(c{i}, $mark)"
+            for i in range(width)
+        )
+        try:
+            return self.con.execute(
+                f"""
+                with lines as (
+                    select row_number() over () + 1 as _row, *
+                    from read_csv($path, columns={{{columns}}},
+                        auto_detect=false, header=true,
+                        delim={DELIMITERS[self.report.delimiter]}, quote='"',
+                        escape='"', comment='', new_line='\\n', null_padding=true,
+                        parallel=false, skip=0, max_line_size=20000000)
+                )
+                {found} order by _row, i
+                """,
+                {"path": str(path), "mark": NUL_MARK},
+            ).fetchall()
+        except duckdb.Error as error:
+            if store.is_disk_full(error):
+                raise
+            return []
 
     def split_columns(
         self, names: list[str]
     ) -> tuple[list[tuple[int, str]], list[str]]:
         """The columns kept in `clean_<k>` (matched, without a header, beyond the
         header) as (index, name), and the others, read only to tell blank rows."""
-        used = set(self.columns.values())
+        used = set(self.columns.values()) | set(self.extras.values())
         kept, rest = [], []
         for i, name in enumerate(names):
             if i >= len(self.headers) or i in used or not self.headers[i]:
@@ -399,15 +479,27 @@ class FileCheck:
             self.add(1, header, None, reason, "column.ignored", WARNING)
 
     # -- typed values
-    def build_typed(self, table: Table, day_first: bool) -> None:
+    def build_typed(self, table: Table, orders: dict[str, DateOrder]) -> None:
         """`typed_<k>`: a view of the canonical columns typed, with the raw text
         beside dates and numbers (`<name>__raw`) for the checks."""
         present = [c for c in table.columns if c.name in self.columns]
-        orders = self.decide_date_orders(present, day_first)
+        self.report_date_orders(orders)
+        numbers = {
+            c.name: f"c{self.columns[c.name]}"
+            for c in present
+            if c.type in (INT, DECIMAL)
+        }
+        self.marks = number_marks(
+            self.con, f"clean_{self.k}", numbers, self.report.delimiter
+        )
         selects = ["_row"]
         for column in present:
             v = f"c{self.columns[column.name]}"
-            selects.extend(typed_select(column, v, orders.get(column.name)))
+            order, marks = orders.get(column.name), self.marks.get(column.name)
+            selects.extend(typed_select(column, v, order, marks))
+        selects.extend(f"c{index} as {name}" for name, index in self.extras.items())
+        if table.name == "activities":
+            selects = activity_type_select(self, selects)
         self.con.execute(
             f"create or replace view typed_{self.k} as"
             f" select {', '.join(selects)} from clean_{self.k}"
@@ -418,20 +510,19 @@ class FileCheck:
         """Date column -> the clean column holding its text."""
         return {c.name: f"c{self.columns[c.name]}" for c in present if c.type == DATE}
 
-    def decide_date_orders(
-        self, present: list[Column], day_first: bool
-    ) -> dict[str, DateOrder]:
-        """Day-first or month-first per date column, from one scan; the report
-        names each column's form and warns where the default was used."""
+    def date_evidence(self, table: Table) -> dict[str, tuple]:
+        """Per date column, what its slash dates say of their order (one scan)."""
+        present = [c for c in table.columns if c.name in self.columns]
         dates = self.date_columns(present)
         if not dates:
             return {}
         aggregates = ", ".join(evidence_sql(x, v) for x, v in dates.items())
         found = self.scalar_row(f"select {aggregates} from clean_{self.k}")
-        orders = {}
-        for i, x in enumerate(dates):
-            order = decide_date_order(found[6 * i : 6 * i + 6], day_first)
-            orders[x] = order
+        return {x: found[6 * i : 6 * i + 6] for i, x in enumerate(dates)}
+
+    def report_date_orders(self, orders: dict[str, DateOrder]) -> None:
+        """Each date column's form in the report; the default warned about."""
+        for x, order in orders.items():
             header = self.header_of(x)
             if order.label:
                 self.report.date_formats[header] = order.label
@@ -440,15 +531,15 @@ class FileCheck:
             if order.defaulted:
                 label = "day-first" if order.day_first else "month-first"
                 reason = (
-                    "no date in this column has a part above 12, so its slash dates"
-                    f" were read as {label} (the default)"
+                    "no date in this upload has a part above 12, so this column's"
+                    f" slash dates were read as {label} (the default)"
                 )
                 self.add(None, header, None, reason, "date.order_default", WARNING)
-        return orders
 
     def drop(self) -> None:
         """Free the file's rows (once they are committed)."""
-        for kind, name in (("view", "typed"), ("view", "clean"), ("table", "raw")):
+        names = (("view", "typed"), ("view", "typed_all"), ("view", "clean"))
+        for kind, name in (*names, ("table", "raw"), ("table", "bad")):
             self.con.execute(f"drop {kind} if exists {name}_{self.k}")
         self.typed = False
 
@@ -456,7 +547,7 @@ class FileCheck:
         """The typed rows in file order with every canonical column."""
         selects = [
             c.name
-            if c.name in self.columns
+            if c.name in self.columns or c.name in self.derived
             else f"cast(null as {DUCKDB_TYPES[c.type]}) as {c.name}"
             for c in table.columns
         ]
@@ -488,6 +579,12 @@ def _filled(kept: list[tuple[int, str]], rest: list[str]) -> str:
     if rest:
         filled.append("_rest_filled")
     return " or ".join(filled)
+
+
+def _sample_text(path: Path) -> str:
+    """The start of a tidied file (UTF-8), for the ids that tell its object."""
+    with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+        return handle.read(1 << 16)
 
 
 def _odd_quotes(path: Path) -> bool:

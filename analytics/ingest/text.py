@@ -16,6 +16,9 @@ from typing import BinaryIO
 TRIM_CHARS = " \t\r\n\u00a0"
 DELIMITERS = {",": "','", ";": "';'", "\t": "'\t'"}
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+# NUL bytes inside fields are kept as this character until their rows and
+# columns are known, then removed (see rules.nul_bytes).
+NUL_MARK = "\ue000"
 
 codecs.register_error(
     "latin1_fallback", lambda e: (e.object[e.start : e.end].decode("latin-1"), e.end)
@@ -67,6 +70,7 @@ class Encoding:
     errors: str = "strict"
     line_ends: bool = False  # it has CR line ends (or stray CRs)
     blank_lines: bool = False  # it has empty lines
+    nuls: int = 0  # isolated NUL bytes, marked as NUL_MARK in the text
 
     @property
     def utf16(self) -> bool:
@@ -86,16 +90,20 @@ def detect(open_bytes: Opener) -> Encoding:
     for its five undefined bytes). Raises NotCsvText for binary data and
     MixedEncodings for a file with UTF-8 and other lines. One pass over the bytes
     (a second one only for text that is not UTF-8)."""
-    size = controls = 0
+    size = controls = nuls = 0
     zeros = [0, 0]  # NUL bytes at even and at odd positions
-    start, last, nul, utf8 = b"", b"", False, True
+    start, last, utf8, paired = b"", b"", True, False
     line_ends = blank_lines = False
     decoder = codecs.getincrementaldecoder("utf-8")()
     for chunk in chunks(open_bytes):
         if not size:
-            start = chunk[:4]
+            start = chunk[:4096]
+            kind = binary_kind(start)
+            if kind is not None:
+                raise NotCsvText(f"it is {kind}, not a CSV file")
         if b"\x00" in chunk:
-            nul = True
+            nuls += chunk.count(0)
+            paired = paired or b"\x00\x00" in last + chunk[:1] or b"\x00\x00" in chunk
             zeros[size % 2] += chunk[0::2].count(0)
             zeros[1 - size % 2] += chunk[1::2].count(0)
         size += len(chunk)
@@ -116,16 +124,21 @@ def detect(open_bytes: Opener) -> Encoding:
     if utf16 is not None:
         name = "UTF-16" if utf16 == "utf-16" else "UTF-16 (no byte-order mark)"
         return Encoding(utf16, name)  # always rewritten as UTF-8
-    if nul:
+    # A few isolated NUL bytes in text are removed (a Data Export's rich-text
+    # cells begin with one); more, or beside other control bytes, mean binary data.
+    controls -= nuls
+    if nuls and (controls or paired or nuls > 8 + size // 1000):
         raise NotCsvText(NUL_REASON)
     if controls > max(8, size // 1000):
         raise NotCsvText(BINARY_REASON)
     if start.startswith(codecs.BOM_UTF8):
         if not utf8:
             raise NotCsvText("it starts with a UTF-8 mark but is not UTF-8")
-        return Encoding("utf-8-sig", "UTF-8 with BOM", "strict", line_ends, blank_lines)
+        return Encoding(
+            "utf-8-sig", "UTF-8 with BOM", "strict", line_ends, blank_lines, nuls
+        )
     if utf8:
-        return Encoding("utf-8", "UTF-8", "strict", line_ends, blank_lines)
+        return Encoding("utf-8", "UTF-8", "strict", line_ends, blank_lines, nuls)
     latin = c1 = False
     last = b""
     for chunk in chunks(open_bytes):
@@ -135,7 +148,35 @@ def detect(open_bytes: Opener) -> Encoding:
     if latin:
         _check_mixed(_lines(open_bytes))
     name = "Windows-1252" if c1 else "ISO-8859-1"
-    return Encoding("cp1252", name, "latin1_fallback", line_ends, blank_lines)
+    return Encoding("cp1252", name, "latin1_fallback", line_ends, blank_lines, nuls)
+
+
+def mark_nuls(text: str) -> str:
+    """The text with its (isolated) NUL characters as NUL_MARK."""
+    return text.replace("\x00", NUL_MARK) if "\x00" in text else text
+
+
+# What binary files are, by their first bytes.
+SIGNATURES = (
+    (b"PK\x03\x04", "a zip archive"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Excel 97-2003 workbook (.xls)"),
+)
+
+
+def binary_kind(content: bytes) -> str | None:
+    """What a binary file is, from its first bytes (an Excel workbook, a zip or
+    gzip archive, an image, a PDF), else None."""
+    for signature, kind in SIGNATURES:
+        if content.startswith(signature):
+            if kind == "a zip archive" and b"xl/" in content[:4096]:
+                return "an Excel workbook (.xlsx)"
+            return kind
+    return None
 
 
 def decode(content: bytes) -> tuple[str, str]:
@@ -356,7 +397,10 @@ def read_head(pieces: Iterator[str]) -> tuple[Head, str]:
                 " closes)"
             ),
         )
-    headers = [h.replace("\ufeff", "").strip(TRIM_CHARS) for h in first_row]
+    headers = [
+        h.replace("\ufeff", "").replace(NUL_MARK, "").strip(TRIM_CHARS)
+        for h in first_row
+    ]
     changed = len(text) != len(taken)
     head = Head(headers, delimiter, unreadable, changed, '"' in first_line)
     return head, text
@@ -411,7 +455,11 @@ class _Text:
                 if b"\x00" in data:
                     raise NotCsvText(NUL_REASON)
                 size, controls = size + len(data), controls + _controls(data)
-            self.nonblank = self.nonblank or bool(piece.strip(TRIM_CHARS + "\ufeff"))
+            elif self.encoding.nuls:
+                piece = mark_nuls(piece)
+            self.nonblank = self.nonblank or bool(
+                piece.strip(TRIM_CHARS + "\ufeff" + NUL_MARK)
+            )
             piece, held = held + piece, ""
             if piece.endswith("\r") and chunk is not None:
                 piece, held = piece[:-1], "\r"
@@ -465,7 +513,7 @@ def _in_place(open_bytes: Opener, encoding: Encoding, head: Head) -> bool:
     """Whether DuckDB may read the bytes as they are: UTF-8 with LF line ends, no
     empty line, nothing before the header (a BOM only before a header without
     quotes, which DuckDB would misread) and no footer."""
-    if encoding.codec not in ("utf-8", "utf-8-sig") or head.changed:
+    if encoding.codec not in ("utf-8", "utf-8-sig") or head.changed or encoding.nuls:
         return False
     if encoding.line_ends or encoding.blank_lines:
         return False
