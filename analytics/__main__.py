@@ -9,7 +9,20 @@ import argparse
 import sys
 from pathlib import Path
 
-from analytics import dates, store
+from analytics import dates, store, versions
+
+
+def positive_int(text: str) -> int:
+    """An argument that counts something: a whole number above 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number above 0, not {text!r}"
+        ) from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number above 0, not {value}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,13 +59,38 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo", parents=[common], help="write a seeded synthetic dataset"
     )
-    demo.add_argument("--partners", type=int, default=300)
-    demo.add_argument("--clients", type=int, default=6000)
-    demo.add_argument("--activities", type=int, help="default: 3 per client")
+    demo.add_argument("--partners", type=positive_int, default=300)
+    demo.add_argument("--clients", type=positive_int, default=6000)
+    demo.add_argument("--activities", type=positive_int, help="default: 3 per client")
     demo.add_argument("--as-of", type=dates.parse_date, help="default: today")
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--out", type=Path, required=True)
+
+    clear = commands.add_parser(
+        "clear",
+        parents=[common],
+        help="empty one optional table as a new version",
+    )
+    clear.add_argument(
+        "table", help=f"one of {', '.join(sorted(versions.OPTIONAL_TABLES))} (or plans)"
+    )
     return parser
+
+
+def usage_error(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def out_problem(command: str, out: Path) -> str | None:
+    """Why --out cannot be written, if it cannot: `export` and `demo` write a folder
+    of files, `digest` one file."""
+    if command == "digest":
+        if out.is_dir():
+            return f"--out {out} is a folder; give a file name such as digest.html"
+    elif out.exists() and not out.is_dir():
+        return f"--out {out} is a file; give a folder for the {command} files"
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "import":
         from analytics import ingest
 
+        folders = [str(f) for f in args.files if f.is_dir()]
+        if folders:
+            return usage_error(f"a folder, not a file: {', '.join(folders)}")
         missing = [str(f) for f in args.files if not f.is_file()]
         if missing:
             print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
@@ -81,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(result.report.format_text())
         return 0 if result.report.ok else 1
+
+    problem = out_problem(args.command, args.out) if "out" in args else None
+    if problem:
+        return usage_error(problem)
 
     if args.command == "demo":
         from analytics import demo
@@ -99,7 +144,20 @@ def main(argv: list[str] | None = None) -> int:
 
     from analytics import bootstrap
 
-    bootstrap.ensure_dataset(directory)
+    try:
+        bootstrap.require_dataset(directory)
+    except bootstrap.NoDataset as error:
+        return usage_error(str(error))
+    if args.command == "clear":
+        try:
+            table = versions.optional_table(args.table)
+        except ValueError as error:
+            return usage_error(str(error))
+        cleared = versions.clear_table(directory, table)
+        print(
+            f"cleared {table}: dataset version {versions.version_name(cleared.version)}"
+        )
+        return 0
     with store.connect(directory) as con:
         as_of = args.as_of or dates.default_as_of(store.latest_date(con))
         if args.command == "export":
