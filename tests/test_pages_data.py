@@ -4,6 +4,7 @@ nothing, column mapping remembered, restore, reset to demo, compare uploads."""
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -57,6 +58,9 @@ UNNAMED_CLIENTS_CSV = (
 )
 
 
+# A version's time as the page names it: "1 Dec 2026 07:24".
+WHEN = r"\d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d"
+
 FACTS = ["table", "rows", "encoding", "delimiter", "footer_lines", "ignored"]
 
 
@@ -104,7 +108,10 @@ def test_good_upload_is_reported_then_committed(run_app, make_data_dir):
     assert files.loc["partners.csv"].tolist() == partners
     assert files.loc["clients.csv"].tolist() == ["Clients", 4, "UTF-8", "comma", 0, 0]
     columns = frame_with(at, "file_header").set_index("file_header")
-    assert columns.loc["Account Owner", "read_as"] == "account_manager"
+    # read as the exports name the column (SPEC 2's first "also accepted as")
+    assert columns.loc["Account Owner", "read_as"] == "Account Owner"
+    assert columns.loc["League Table", "read_as"] == "League Table"
+    assert columns.loc["League Table", "date_format"] == ""  # blank, not "None"
     assert columns.loc["Region", "read_as"] == "(ignored)"
     # 25/12/2025 has a part above 12: the column is day-first, not by default
     assert columns.loc["Created Date", "date_format"] == "day-first"
@@ -172,14 +179,14 @@ def test_unrecognised_file_mapped_by_hand_and_remembered(run_app, make_data_dir)
     table_box = next(s for s in at.selectbox if s.key.startswith("table::"))
     assert table_box.value is None
     at = table_box.set_value("clients").run()
-    # client_id is required and no header matched: the user picks "Ref"
+    # CRN (client_id) is required and no header matched: the user picks "Ref"
     map_box = next(s for s in at.selectbox if s.key.startswith("map::"))
-    assert map_box.label == "client_id"
+    assert map_box.label == "CRN"
     assert map_box.options == ["Ref", "Account ID", "Created Date"]
     at = map_box.set_value("Ref").run()
     assert metrics(at)["Errors"] == "0"
     columns = frame_with(at, "file_header").set_index("file_header")
-    assert columns.loc["Ref", "read_as"] == "client_id"
+    assert columns.loc["Ref", "read_as"] == "CRN"
     at.button(key="commit").click().run()
     assert not at.exception
     assert metrics(at)["Clients"] == "2"  # X1 and X2 replace the clients table
@@ -216,7 +223,10 @@ def test_restore_an_earlier_upload(run_app, make_data_dir):
     at.checkbox(key="restore_sure").check().run()
     at.button(key="restore").click().run()
     assert not at.exception
-    assert "Restored upload #1 as dataset version #3" in at.success[0].value
+    assert re.fullmatch(
+        rf"Restored upload #1 \({WHEN}\) as dataset version #3 \({WHEN}\)\.",
+        at.success[0].value,
+    )
     assert (metrics(at)["Dataset version"], metrics(at)["Partners"]) == ("#3", "1")
     assert store.uploads(data)[0].kind == "restore"
 
@@ -227,7 +237,10 @@ def test_reset_to_demo_data(run_app, make_data_dir):
     at.checkbox(key="demo_sure").check().run()
     at.button(key="demo").click().run()
     assert not at.exception
-    assert "Reset to the demo data as dataset version #2" in at.success[0].value
+    assert re.fullmatch(
+        rf"Reset to the demo data as dataset version #2 \({WHEN}\)\.",
+        at.success[0].value,
+    )
     assert [u.kind for u in store.uploads(data)] == ["demo", "upload"]
 
 
@@ -271,6 +284,6 @@ def test_compare_two_uploads_of_clients(run_app, two_client_uploads):
     ids = ["change", "client_id", "old_partner_id", "new_partner_id"]
     assert rows[ids].values.tolist() == [
         ["added", "C3", "", "P2"],
-        ["churned", "C2", "P1", "P1"],
+        ["newly churned", "C2", "P1", "P1"],
         ["moved", "C1", "P1", "P2"],
     ]
