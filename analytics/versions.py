@@ -51,7 +51,7 @@ def replaced_tables(upload: store.Upload, previous: store.Upload | None) -> list
     archived a file for, and those whose row count changed from the upload before
     it (a cleared table, a table emptied by the upload)."""
     if previous is None:
-        return list(store.ALL_TABLES)
+        return [t for t in store.ALL_TABLES if t in TABLES or upload.tables.get(t)]
     with_files = {f.table for f in upload.files}
     return [
         t

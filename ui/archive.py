@@ -41,12 +41,11 @@ def show_demo_notice() -> None:
     if version is None:
         return
     demo = demo_tables(str(directory), version)
-    if "partners" in demo:
+    if demo:
         st.badge("Demo data", icon=":material/science:", color="orange")
-    elif demo:
-        st.badge(
-            f"Demo data in {words(demo)}", icon=":material/science:", color="orange"
-        )
+    if demo and "partners" not in demo:
+        verb = "holds" if len(demo) == 1 else "hold"
+        st.caption(f"{words(demo)} still {verb} the demo data.")
 
 
 def current_upload(directory: Path) -> store.Upload | None:
@@ -173,16 +172,26 @@ def show_restore(directory: Path) -> None:
     sure = st.checkbox(
         "Yes, make this upload's data current again", key="restore_sure", value=False
     )
-    if st.button(
-        "Restore", disabled=not sure, key="restore", icon=":material/history:"
-    ):
-        with st.spinner("Restoring…"):
-            restored = store.restore(directory, version)
-        say_after_rerun(
-            f"Restored upload {version_name(version)} as dataset version"
-            f" {version_name(restored.version)}."
-        )
-        st.rerun()
+    st.button(
+        "Restore",
+        disabled=not sure,
+        key="restore",
+        icon=":material/history:",
+        on_click=_restore,
+        args=(directory, version),
+    )
+
+
+def _restore(directory: Path, version: str) -> None:
+    """The Restore button's action, run before the rerun; unticks the box, so
+    another click needs another yes."""
+    with st.spinner("Restoring…"):
+        restored = store.restore(directory, version)
+    st.session_state["restore_sure"] = False
+    say_after_rerun(
+        f"Restored upload {version_name(version)} as dataset version"
+        f" {version_name(restored.version)}."
+    )
 
 
 def show_clear(directory: Path) -> None:
@@ -207,35 +216,46 @@ def show_clear(directory: Path) -> None:
     sure = st.checkbox(
         f"Yes, empty {table_label(table)}", key="clear_sure", value=False
     )
-    if st.button(
+    st.button(
         "Clear this table",
         disabled=not sure,
         key="clear",
         icon=":material/delete_sweep:",
-    ):
-        cleared = versions.clear_table(directory, table)
-        say_after_rerun(
-            f"Cleared {table_label(table)} ({plural(counts[table], 'row')}) as"
-            f" dataset version {version_name(cleared.version)}."
-        )
-        st.rerun()
+        on_click=_clear,
+        args=(directory, table, counts[table]),
+    )
+
+
+def _clear(directory: Path, table: str, rows: int) -> None:
+    """The Clear button's action (a new version), run before the rerun."""
+    cleared = versions.clear_table(directory, table)
+    st.session_state["clear_sure"] = False
+    say_after_rerun(
+        f"Cleared {table_label(table)} ({plural(rows, 'row')}) as dataset version"
+        f" {version_name(cleared.version)}."
+    )
 
 
 def show_reset(directory: Path) -> None:
     """Replace every table with the demo data (a new version; nothing is deleted)."""
     sure = st.checkbox("Yes, replace every table with the demo data", key="demo_sure")
-    if st.button(
+    st.button(
         "Reset to demo data",
         disabled=not sure,
         key="demo",
         icon=":material/restart_alt:",
-    ):
-        with st.spinner("Importing the demo data…"):
-            version = ingest.import_demo(directory)
-        say_after_rerun(
-            f"Reset to the demo data as dataset version {version_name(version)}."
-        )
-        st.rerun()
+        on_click=_reset,
+        args=(directory,),
+    )
+
+
+def _reset(directory: Path) -> None:
+    with st.spinner("Importing the demo data…"):
+        version = ingest.import_demo(directory)
+    st.session_state["demo_sure"] = False
+    say_after_rerun(
+        f"Reset to the demo data as dataset version {version_name(version)}."
+    )
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

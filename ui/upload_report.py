@@ -142,14 +142,11 @@ COLUMNS_CONFIG = {
 }
 
 PROBLEMS_CONFIG = {
-    "severity": st.column_config.TextColumn("Severity", width="small"),
-    "file": st.column_config.TextColumn("File", width="small"),
+    **text_columns(severity="Severity", file="File", column="Column", value="Value"),
     "row": st.column_config.NumberColumn(
-        "Row", help="As in your file: the header is row 1.", width="small"
+        "Row", help="As in your file: the header is row 1."
     ),
-    "column": st.column_config.TextColumn("Column", width="small"),
-    "value": st.column_config.TextColumn("Value", width="small"),
-    "reason": st.column_config.TextColumn("Reason", width=720),
+    "reason": st.column_config.TextColumn("Reason", width="large"),
 }
 
 
@@ -212,7 +209,32 @@ def show_problems(report: ingest.ImportReport) -> None:
     if problems.empty:
         st.success("No problems found.", icon=":material/task_alt:")
         return
-    common.table(problems, "import_problems", PROBLEMS_CONFIG, placeholder="–")
+    st.caption("Select a row to read its whole reason.")
+    event = common.table(
+        problems,
+        "import_problems",
+        PROBLEMS_CONFIG,
+        placeholder="–",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="problems",
+    )
+    chosen = event.selection.rows if event else []
+    if chosen:
+        st.info(problem_text(problems.iloc[chosen[0]]), icon=":material/info:")
+
+
+def problem_text(problem: pd.Series) -> str:
+    """One problem in full: `clients.csv, row 4, Churned Date = 2026-01-01: ...`."""
+    where = [str(problem["file"])]
+    if pd.notna(problem["row"]):
+        where.append(f"row {problem['row']}")
+    if problem["column"]:
+        shown = "" if problem["value"] is None else f" = {problem['value']}"
+        where.append(f"{problem['column']}{shown}")
+    return (
+        f"{problem['severity'].capitalize()} in {', '.join(where)}: {problem['reason']}"
+    )
 
 
 def change_summary(changes: pd.DataFrame) -> str:

@@ -18,7 +18,7 @@ KIND_WORDS = {
     "demo": "demo data",
     "restore": "restore",
     "manual": "target typed in",
-    "clear": "table cleared",
+    "clear": "cleared",
 }
 
 
@@ -32,6 +32,8 @@ def column_label(table: str, column: str) -> str:
 
 
 def table_label(table: str) -> str:
+    if table == schema.MANUAL_QUOTAS.name:
+        return "Targets typed in"
     found = schema.TABLES.get(table)
     return found.label if found else table.replace("_", " ").capitalize()
 
