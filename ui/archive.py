@@ -107,23 +107,19 @@ def uploads_frame(directory: Path) -> pd.DataFrame:
 
 
 UPLOADS_CONFIG = {
-    **text_columns(
-        upload="Upload",
-        kind="Kind",
-        replaced="Tables replaced",
-        files="Files",
-        size="Size",
-        checksum="Checksum (SHA-256, short)",
-        note="Note",
-    ),
+    "upload": st.column_config.TextColumn("Upload"),
     "current": st.column_config.CheckboxColumn("Current"),
     "committed_at": st.column_config.DatetimeColumn(
         "Committed (UTC)", format="YYYY-MM-DD HH:mm:ss"
     ),
+    **text_columns(kind="Kind", replaced="Tables replaced"),
     **{
         name: st.column_config.NumberColumn(table.label, format="localized")
         for name, table in schema.TABLES.items()
     },
+    **text_columns(
+        files="Files", size="Size", checksum="Checksum (SHA-256, short)", note="Note"
+    ),
 }
 
 

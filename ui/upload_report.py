@@ -142,10 +142,11 @@ COLUMNS_CONFIG = {
 }
 
 PROBLEMS_CONFIG = {
-    **text_columns(severity="Severity", file="File", column="Column", value="Value"),
+    **text_columns(severity="Severity", file="File"),
     "row": st.column_config.NumberColumn(
         "Row", help="As in your file: the header is row 1."
     ),
+    **text_columns(column="Column", value="Value"),
     "reason": st.column_config.TextColumn("Reason", width="large"),
 }
 
@@ -251,8 +252,8 @@ def change_summary(changes: pd.DataFrame) -> str:
 
 CHANGES_CONFIG = {
     **text_columns(
-        client_id="CRN",
         change="Change",
+        client_id="CRN",
         client_name="Client",
         old_partner_name="Partner before",
         new_partner_name="Partner after",
