@@ -122,7 +122,9 @@ def test_commit_then_restore(page, data_app, tmp_path):
     expect(tile(page, "Errors")).to_have_text("0")
     expect(tile(page, "Rows read")).to_have_text("5")
     page.get_by_role("button", name="Commit").click()
-    expect(page.get_by_text("Committed as dataset version #2 (")).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(r"^Committed as dataset version #2 \("))
+    ).to_be_visible()
     wait_for_app(page)
     expect(tile(page, "Dataset version")).to_have_text("#2")
     expect(tile(page, "Partners")).to_have_text("3")
@@ -204,7 +206,9 @@ def test_what_the_commit_changes_then_the_original_file(page, tmp_path):
         ).to_be_visible()
         expect(page.get_by_text("Commit replaces Clients;")).to_be_visible()
         page.get_by_role("button", name="Commit").click()
-        expect(page.get_by_text("Committed as dataset version #2 (")).to_be_visible()
+        expect(
+            page.get_by_text(re.compile(r"^Committed as dataset version #2 \("))
+        ).to_be_visible()
         wait_for_app(page)
         expect(tile(page, "Clients")).to_have_text("5")
 
@@ -271,7 +275,9 @@ def test_first_real_upload_over_the_demo(page, tmp_path):
         )
         expect(page.get_by_text("Commit replaces Partners and Clients")).to_be_visible()
         page.get_by_role("button", name="Commit").click()
-        expect(page.get_by_text("Committed as dataset version #2 (")).to_be_visible()
+        expect(
+            page.get_by_text(re.compile(r"^Committed as dataset version #2 \("))
+        ).to_be_visible()
         wait_for_app(page)
         # the sidebar says which tables still hold the demo data, if any
         left = [table_label(t) for t in versions.demo_tables(data)]
