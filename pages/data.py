@@ -31,7 +31,7 @@ with upload_tab:
     uploaded = st.file_uploader(
         "CSV exports: one or several files at once",
         accept_multiple_files=True,
-        key="upload",
+        key=report.uploader_key(),
         help="Partners, clients and activities are required in the dataset; quotas,"
         " account plans and contacts are optional. Each file's table is recognised"
         " from its headers.",

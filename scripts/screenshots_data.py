@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -133,10 +134,29 @@ def flows(page, url: str, folder: Path, out: Path, suffix: str) -> None:
     save(page, out / f"data_cleared{suffix}.png")
 
 
+def large_upload(page, url: str, big: Path, out: Path, suffix: str) -> None:
+    """The status box while a large upload is checked (partners and clients from
+    `python -m analytics demo --clients 300000 --out BIG`), then when done."""
+    page.goto(f"{url}/data")
+    settle(page)
+    files = [str(big / "partners.csv"), str(big / "clients.csv")]
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(files)
+    page.get_by_text("Checking the files as found…").wait_for(timeout=120_000)
+    page.wait_for_timeout(1500)
+    save(page, out / f"data_large_checking{suffix}.png")
+    page.get_by_text("Import report").wait_for(timeout=300_000)
+    settle(page)
+    page.get_by_text(re.compile(r"^Checked 2 files: ")).click()
+    page.wait_for_timeout(800)
+    save(page, out / f"data_large_checked{suffix}.png")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
-    out = parser.parse_args().out
+    parser.add_argument("--large", type=Path, help="a demo folder with large files")
+    args = parser.parse_args()
+    out = args.out
     out.mkdir(parents=True, exist_ok=True)
 
     from playwright.sync_api import sync_playwright
@@ -151,6 +171,8 @@ def main() -> None:
                     page = browser.new_page(viewport={"width": width, "height": height})
                     page.set_default_timeout(60_000)
                     flows(page, url, folder, out, suffix)
+                    if args.large:
+                        large_upload(page, url, args.large, out, suffix)
                     page.close()
         browser.close()
 

@@ -139,7 +139,7 @@ def test_commit_then_restore(page, data_app, tmp_path):
     wait_for_app(page)
     # the only earlier upload, #1, is preselected
     chosen = page.get_by_role("combobox", name="Upload to restore")
-    expect(chosen).to_have_value(re.compile(r"^#1 \(.+\) · upload · no files$"))
+    expect(chosen).to_have_value(re.compile(r"^#1 \(.+\) · upload: no files$"))
     page.get_by_role("button", name="Restore").click()
     expect(
         page.get_by_text(

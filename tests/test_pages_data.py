@@ -130,6 +130,9 @@ def test_good_upload_is_reported_then_committed(run_app, make_data_dir):
     at.button(key="commit").click().run()
     assert not at.exception
     assert "Committed as dataset version #2" in at.success[0].value
+    # the committed files leave the uploader: no report of them is left over
+    assert at.file_uploader(key="upload-1").value in (None, [])
+    assert "Import report" not in [h.value for h in at.subheader]
     shown = metrics(at)
     # 3 partners now; 4 clients (C4 kept under the unknown partner)
     assert (shown["Dataset version"], shown["Partners"], shown["Clients"]) == (

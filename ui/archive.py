@@ -22,6 +22,7 @@ from ui.words import (
     table_label,
     text_columns,
     upload_label,
+    upload_what,
     version_name,
 )
 
@@ -70,9 +71,9 @@ def show_current(directory: Path) -> None:
         tiles[1:], ("partners", "clients", "activities"), strict=True
     ):
         tile.metric(table_label(table), f"{upload.tables.get(table, 0):,}", border=True)
-    files = ", ".join(f.name for f in upload.files) or upload.note or "no files"
-    kind = KIND_WORDS.get(upload.kind, upload.kind)
-    st.caption(f"Committed {committed_text(upload.committed_at)} ({kind}: {files}).")
+    st.caption(
+        f"Committed {committed_text(upload.committed_at)} ({upload_what(upload)})."
+    )
 
 
 def uploads_frame(directory: Path) -> pd.DataFrame:

@@ -178,8 +178,7 @@ class Stages:
         """`fn(*args)` in a worker thread while the box counts the seconds."""
         self._open()
         started = time.perf_counter()
-        with self.status:
-            ticker = st.empty()
+        ticker = self.status.empty()  # (leaving `with status` would mark it done)
         doing = label.replace("ed ", "ing ", 1)
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
             future = pool.submit(fn, *args)

@@ -29,6 +29,7 @@ from ui.words import (
     version_name,
 )
 
+UPLOADS_DONE = "data_uploads_done"
 # A change between the current clients and the upload's, as the users say it.
 CHANGE_WORDS = {
     "added": "added",
@@ -321,18 +322,16 @@ def words(tables: list[str]) -> str:
     )
 
 
+def uploader_key() -> str:
+    """The file uploader's key: a new one after each commit, so the committed files
+    leave the uploader (and are not checked again against the data they made)."""
+    done = st.session_state.get(UPLOADS_DONE, 0)
+    return "upload" if done == 0 else f"upload-{done}"
+
+
 def show_commit(directory: Path, upload: Upload, checked: Checked) -> None:
     """Commit when the report has no errors; otherwise a disabled button and why."""
     report = checked.report
-    committed = st.session_state.get("data_committed", {})
-    key = upload.key(None, upload.tables, upload.mappings)
-    if key in committed:
-        st.button("Commit", disabled=True, key="commit")
-        st.info(
-            "These files were committed as dataset version"
-            f" {version_name(committed[key])}."
-        )
-        return
     if not report.ok:
         st.error(
             f"Blocked by {plural(report.error_count, 'error')}: nothing was changed."
@@ -362,7 +361,7 @@ def show_commit(directory: Path, upload: Upload, checked: Checked) -> None:
             st.error("The upload could not be committed: " + result.report.outcome())
             return
         remember_mappings(directory, upload, checked.base)
-        st.session_state.setdefault("data_committed", {})[key] = result.upload.version
+        st.session_state[UPLOADS_DONE] = st.session_state.get(UPLOADS_DONE, 0) + 1
         say_after_rerun(
             f"Committed as dataset version {version_name(result.upload.version)}"
             f" ({words(sorted({f.table for f in report.files if f.table}))});"

@@ -61,9 +61,20 @@ def version_name(version: str) -> str:
     return versions.version_name(version)
 
 
+def upload_what(u: Upload) -> str:
+    """What an upload was: `upload: partners.csv, clients.csv`, `restored #2 (...)`,
+    `cleared contacts`."""
+    restored = versions.restored_version(u)
+    if restored:
+        return f"restored {version_name(restored)}"
+    kind = KIND_WORDS.get(u.kind, u.kind)
+    if u.files:
+        return f"{kind}: {', '.join(f.name for f in u.files)}"
+    return u.note or f"{kind}: no files"
+
+
 def upload_label(u: Upload) -> str:
-    files = ", ".join(f.name for f in u.files) or u.note or "no files"
-    return f"{version_name(u.version)} · {KIND_WORDS.get(u.kind, u.kind)} · {files}"
+    return f"{version_name(u.version)} · {upload_what(u)}"
 
 
 def committed_text(committed_at: str) -> str:
