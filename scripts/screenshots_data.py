@@ -120,6 +120,8 @@ def flows(page, url: str, folder: Path, out: Path, suffix: str) -> None:
     page.goto(f"{url}/data")
     settle(page)
     choose(page, folder, {"export-next.csv": unnamed})
+    page.get_by_text(re.compile(r"^Checked 1 file: ")).click()
+    scroll_to(page, "Which files and columns are accepted")
     save(page, out / f"data_mapping_remembered{suffix}.png")
 
     page.goto(f"{url}/data?tab=Uploads+history")

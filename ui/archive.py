@@ -92,7 +92,7 @@ def uploads_frame(directory: Path) -> pd.DataFrame:
         )
         rows.append(
             {
-                "upload": version_name(u.version),
+                "upload": versions.version_number(u.version),  # its time is beside it
                 "current": u.version == current,
                 "committed_at": pd.Timestamp(u.committed_at).tz_convert(None),
                 "kind": KIND_WORDS.get(u.kind, u.kind),

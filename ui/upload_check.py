@@ -23,6 +23,7 @@ from ui.words import column_label, plural, seconds_text, size_text, table_label
 MAX_CHECKS_KEPT = 8
 HEADER_BYTES = 256 * 1024
 CHECKS = "data_checks"
+REMEMBERED_TABLES = "data_remembered_tables"  # file ids whose table was remembered
 
 
 @dataclass
@@ -230,9 +231,10 @@ def choose_tables(directory: Path, upload: Upload, found: ingest.ImportReport) -
     for file_id, report_file in zip(upload.ids, found.files, strict=True):
         name = report_file.file
         if file_id not in recognised:
-            recognised[file_id] = report_file.table or mappings.remembered_table(
-                directory, upload.headers[name]
-            )
+            remembered = mappings.remembered_table(directory, upload.headers[name])
+            recognised[file_id] = report_file.table or remembered
+            if not report_file.table and remembered:
+                st.session_state.setdefault(REMEMBERED_TABLES, set()).add(file_id)
         chosen = st.session_state.get(f"table::{file_id}") or recognised[file_id]
         if chosen and chosen != report_file.table:
             upload.tables[name] = chosen
@@ -279,17 +281,21 @@ def remember_mappings(
 
 def table_selectbox(file_id: str) -> None:
     recognised = st.session_state.get("data_recognised", {}).get(file_id)
+    how = (
+        " (remembered)"
+        if file_id in st.session_state.get(REMEMBERED_TABLES, ())
+        else " (recognised)"
+    )
     names = list(schema.TABLES)
     st.selectbox(
         "Table",
         names,
         index=names.index(recognised) if recognised in names else None,
-        format_func=lambda t: (
-            table_label(t) + (" (recognised)" if t == recognised else "")
-        ),
+        format_func=lambda t: table_label(t) + (how if t == recognised else ""),
         placeholder="Not recognised: choose the table",
         key=f"table::{file_id}",
-        help="Recognised from the file's headers; choose another if it is wrong.",
+        help="Recognised from the file's headers (or remembered from an earlier"
+        " file with the same headers); choose another if it is wrong.",
     )
 
 

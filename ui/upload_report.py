@@ -281,8 +281,8 @@ def changes_shown(changes: pd.DataFrame) -> pd.DataFrame:
 def what_changes(directory: Path, checked: Checked) -> None:
     """Before the commit: which tables it replaces (or clears, or leaves holding
     the demo data) and what it changes in the clients, by CRN."""
-    uploaded = {f.table for f in checked.report.files if f.table}
-    replaced = [t for t in schema.TABLES if t in uploaded]
+    replaced = uploaded_tables(checked.report)
+    uploaded = set(replaced)
     cleared = [
         t for t, rows in checked.tables.items() if t not in uploaded and rows == 0
     ]
@@ -311,6 +311,12 @@ def what_changes(directory: Path, checked: Checked) -> None:
                 "clients_that_change",
                 CHANGES_CONFIG,
             )
+
+
+def uploaded_tables(report: ingest.ImportReport) -> list[str]:
+    """The tables of the upload's files, in the SPEC's order."""
+    found = {f.table for f in report.files if f.table}
+    return [t for t in schema.TABLES if t in found]
 
 
 def words(tables: list[str]) -> str:
@@ -364,7 +370,7 @@ def show_commit(directory: Path, upload: Upload, checked: Checked) -> None:
         st.session_state[UPLOADS_DONE] = st.session_state.get(UPLOADS_DONE, 0) + 1
         say_after_rerun(
             f"Committed as dataset version {version_name(result.upload.version)}"
-            f" ({words(sorted({f.table for f in report.files if f.table}))});"
+            f" ({words(uploaded_tables(report))});"
             " every page now shows the new data."
         )
         st.rerun()
