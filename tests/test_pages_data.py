@@ -236,6 +236,9 @@ def test_restore_an_earlier_upload(run_app, make_data_dir):
     )
     assert (metrics(at)["Dataset version"], metrics(at)["Partners"]) == ("#3", "1")
     assert store.uploads(data)[0].kind == "restore"
+    # the box is unticked again: another restore needs another yes
+    assert not at.checkbox(key="restore_sure").value
+    assert at.button(key="restore").disabled
 
 
 def test_reset_to_demo_data(run_app, make_data_dir):

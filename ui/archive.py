@@ -5,6 +5,7 @@ and the sidebar's "Demo data" notice."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -166,29 +167,32 @@ def show_restore(directory: Path) -> None:
         format_func=lambda v: upload_label(earlier[v]),
         key="restore_version",
     )
-    sure = st.checkbox(
-        "Yes, make this upload's data current again", key="restore_sure", value=False
-    )
-    st.button(
+    confirmed_button(
+        "Yes, make this upload's data current again",
         "Restore",
-        disabled=not sure,
-        key="restore",
-        icon=":material/history:",
-        on_click=_restore,
-        args=(directory, version),
+        "restore",
+        ":material/history:",
+        lambda: (
+            f"Restored upload {version_name(version)} as dataset version"
+            f" {version_name(store.restore(directory, version).version)}."
+        ),
     )
 
 
-def _restore(directory: Path, version: str) -> None:
-    """The Restore button's action, run before the rerun; unticks the box, so
-    another click needs another yes."""
-    with st.spinner("Restoring…"):
-        restored = store.restore(directory, version)
-    st.session_state["restore_sure"] = False
-    say_after_rerun(
-        f"Restored upload {version_name(version)} as dataset version"
-        f" {version_name(restored.version)}."
-    )
+def confirmed_button(
+    confirm: str, label: str, key: str, icon: str, action: Callable[[], str]
+) -> None:
+    """A box to tick and a button that runs `action` (before the rerun, so the box
+    can be unticked: another click needs another yes) and shows its message."""
+    sure = st.checkbox(confirm, key=f"{key}_sure", value=False)
+
+    def run() -> None:
+        with st.spinner("Working…"):
+            message = action()
+        st.session_state[f"{key}_sure"] = False
+        say_after_rerun(message)
+
+    st.button(label, disabled=not sure, key=key, icon=icon, on_click=run)
 
 
 def show_clear(directory: Path) -> None:
@@ -210,48 +214,30 @@ def show_clear(directory: Path) -> None:
         ),
         key="clear_table",
     )
-    sure = st.checkbox(
-        f"Yes, empty {table_label(table)}", key="clear_sure", value=False
-    )
-    st.button(
+    confirmed_button(
+        f"Yes, empty {table_label(table)}",
         "Clear this table",
-        disabled=not sure,
-        key="clear",
-        icon=":material/delete_sweep:",
-        on_click=_clear,
-        args=(directory, table, counts[table]),
-    )
-
-
-def _clear(directory: Path, table: str, rows: int) -> None:
-    """The Clear button's action (a new version), run before the rerun."""
-    cleared = versions.clear_table(directory, table)
-    st.session_state["clear_sure"] = False
-    say_after_rerun(
-        f"Cleared {table_label(table)} ({plural(rows, 'row')}) as dataset version"
-        f" {version_name(cleared.version)}."
+        "clear",
+        ":material/delete_sweep:",
+        lambda: (
+            f"Cleared {table_label(table)} ({plural(counts[table], 'row')}) as"
+            " dataset version"
+            f" {version_name(versions.clear_table(directory, table).version)}."
+        ),
     )
 
 
 def show_reset(directory: Path) -> None:
     """Replace every table with the demo data (a new version; nothing is deleted)."""
-    sure = st.checkbox("Yes, replace every table with the demo data", key="demo_sure")
-    st.button(
+    confirmed_button(
+        "Yes, replace every table with the demo data",
         "Reset to demo data",
-        disabled=not sure,
-        key="demo",
-        icon=":material/restart_alt:",
-        on_click=_reset,
-        args=(directory,),
-    )
-
-
-def _reset(directory: Path) -> None:
-    with st.spinner("Importing the demo data…"):
-        version = ingest.import_demo(directory)
-    st.session_state["demo_sure"] = False
-    say_after_rerun(
-        f"Reset to the demo data as dataset version {version_name(version)}."
+        "demo",
+        ":material/restart_alt:",
+        lambda: (
+            "Reset to the demo data as dataset version"
+            f" {version_name(ingest.import_demo(directory))}."
+        ),
     )
 
 
