@@ -23,6 +23,7 @@ from ui.words import column_label, plural, seconds_text, size_text, table_label
 MAX_CHECKS_KEPT = 8
 HEADER_BYTES = 256 * 1024
 CHECKS = "data_checks"
+STAGES = "data_check_stages"
 REMEMBERED_TABLES = "data_remembered_tables"  # file ids whose table was remembered
 
 
@@ -99,16 +100,30 @@ def check(directory: Path, upload: Upload) -> Checked:
     run = Stages(upload)
 
     def cached(label: str, tables: dict, maps: dict) -> tuple:
+        """(report, rows per table, client changes) of one check: kept without
+        the checked tables themselves, which can be large."""
         key = upload.key(version, tables, maps)
         if key not in kept:
-            while len(kept) >= MAX_CHECKS_KEPT:
-                kept.pop(next(iter(kept)))
-            kept[key] = run.step(
+            report, arrow = run.step(
                 label, _run_check, directory, upload.files, tables, maps
             )
+            changes = None
+            if report.ok and "clients" in arrow and version is not None:
+                changes = run.step(
+                    "Compared the clients with the current data by CRN",
+                    compare.compare_upload,
+                    directory,
+                    version,
+                    arrow["clients"],
+                    arrow.get("partners"),
+                )
+            while len(kept) >= MAX_CHECKS_KEPT:
+                kept.pop(next(iter(kept)))
+            rows = {table: data.num_rows for table, data in arrow.items()}
+            kept[key] = (report, rows, changes)
         return kept[key]
 
-    found, _ = cached("Checked the files as found", {}, {})
+    found = cached("Checked the files as found", {}, {})[0]
     choose_tables(directory, upload, found)
     base = cached("Checked with the tables you chose", upload.tables, {})[0]
     choose_mappings(directory, upload, base)
@@ -120,29 +135,22 @@ def check(directory: Path, upload: Upload) -> Checked:
                 f"{column_label(table, c)} ← {h}" for c, h in used.items()
             )
             run.say(f"Used the mapping remembered for {name}: {pairs}")
-    report, arrow = cached("Checked with your choices", upload.tables, upload.mappings)
-    checked = kept.get(("checked", key))
-    if checked is None:
-        changes = None
-        if report.ok and "clients" in arrow and version is not None:
-            changes = run.step(
-                "Compared the clients with the current data by CRN",
-                compare.compare_upload,
-                directory,
-                version,
-                arrow["clients"],
-                arrow.get("partners"),
-            )
-        rows = {table: data.num_rows for table, data in arrow.items()}
-        checked = Checked(base, report, changes, rows, run.stages, run.seconds())
-        kept[("checked", key)] = checked
+    report, rows, changes = cached(
+        "Checked with your choices", upload.tables, upload.mappings
+    )
+    if run.status is not None:  # checked in this run: keep its stages
+        stages = st.session_state.setdefault(STAGES, {})
+        while len(stages) >= MAX_CHECKS_KEPT:
+            stages.pop(next(iter(stages)))
+        stages[key] = (run.stages, run.seconds())
+    lines, seconds = st.session_state.get(STAGES, {}).get(key, ([], 0.0))
+    checked = Checked(base, report, changes, rows, lines, seconds)
     show_status(checked, run.status)
     return checked
 
 
-def _run_check(
-    directory: Path, files, tables, maps
-) -> tuple[ingest.ImportReport, dict]:
+def _run_check(directory: Path, files, tables, maps) -> tuple:
+    """(the import report, the checked tables as Arrow) of one check."""
     result = ingest.check_files(directory, files, tables or None, maps or None)
     return result.report, result.tables
 
