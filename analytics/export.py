@@ -138,15 +138,14 @@ def _plain(value: object) -> object:
     return str(value)
 
 
-def _excel_cell(ws, value: object) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # text stays text: "=..." is never a formula
-    elif isinstance(value, dt.datetime):
-        cell.number_format = "yyyy-mm-dd hh:mm:ss"
-    elif isinstance(value, dt.date):
-        cell.number_format = "yyyy-mm-dd"
-    return cell
+def _excel_cell(ws, value: object) -> object:
+    """A value as openpyxl appends it; text starting with `=` (none is left after
+    neutralising, but never trust that) as a text cell, not a formula."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def _bool_text(series: pd.Series) -> pd.Series:
