@@ -13,7 +13,7 @@ import streamlit as st
 
 from analytics import compare, ingest, schema, store, versions
 from ui import common
-from ui.upload_report import CHANGES_CONFIG, change_summary, changes_shown, words
+from ui.upload_report import CHANGES_CONFIG, change_summary, changes_shown
 from ui.words import (
     KIND_WORDS,
     committed_text,
@@ -21,6 +21,7 @@ from ui.words import (
     say_after_rerun,
     size_text,
     table_label,
+    tables_text,
     text_columns,
     upload_label,
     upload_what,
@@ -47,7 +48,7 @@ def show_demo_notice() -> None:
         st.badge("Demo data", icon=":material/science:", color="orange")
     if demo and "partners" not in demo:
         verb = "holds" if len(demo) == 1 else "hold"
-        st.caption(f"{words(demo)} still {verb} the demo data.")
+        st.caption(f"{tables_text(demo)} still {verb} the demo data.")
 
 
 def current_upload(directory: Path) -> store.Upload | None:
@@ -89,7 +90,7 @@ def uploads_frame(directory: Path) -> pd.DataFrame:
         replaced = (
             f"restored {versions.version_number(restored)}"
             if restored
-            else words(versions.replaced_tables(u, previous)) or "none"
+            else tables_text(versions.replaced_tables(u, previous)) or "none"
         )
         rows.append(
             {

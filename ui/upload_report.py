@@ -25,6 +25,7 @@ from ui.words import (
     seconds_text,
     size_text,
     table_label,
+    tables_text,
     text_columns,
     version_name,
 )
@@ -289,13 +290,13 @@ def what_changes(directory: Path, checked: Checked) -> None:
     demo = [
         t for t in versions.demo_tables(directory) if t not in {*replaced, *cleared}
     ]
-    lines = [f"Commit replaces {words(replaced)}"]
+    lines = [f"Commit replaces {tables_text(replaced)}"]
     if cleared:
-        lines.append(f"clears {words(cleared)} (the demo data's)")
+        lines.append(f"clears {tables_text(cleared)} (the demo data's)")
     sentence = "; ".join(lines) + "; the other tables stay as they are."
     if demo and "partners" in replaced:
         sentence += (
-            f" {words(demo)} will still hold the demo data: clear them under"
+            f" {tables_text(demo)} will still hold the demo data: clear them under"
             " Uploads history if they are not yours."
         )
     st.markdown(sentence)
@@ -317,15 +318,6 @@ def uploaded_tables(report: ingest.ImportReport) -> list[str]:
     """The tables of the upload's files, in the SPEC's order."""
     found = {f.table for f in report.files if f.table}
     return [t for t in schema.TABLES if t in found]
-
-
-def words(tables: list[str]) -> str:
-    labels = [table_label(t) for t in tables]
-    return (
-        ", ".join(labels[:-1]) + " and " + labels[-1]
-        if len(labels) > 1
-        else "".join(labels)
-    )
 
 
 def uploader_key() -> str:
@@ -370,7 +362,7 @@ def show_commit(directory: Path, upload: Upload, checked: Checked) -> None:
         st.session_state[UPLOADS_DONE] = st.session_state.get(UPLOADS_DONE, 0) + 1
         say_after_rerun(
             f"Committed as dataset version {version_name(result.upload.version)}"
-            f" ({words(uploaded_tables(report))});"
+            f" ({tables_text(uploaded_tables(report))});"
             " every page now shows the new data."
         )
         st.rerun()

@@ -38,6 +38,14 @@ def table_label(table: str) -> str:
     return found.label if found else table.replace("_", " ").capitalize()
 
 
+def tables_text(tables: list[str]) -> str:
+    """`["partners", "clients"]` -> `Partners and Clients`."""
+    labels = [table_label(t) for t in tables]
+    if len(labels) < 2:
+        return "".join(labels)
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
 def plural(n: int, word: str, many: str | None = None) -> str:
     """`plural(1, "error")` -> `1 error`; `plural(2, "error")` -> `2 errors`."""
     return f"{n:,} {word if n == 1 else many or word + 's'}"
