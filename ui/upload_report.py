@@ -292,7 +292,7 @@ def what_changes(directory: Path, checked: Checked) -> None:
     ]
     lines = [f"Commit replaces {tables_text(replaced)}"]
     if cleared:
-        lines.append(f"clears {tables_text(cleared)} (the demo data's)")
+        lines.append(f"clears {tables_text(cleared)}")
     sentence = "; ".join(lines) + "; the other tables stay as they are."
     if demo and "partners" in replaced:
         sentence += (
