@@ -236,9 +236,8 @@ def test_remembered_mapping_leaves_one_status_box(page, data_app, tmp_path):
     expect(
         page.get_by_text("Used the mapping remembered for export.csv: CRN ← Ref")
     ).to_be_visible()
-    expect(
-        page.get_by_text(re.compile(r"^Checked the files as found: 2 rows"))
-    ).to_be_visible()
+    found = re.compile(r"^Checked the files as found: export.csv 2 rows \(")
+    expect(page.get_by_text(found)).to_be_visible()
     expect(page.get_by_role("button", name="Commit")).to_be_enabled()
 
 

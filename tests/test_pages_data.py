@@ -319,6 +319,8 @@ def test_one_status_box_when_a_remembered_mapping_fixes_the_file(
     # "Ref,Account ID,Created Date\n" 28 bytes + 2 x "X1,Z1,2026-03-01\n" 17 = 62
     assert stages[0] == "Read export.csv: 62 bytes"
     assert "Used the mapping remembered for export.csv: CRN ← Ref" in stages
+    # per stage the rows of each file (X1, X2) and its seconds
+    assert stages[1].startswith("Checked the files as found: export.csv 2 rows (")
     assert not any("1 error" in s for s in stages)
     assert metrics(at)["Errors"] == "0"
     assert not at.button(key="commit").disabled

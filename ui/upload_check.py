@@ -200,8 +200,10 @@ class Stages:
                     ticker.write(f"{doing}… {elapsed}")
         took = seconds_text(time.perf_counter() - started)
         if isinstance(result, tuple) and isinstance(result[0], ingest.ImportReport):
-            rows = sum(f.rows for f in result[0].files)
-            line = f"{label}: {plural(rows, 'row')} ({took})"
+            files = ", ".join(
+                f"{f.file} {plural(f.rows, 'row')}" for f in result[0].files
+            )
+            line = f"{label}: {files} ({took})"
         else:
             line = f"{label} ({took})"
         self.stages.append(line)
