@@ -144,12 +144,12 @@ def large_upload(page, url: str, big: Path, out: Path, suffix: str) -> None:
     files = [str(big / "partners.csv"), str(big / "clients.csv")]
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(files)
     page.get_by_text("Checking the files as found…").wait_for(timeout=120_000)
-    page.wait_for_timeout(1500)
+    scroll_to(page, "Which files and columns are accepted")
     save(page, out / f"data_large_checking{suffix}.png")
     page.get_by_text("Import report").wait_for(timeout=300_000)
     settle(page)
     page.get_by_text(re.compile(r"^Checked 2 files: ")).click()
-    page.wait_for_timeout(800)
+    scroll_to(page, "Which files and columns are accepted")
     save(page, out / f"data_large_checked{suffix}.png")
 
 
