@@ -130,18 +130,20 @@ def show_history(directory: Path) -> None:
     common.table(uploads_frame(directory), "uploads", UPLOADS_CONFIG)
 
 
+def choose_upload(label: str, uploads: dict[str, store.Upload], **kwargs) -> str:
+    """A selectbox of `uploads` (version -> record) named as users see them."""
+    return st.selectbox(
+        label, list(uploads), format_func=lambda v: upload_label(uploads[v]), **kwargs
+    )
+
+
 def show_originals(directory: Path) -> None:
     """The files an upload committed, downloadable unchanged from the archive."""
     with_files = {u.version: u for u in store.uploads(directory) if u.files}
     if not with_files:
         st.caption("No upload with files yet.")
         return
-    version = st.selectbox(
-        "Upload",
-        list(with_files),
-        format_func=lambda v: upload_label(with_files[v]),
-        key="originals_version",
-    )
+    version = choose_upload("Upload", with_files, key="originals_version")
     with st.container(horizontal=True):
         for f in with_files[version].files:
             st.download_button(
@@ -162,12 +164,7 @@ def show_restore(directory: Path) -> None:
     if not earlier:
         st.caption("There is no earlier upload to restore yet.")
         return
-    version = st.selectbox(
-        "Upload to restore",
-        list(earlier),
-        format_func=lambda v: upload_label(earlier[v]),
-        key="restore_version",
-    )
+    version = choose_upload("Upload to restore", earlier, key="restore_version")
     confirmed_button(
         "Yes, make this upload's data current again",
         "Restore",
@@ -255,24 +252,15 @@ def show_compare(directory: Path) -> None:
     if len(history) < 2:
         st.info("Compare needs two uploads; there is only one so far.")
         return
-    versions_ = list(history)
     left, right = st.columns(2)
-    old = left.selectbox(
-        "Older upload",
-        versions_,
-        index=1,
-        format_func=lambda v: upload_label(history[v]),
-        key="cmp_old",
-        bind="query-params",
-    )
-    new = right.selectbox(
-        "Newer upload",
-        versions_,
-        index=0,
-        format_func=lambda v: upload_label(history[v]),
-        key="cmp_new",
-        bind="query-params",
-    )
+    with left:
+        old = choose_upload(
+            "Older upload", history, index=1, key="cmp_old", bind="query-params"
+        )
+    with right:
+        new = choose_upload(
+            "Newer upload", history, index=0, key="cmp_new", bind="query-params"
+        )
     changes = _changes(str(directory), old, new)
     counts = compare.change_counts(changes)
     for tile, row in zip(st.columns(len(counts)), counts.itertuples(), strict=True):
