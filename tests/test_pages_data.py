@@ -287,8 +287,8 @@ def test_compare_two_uploads_of_clients(run_app, two_client_uploads):
     at = run_app(two_client_uploads, page=PAGE)
     assert not at.exception
     shown = metrics(at)
-    # added C3; churned C2; moved C1 (P1 -> P2); nothing removed or repurposed
-    changes = ("Added", "Removed", "Churned", "Repurposed", "Moved")
+    # added C3; churned C2; moved C1 (P1 -> P2); nothing missing or repurposed
+    changes = ("Added", "Missing", "Newly churned", "Newly repurposed", "Moved")
     assert [shown[f"{c} clients"] for c in changes] == ["1", "0", "1", "0", "1"]
     rows = frame_with(at, "change").fillna("")
     ids = ["change", "client_id", "old_partner_id", "new_partner_id"]

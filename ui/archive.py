@@ -13,7 +13,12 @@ import streamlit as st
 
 from analytics import compare, ingest, schema, store, versions
 from ui import common
-from ui.upload_report import CHANGES_CONFIG, change_summary, changes_shown
+from ui.upload_report import (
+    CHANGE_WORDS,
+    CHANGES_CONFIG,
+    change_summary,
+    changes_shown,
+)
 from ui.words import (
     KIND_WORDS,
     committed_text,
@@ -265,7 +270,9 @@ def show_compare(directory: Path) -> None:
     counts = compare.change_counts(changes)
     for tile, row in zip(st.columns(len(counts)), counts.itertuples(), strict=True):
         tile.metric(
-            f"{row.change.capitalize()} clients", f"{row.clients:,}", border=True
+            f"{CHANGE_WORDS[row.change].capitalize()} clients",
+            f"{row.clients:,}",
+            border=True,
         )
     if changes.empty:
         st.info(change_summary(changes).capitalize() + " between them.")
