@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     from analytics import bootstrap
 
     try:
-        bootstrap.require_dataset(directory)
+        version = bootstrap.require_dataset(directory)
     except bootstrap.NoDataset as error:
         return usage_error(str(error))
     if args.command == "clear":
@@ -158,6 +158,14 @@ def main(argv: list[str] | None = None) -> int:
             f"cleared {table}: dataset version {versions.version_name(cleared.version)}"
         )
         return 0
+    empty = versions.empty_required_tables(directory, version)
+    if empty:
+        names = " or ".join(filter(None, [", ".join(empty[:-1]), empty[-1]]))
+        print(
+            f"warning: the dataset has no {names} (required tables):"
+            " the reports have headers only; import them first",
+            file=sys.stderr,
+        )
     with store.connect(directory) as con:
         as_of = args.as_of or dates.default_as_of(store.latest_date(con))
         if args.command == "export":

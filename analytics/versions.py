@@ -89,6 +89,14 @@ def demo_tables(directory: Path) -> list[str]:
     ]
 
 
+def empty_required_tables(directory: Path, version: str) -> list[str]:
+    """The required tables (partners, clients, activities) with no rows in
+    `version`, read from its manifest."""
+    upload = store.upload(directory, version)
+    counts = upload.tables if upload else {}
+    return [n for n, t in TABLES.items() if t.required and not counts.get(n)]
+
+
 def optional_table(name: str) -> str:
     """The optional table a user named (`plans` for account_plans); ValueError
     for any other name."""

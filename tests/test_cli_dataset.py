@@ -152,3 +152,33 @@ def test_import_creates_a_dataset_from_the_files_given_never_the_demo(tmp_path):
     # one partner from the file; clients and the rest empty, not the demo's
     assert only.tables["partners"] == 1
     assert only.tables["clients"] == only.tables["account_plans"] == 0
+
+
+def test_export_says_when_required_tables_are_empty(tmp_path: Path):
+    quotas = [{"account_manager": "Ann", "month": "2026-11-01", "clients_target": 4}]
+    data = commit_tables(tmp_path / "store", quotas=quotas)  # quotas only
+    out = tmp_path / "out"
+    done = cli("--data-dir", data, "export", "--as-of", "2026-11-20", "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == (
+        "warning: the dataset has no partners, clients or activities (required"
+        " tables): the reports have headers only; import them first\n"
+    )
+    assert (out / "partner_report.csv").exists()
+
+
+def test_export_is_quiet_when_the_required_tables_have_rows(tmp_path: Path):
+    activities = [
+        {
+            "activity_id": "A1",
+            "partner_id": "P1",
+            "account_manager": "Ann",
+            "activity_date": "2026-01-06",
+        }
+    ]
+    data = commit_tables(
+        tmp_path / "store", partners=PARTNERS, clients=CLIENTS, activities=activities
+    )
+    done = cli("--data-dir", data, "export", "--out", tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
