@@ -12,7 +12,21 @@ import re
 import sys
 from pathlib import Path
 
-from analytics import dates, store
+from analytics import dates, store, versions
+
+
+def positive_int(text: str) -> int:
+    """An argument that counts something: a whole number above 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number above 0, not {text!r}"
+        ) from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number above 0, not {value}")
+    return value
+
 
 # The as-of dates the CLI takes: the reports reach a year or so either side of it,
 # which stays within Python's dates (9999-12-31 raised OverflowError).
@@ -117,24 +131,26 @@ def build_parser() -> argparse.ArgumentParser:
     pack.add_argument("--as-of", type=as_of_date, metavar="YYYY-MM-DD")
     pack.add_argument("--out", type=Path, required=True, help="FILE.pptx or FILE.pdf")
 
-    clear = commands.add_parser(
-        "clear", parents=[common], help="empty one optional table as a new version"
-    )
-    clear.add_argument(
-        "table", choices=["account_plans", "contacts", "quotas", "users"]
-    )
-
     demo = commands.add_parser(
         "demo", parents=[common], help="write a seeded synthetic dataset"
     )
-    demo.add_argument("--partners", type=int, default=300)
-    demo.add_argument("--clients", type=int, default=6000)
-    demo.add_argument("--activities", type=int, help="default: 3 per client")
+    demo.add_argument("--partners", type=positive_int, default=300)
+    demo.add_argument("--clients", type=positive_int, default=6000)
+    demo.add_argument("--activities", type=positive_int, help="default: 3 per client")
     demo.add_argument(
         "--as-of", type=as_of_date, metavar="YYYY-MM-DD", help="default: today"
     )
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--out", type=Path, required=True)
+
+    clear = commands.add_parser(
+        "clear",
+        parents=[common],
+        help="empty one optional table as a new version",
+    )
+    clear.add_argument(
+        "table", help=f"one of {', '.join(sorted(versions.OPTIONAL_TABLES))} (or plans)"
+    )
     return parser
 
 
@@ -142,6 +158,32 @@ def _print_progress(stage: str, name: str, rows: int, seconds: float) -> None:
     """A progress line on stderr for a step that took about a second or more."""
     if seconds >= 1:
         print(f"{stage} {name}: {rows:,} rows, {seconds:.1f} s", file=sys.stderr)
+
+
+def usage_error(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def warn_empty_required(directory: Path, version: str) -> None:
+    """A warning when the dataset's required tables are empty (the reports would
+    have headers only)."""
+    empty = versions.empty_required_tables(directory, version)
+    if empty:
+        names = " or ".join(filter(None, [", ".join(empty[:-1]), empty[-1]]))
+        print(
+            f"warning: the dataset has no {names} (required tables):"
+            " the reports have headers only; import them first",
+            file=sys.stderr,
+        )
+
+
+def out_problem(command: str, out: Path) -> str | None:
+    """Why --out cannot be written, if it cannot: `export` and `demo` write a folder
+    of files (`digest` and `pack` one file: see _digest_or_pack)."""
+    if out.exists() and not out.is_dir():
+        return f"--out {out} is a file; give a folder for the {command} files"
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -162,6 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "import":
         from analytics import ingest
 
+        folders = [str(f) for f in args.files if f.is_dir()]
+        if folders:
+            return usage_error(f"a folder, not a file: {', '.join(folders)}")
         missing = [str(f) for f in args.files if not f.is_file()]
         if missing:
             print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
@@ -199,16 +244,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         return 0 if result.report.ok and args.check else 1
 
-    if args.command == "clear":
-        from analytics.ingest import dataset
-
-        try:
-            upload = dataset.clear_table(directory, args.table)
-        except store.StoreError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 2
-        print(f"cleared {args.table}: version {upload.version}")
-        return 0
+    problem = out_problem(args.command, args.out) if "out" in args else None
+    if problem:
+        return usage_error(problem)
 
     if args.command == "demo":
         from analytics import demo
@@ -227,7 +265,21 @@ def main(argv: list[str] | None = None) -> int:
 
     from analytics import bootstrap
 
-    bootstrap.ensure_dataset(directory)
+    try:
+        version = bootstrap.require_dataset(directory)
+    except bootstrap.NoDataset as error:
+        return usage_error(str(error))
+    if args.command == "clear":
+        try:
+            table = versions.optional_table(args.table)
+        except ValueError as error:
+            return usage_error(str(error))
+        cleared = versions.clear_table(directory, table)
+        print(
+            f"cleared {table}: dataset version {versions.version_name(cleared.version)}"
+        )
+        return 0
+    warn_empty_required(directory, version)
     with store.connect(directory) as con:
         as_of = args.as_of or dates.default_as_of(store.latest_date(con))
         if args.command == "export":
@@ -238,11 +290,6 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _usage_error(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return 2
-
-
 OUT_SUFFIXES = {"digest": (".html", ".htm"), "pack": (".pptx", ".pdf")}
 
 
@@ -250,24 +297,27 @@ def _digest_or_pack(args: argparse.Namespace, directory: Path) -> int:
     """`digest` and `pack`: check the usage before reading anything, then write
     (or send). A folder with no dataset is an error that creates nothing."""
     if args.command == "digest" and args.out is None and not args.send:
-        return _usage_error("digest needs --out FILE.html, or --send")
+        return usage_error("digest needs --out FILE.html, or --send")
+    if args.out is not None and args.out.is_dir():
+        return usage_error(f"--out {args.out} is a folder; give a file name")
     suffixes = OUT_SUFFIXES[args.command]
     if args.out is not None and args.out.suffix.lower() not in suffixes:
-        return _usage_error(
+        return usage_error(
             f"--out {args.out} must end in {' or '.join(suffixes)} for {args.command}"
         )
-    if store.current_version(directory) is None:
-        return _usage_error(
-            f"no dataset in {directory}: import CSV exports first "
-            "(python -m analytics import FILE...)"
-        )
-    from analytics import partners
+    from analytics import bootstrap, partners
+
+    try:
+        version = bootstrap.require_dataset(directory)
+    except bootstrap.NoDataset as error:
+        return usage_error(str(error))
+    warn_empty_required(directory, version)
 
     with store.connect(directory) as con:
         as_of = args.as_of or dates.default_as_of(store.latest_date(con))
         managers = partners.account_managers(con)
         if args.am is not None and args.am not in managers:
-            return _usage_error(
+            return usage_error(
                 f"no account manager named {args.am!r}; "
                 f"the data has: {', '.join(managers) or 'none'}"
             )
@@ -283,7 +333,7 @@ def _digest(con, args: argparse.Namespace, as_of, managers: list[str]) -> int:
         config = mail.read_config(args.config)
         settings = mail.smtp_settings(config) if args.send else None
     except mail.ConfigError as error:
-        return _usage_error(str(error))
+        return usage_error(str(error))
     base_url = digest.app_url(args.app_url, config)
     book = None if args.am is None else [args.am]
     if args.out is not None:
@@ -296,7 +346,7 @@ def _digest(con, args: argparse.Namespace, as_of, managers: list[str]) -> int:
         if args.am is None or r.account_managers == (args.am,)
     ]
     if not chosen:
-        return _usage_error(
+        return usage_error(
             "no one to send to: the users table names no active user with an email "
             + ("for that account manager" if args.am else "who owns partners")
         )
@@ -326,7 +376,7 @@ def _pack(con, args: argparse.Namespace, as_of) -> int:
 
     if args.partner is not None:
         if partners.partner_info(con, args.partner) is None:
-            return _usage_error(f"no partner with id {args.partner!r} in the data")
+            return usage_error(f"no partner with id {args.partner!r} in the data")
         pack = packs.qbr_pack(con, args.partner, as_of)
     else:
         pack = packs.one_to_one_pack(con, args.am, as_of)

@@ -15,10 +15,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import access, bootstrap, dates, db, store
-from analytics.export import to_csv_bytes
+from analytics.export import to_csv_bytes, to_excel_bytes
 from analytics.schema import DEFAULT_NO_TOUCH_DAYS, UNKNOWN_PARTNER
 
 ALL = "All account managers"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DETAIL_PAGE = "pages/partner.py"
 # The columns that name a partner in a table, in the users' words.
 PARTNER_COLUMNS = {
@@ -172,16 +173,28 @@ def fiscal_start_default() -> int:
 
 
 def download(df: pd.DataFrame, name: str, key: str | None = None) -> None:
-    """A CSV download of `df` (formula cells neutralised)."""
-    st.download_button(
-        "Download CSV",
-        to_csv_bytes(df),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=key or f"dl-{name}",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+    """CSV and Excel downloads of `df` side by side (formula cells neutralised);
+    the workbook is built only when its button is pressed."""
+    key = key or f"dl-{name}"
+    with st.container(horizontal=True):
+        st.download_button(
+            "Download CSV",
+            to_csv_bytes(df),
+            file_name=f"{name}.csv",
+            mime="text/csv",
+            key=key,
+            icon=":material/download:",
+            on_click="ignore",
+        )
+        st.download_button(
+            "Download Excel",
+            lambda: to_excel_bytes(df, name),
+            file_name=f"{name}.xlsx",
+            mime=XLSX,
+            key=f"{key}-xlsx",
+            icon=":material/table_view:",
+            on_click="ignore",
+        )
 
 
 def table(

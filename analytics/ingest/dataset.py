@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from analytics import schema, store
 from analytics.ingest.report import ERROR, WARNING, Problem
@@ -19,7 +18,6 @@ if TYPE_CHECKING:
     from analytics.ingest.check import FileCheck
 
 BASE = "base_dataset"
-OPTIONAL = ("account_plans", "contacts", "quotas", "users")
 # An optional table kept from before is stale when fewer than this share of its
 # rows belong to the new partners (or their account managers).
 STALE_SHARE = 0.5
@@ -117,18 +115,6 @@ def read_tables(uploaded: set[str]) -> set[str]:
     if "partners" in uploaded:
         return set(schema.TABLES)
     return {"partners", "users"}
-
-
-def clear_table(directory: Path, table: str) -> store.Upload:
-    """Empty one optional table as a new version (`clear TABLE`)."""
-    if table not in OPTIONAL:
-        raise ValueError(f"only {', '.join(OPTIONAL)} can be cleared, not {table!r}")
-    if store.current_version(directory) is None:
-        raise store.StoreError(f"no dataset has been committed in {directory}")
-    empty = pd.DataFrame(columns=schema.TABLES[table].column_names)
-    return store.commit(
-        directory, {table: empty}, kind="clear", note=f"cleared {table}"
-    )
 
 
 def check_against_dataset(

@@ -81,6 +81,9 @@ class _Tables(Mapping[str, pa.Table]):
             raise KeyError(name)
         return self.read(name)
 
+    def __contains__(self, name: object) -> bool:
+        return name in self.names  # without reading the table
+
     def __iter__(self) -> Iterator[str]:
         return iter(self.names)
 
@@ -322,8 +325,8 @@ def _import(
         result = ImportResult(
             report, None, _checked_tables(checks, report.partial), rejected
         )
-        # the check's database lives as long as the result (for result.tables)
-        close = weakref.finalize(result, work.close)
+        # the check's database lives as long as its tables (result.tables)
+        close = weakref.finalize(result.tables, work.close)
         if not commit or not (report.ok or report.partial):
             return result
         try:
