@@ -1048,7 +1048,7 @@ def test_format_text_lists_each_file_and_each_problem(dataset: Path):
         "  error: clients.csv:2 Created Date=31/02/2024: date '31/02/2024' is not a"
         " real date",
         "  warning: clients.csv:1 Stage: column ignored: it matches no column",
-        "blocked: 1 errors, nothing changed",
+        "blocked: 1 error, nothing changed",
     ]
 
 

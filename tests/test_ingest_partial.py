@@ -8,7 +8,7 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from analytics import ingest, mappings, store
+from analytics import ingest, mappings, store, versions
 from tests.test_cli_import import run_import as run_cli
 
 PARTNERS = b"Account ID,Account Name,Account Owner\nP1,Alpha,Ann\n"
@@ -47,7 +47,8 @@ def test_partial_import_leaves_out_the_bad_rows_and_archives_them(tmp_path: Path
         ]
     assert result.report.files[1].rejected_rows == 3
     assert result.report.outcome() == (
-        f"committed as version {result.upload.version} without 3 rows with errors"
+        f"committed as version {versions.version_name(result.upload.version)}"
+        " without 3 rows with errors"
         " (left out, archived with a reason)"
     )
     rejected = result.rejected["clients.csv"]

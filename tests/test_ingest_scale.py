@@ -197,7 +197,7 @@ def test_a_full_disk_during_the_commit_changes_nothing_and_leaves_no_files(
             " changed: free some space and try again",
         )
     ]
-    assert result.report.outcome() == "blocked: 1 errors, nothing changed"
+    assert result.report.outcome() == "blocked: 1 error, nothing changed"
     assert (store.current_version(directory), store.table_checksums(directory)) == (
         before
     )

@@ -554,7 +554,7 @@ def test_the_cli_refuses_a_file_above_the_default_limit_without_reading_it(
     assert done.stdout.splitlines()[-2:] == [
         "  error: clients.csv: the file is 8,192.0 MB, above the limit of 1024 MB"
         " (AMD_MAX_FILE_MB); split it or raise the limit",
-        "blocked: 1 errors, nothing changed",
+        "blocked: 1 error, nothing changed",
     ]
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pyarrow as pa
 
-from analytics import store
+from analytics import store, versions
 from analytics.ingest.text import DELIMITER_NAMES, short
 
 ERROR, WARNING = "error", "warning"
@@ -143,19 +143,21 @@ class ImportReport:
         self.problems_frame().to_csv(path, index=False, encoding="utf-8-sig")
 
     def outcome(self) -> str:
-        """The last line: committed, blocked or checked."""
-        if self.version and self.partial:
-            left_out = sum(f.rejected_rows for f in self.files)
-            rows = "row" if left_out == 1 else "rows"
-            return (
-                f"committed as version {self.version} without {left_out} {rows}"
-                " with errors (left out, archived with a reason)"
-            )
+        """The last line: committed (the version by its name, versions.version_name),
+        blocked or checked."""
         if self.version:
-            return f"committed as version {self.version}"
+            name = versions.version_name(self.version)
+            if self.partial:
+                left_out = sum(f.rejected_rows for f in self.files)
+                return (
+                    f"committed as version {name} without {_count(left_out, 'row')}"
+                    " with errors (left out, archived with a reason)"
+                )
+            return f"committed as version {name}"
+        errors = _count(self.error_count, "error")
         if not self.check_only and not self.ok:
-            return f"blocked: {self.error_count} errors, nothing changed"
-        return f"checked: {self.error_count} errors, {self.warning_count} warnings"
+            return f"blocked: {errors}, nothing changed"
+        return f"checked: {errors}, {_count(self.warning_count, 'warning')}"
 
     def problems_frame(self) -> pd.DataFrame:
         """The problems as a table (for display and download)."""
@@ -206,6 +208,11 @@ def _format_file(report: FileReport) -> list[str]:
     if report.footer_lines:
         lines.append(f"  footer lines removed: {report.footer_lines}")
     return lines
+
+
+def _count(n: int, word: str) -> str:
+    """`1 error`, `2 errors`."""
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def _rows_text(rows: list[int]) -> str:
