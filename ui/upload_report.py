@@ -354,7 +354,7 @@ def show_commit(directory: Path, upload: Upload, checked: Checked) -> None:
 def bad_rows(report: ingest.ImportReport) -> int:
     """How many rows have errors: the rows named, and those counted in a "N more
     rows" line."""
-    errors = [p for p in report.problems if p.severity == "error"]
+    errors = [p for p in report.problems if p.severity == ingest.ERROR]
     named = {(p.file, p.row) for p in errors if p.row is not None}
     return len(named) + sum(p.count for p in errors if p.row is None)
 
