@@ -183,15 +183,18 @@ def test_problems_download_as_csv_with_a_bom_and_as_excel(page, data_app, tmp_pa
     csv_bytes = download(page, below(page, "Select a row to read", "Download CSV"))
     assert csv_bytes.startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8
     rows = list(csv.reader(io.StringIO(csv_bytes[3:].decode("utf-8"))))
-    assert rows[0] == ["severity", "file", "row", "column", "value", "reason"]
+    # the problem code beside its message (SPEC 3)
+    header = ["severity", "code", "file", "row", "column", "value", "reason"]
+    assert rows[0] == header
     # the value -5 stays -5 (a number, not a formula)
-    assert rows[1][:5] == ["error", "partners.csv", "2", "Business Plan Aim", "-5"]
+    first = ["error", "number.negative", "partners.csv", "2", "Business Plan Aim"]
+    assert rows[1][:6] == [*first, "-5"]
     xlsx = download(page, below(page, "Select a row to read", "Download Excel"))
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx)).active
     # the row number is a number there; the value -5 the same text
-    row = ["error", "partners.csv", 2, "Business Plan Aim", "-5"]
-    assert [c.value for c in sheet[2]][:5] == row
-    assert sheet["F2"].value == rows[1][5]  # the whole reason
+    row = ["error", "number.negative", "partners.csv", 2, "Business Plan Aim", "-5"]
+    assert [c.value for c in sheet[2]][:6] == row
+    assert sheet["G2"].value == rows[1][6]  # the whole reason
 
 
 def test_what_the_commit_changes_then_the_original_file(page, tmp_path):

@@ -147,7 +147,11 @@ COLUMNS_CONFIG = {
 }
 
 PROBLEMS_CONFIG = {
-    **text_columns(severity="Severity", file="File"),
+    **text_columns(severity="Severity"),
+    "code": st.column_config.TextColumn(
+        "Code", help="The rule that found it (SPEC section 3)."
+    ),
+    **text_columns(file="File"),
     "row": st.column_config.NumberColumn(
         "Row", help="As in your file: the header is row 1."
     ),
