@@ -7,9 +7,9 @@ import datetime as dt
 
 import streamlit as st
 
-from analytics import dates, partners
+from analytics import dates, partners, versions
 from analytics.schema import DEFAULT_NO_TOUCH_DAYS
-from ui import auth, common
+from ui import archive, auth, common
 
 PAGES = {
     "": [
@@ -131,6 +131,7 @@ with st.sidebar:
             key="fy_start",
             bind="query-params",
         )
+    archive.show_demo_notice()
     last = common.last_upload()
     st.caption(
         (f"Data up to {default_as_of:%d %b %Y}" if latest else "No data yet")
@@ -139,7 +140,7 @@ with st.sidebar:
             if last
             else ""
         ),
-        help=f"Dataset version {common.dataset_version()}",
+        help=f"Dataset version {versions.version_name(common.dataset_version())}",
     )
 
 common.newer_data_notice()

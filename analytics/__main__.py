@@ -1,6 +1,7 @@
 """The command line: python -m analytics <command> (a stable contract, SPEC section 7).
 
-Exit codes: 0 done, 1 blocked (an import with errors), 2 bad usage.
+Exit codes: 0 done, 1 blocked (an import with errors), 2 bad usage, 3 the disk is
+full (nothing changed; the temporary files are removed).
 """
 
 from __future__ import annotations
@@ -11,7 +12,21 @@ import re
 import sys
 from pathlib import Path
 
-from analytics import dates, store
+from analytics import dates, store, versions
+
+
+def positive_int(text: str) -> int:
+    """An argument that counts something: a whole number above 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number above 0, not {text!r}"
+        ) from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number above 0, not {value}")
+    return value
+
 
 # The as-of dates the CLI takes: the reports reach a year or so either side of it,
 # which stays within Python's dates (9999-12-31 raised OverflowError).
@@ -36,6 +51,13 @@ def as_of_date(text: str) -> dt.date:
     return day
 
 
+EXIT_CODES = """exit codes:
+  0  done (committed, or checked with --check)
+  1  blocked: the import has errors, nothing changed
+  2  bad usage (unknown option, missing file)
+  3  the disk is full: nothing changed, the temporary files are removed"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -43,17 +65,41 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="dataset folder (default: $AMD_DATA_DIR or data/store)",
     )
-    parser = argparse.ArgumentParser(prog="python -m analytics", parents=[common])
+    parser = argparse.ArgumentParser(
+        prog="python -m analytics",
+        parents=[common],
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     imp = commands.add_parser(
-        "import", parents=[common], help="check and commit CSV exports"
+        "import",
+        parents=[common],
+        help="check and commit CSV exports",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     imp.add_argument("files", nargs="+", type=Path)
     imp.add_argument(
         "--table", help="the table of every file (default: from its headers)"
     )
     imp.add_argument("--check", action="store_true", help="check only, commit nothing")
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="TABLE.COLUMN=HEADER",
+        help="read HEADER as COLUMN of TABLE (repeatable)",
+    )
+    imp.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="when only row-level errors block, commit without those rows",
+    )
+    imp.add_argument(
+        "--problems", type=Path, metavar="FILE.csv", help="write every problem here"
+    )
 
     exp = commands.add_parser(
         "export", parents=[common], help="write the reports as CSV"
@@ -88,15 +134,56 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo", parents=[common], help="write a seeded synthetic dataset"
     )
-    demo.add_argument("--partners", type=int, default=300)
-    demo.add_argument("--clients", type=int, default=6000)
-    demo.add_argument("--activities", type=int, help="default: 3 per client")
+    demo.add_argument("--partners", type=positive_int, default=300)
+    demo.add_argument("--clients", type=positive_int, default=6000)
+    demo.add_argument("--activities", type=positive_int, help="default: 3 per client")
     demo.add_argument(
         "--as-of", type=as_of_date, metavar="YYYY-MM-DD", help="default: today"
     )
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--out", type=Path, required=True)
+
+    clear = commands.add_parser(
+        "clear",
+        parents=[common],
+        help="empty one optional table as a new version",
+    )
+    clear.add_argument(
+        "table", help=f"one of {', '.join(sorted(versions.OPTIONAL_TABLES))} (or plans)"
+    )
     return parser
+
+
+def _print_progress(stage: str, name: str, rows: int, seconds: float) -> None:
+    """A progress line on stderr for a step that took about a second or more."""
+    if seconds >= 1:
+        print(f"{stage} {name}: {rows:,} rows, {seconds:.1f} s", file=sys.stderr)
+
+
+def usage_error(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def warn_empty_required(directory: Path, version: str) -> None:
+    """A warning when the dataset's required tables are empty (the reports would
+    have headers only)."""
+    empty = versions.empty_required_tables(directory, version)
+    if empty:
+        names = " or ".join(filter(None, [", ".join(empty[:-1]), empty[-1]]))
+        print(
+            f"warning: the dataset has no {names} (required tables):"
+            " the reports have headers only; import them first",
+            file=sys.stderr,
+        )
+
+
+def out_problem(command: str, out: Path) -> str | None:
+    """Why --out cannot be written, if it cannot: `export` and `demo` write a folder
+    of files (`digest` and `pack` one file: see _digest_or_pack)."""
+    if out.exists() and not out.is_dir():
+        return f"--out {out} is a file; give a folder for the {command} files"
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,6 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "import":
         from analytics import ingest
 
+        folders = [str(f) for f in args.files if f.is_dir()]
+        if folders:
+            return usage_error(f"a folder, not a file: {', '.join(folders)}")
         missing = [str(f) for f in args.files if not f.is_file()]
         if missing:
             print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
@@ -127,11 +217,36 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 2
-        result = ingest.import_paths(
-            directory, args.files, table=args.table, commit=not args.check
-        )
+        try:
+            result = ingest.import_paths(
+                directory,
+                args.files,
+                table=args.table,
+                commit=not args.check,
+                maps=args.map,
+                skip_bad_rows=args.skip_bad_rows,
+                progress=_print_progress,
+            )
+        except ingest.BadMapping as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
         print(result.report.format_text())
-        return 0 if result.report.ok else 1
+        if any(p.code == "disk.full" for p in result.report.problems):
+            return 3
+        if args.problems:
+            result.report.write_problems(args.problems)
+        if result.upload is not None:
+            for archived in result.upload.files:
+                if archived.table.endswith(".rejected"):
+                    folder = directory / "archive" / result.upload.version
+                    path = folder / f"{archived.table}__{archived.name}"
+                    print(f"rows left out: {path}")
+            return 0
+        return 0 if result.report.ok and args.check else 1
+
+    problem = out_problem(args.command, args.out) if "out" in args else None
+    if problem:
+        return usage_error(problem)
 
     if args.command == "demo":
         from analytics import demo
@@ -150,7 +265,21 @@ def main(argv: list[str] | None = None) -> int:
 
     from analytics import bootstrap
 
-    bootstrap.ensure_dataset(directory)
+    try:
+        version = bootstrap.require_dataset(directory)
+    except bootstrap.NoDataset as error:
+        return usage_error(str(error))
+    if args.command == "clear":
+        try:
+            table = versions.optional_table(args.table)
+        except ValueError as error:
+            return usage_error(str(error))
+        cleared = versions.clear_table(directory, table)
+        print(
+            f"cleared {table}: dataset version {versions.version_name(cleared.version)}"
+        )
+        return 0
+    warn_empty_required(directory, version)
     with store.connect(directory) as con:
         as_of = args.as_of or dates.default_as_of(store.latest_date(con))
         if args.command == "export":
@@ -161,11 +290,6 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _usage_error(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return 2
-
-
 OUT_SUFFIXES = {"digest": (".html", ".htm"), "pack": (".pptx", ".pdf")}
 
 
@@ -173,24 +297,27 @@ def _digest_or_pack(args: argparse.Namespace, directory: Path) -> int:
     """`digest` and `pack`: check the usage before reading anything, then write
     (or send). A folder with no dataset is an error that creates nothing."""
     if args.command == "digest" and args.out is None and not args.send:
-        return _usage_error("digest needs --out FILE.html, or --send")
+        return usage_error("digest needs --out FILE.html, or --send")
+    if args.out is not None and args.out.is_dir():
+        return usage_error(f"--out {args.out} is a folder; give a file name")
     suffixes = OUT_SUFFIXES[args.command]
     if args.out is not None and args.out.suffix.lower() not in suffixes:
-        return _usage_error(
+        return usage_error(
             f"--out {args.out} must end in {' or '.join(suffixes)} for {args.command}"
         )
-    if store.current_version(directory) is None:
-        return _usage_error(
-            f"no dataset in {directory}: import CSV exports first "
-            "(python -m analytics import FILE...)"
-        )
-    from analytics import partners
+    from analytics import bootstrap, partners
+
+    try:
+        version = bootstrap.require_dataset(directory)
+    except bootstrap.NoDataset as error:
+        return usage_error(str(error))
+    warn_empty_required(directory, version)
 
     with store.connect(directory) as con:
         as_of = args.as_of or dates.default_as_of(store.latest_date(con))
         managers = partners.account_managers(con)
         if args.am is not None and args.am not in managers:
-            return _usage_error(
+            return usage_error(
                 f"no account manager named {args.am!r}; "
                 f"the data has: {', '.join(managers) or 'none'}"
             )
@@ -206,7 +333,7 @@ def _digest(con, args: argparse.Namespace, as_of, managers: list[str]) -> int:
         config = mail.read_config(args.config)
         settings = mail.smtp_settings(config) if args.send else None
     except mail.ConfigError as error:
-        return _usage_error(str(error))
+        return usage_error(str(error))
     base_url = digest.app_url(args.app_url, config)
     book = None if args.am is None else [args.am]
     if args.out is not None:
@@ -219,7 +346,7 @@ def _digest(con, args: argparse.Namespace, as_of, managers: list[str]) -> int:
         if args.am is None or r.account_managers == (args.am,)
     ]
     if not chosen:
-        return _usage_error(
+        return usage_error(
             "no one to send to: the users table names no active user with an email "
             + ("for that account manager" if args.am else "who owns partners")
         )
@@ -249,7 +376,7 @@ def _pack(con, args: argparse.Namespace, as_of) -> int:
 
     if args.partner is not None:
         if partners.partner_info(con, args.partner) is None:
-            return _usage_error(f"no partner with id {args.partner!r} in the data")
+            return usage_error(f"no partner with id {args.partner!r} in the data")
         pack = packs.qbr_pack(con, args.partner, as_of)
     else:
         pack = packs.one_to_one_pack(con, args.am, as_of)

@@ -54,10 +54,18 @@ NARROWED = {
     "manual_quotas": f"trim(account_manager) {_IN_BOOK}",
 }
 # Tables shown whole: who is who (names shown for owner ids) is not anyone's book.
-SHARED = ("users",)
+SHARED = ("users", "stg_users")
 # Tables of one row per partner, AM or user: copied into the book's memory (small),
 # the others are views over the version file.
-COPIED = {"stg_partners", "partners", "stg_quotas", "quotas", "manual_quotas", "users"}
+COPIED = {
+    "stg_partners",
+    "partners",
+    "stg_quotas",
+    "quotas",
+    "manual_quotas",
+    "users",
+    "stg_users",
+}
 
 
 class AccessDenied(Exception):

@@ -17,6 +17,8 @@ COLUMNS = [
     "client_name",
     "old_partner_id",
     "new_partner_id",
+    "old_partner_name",
+    "new_partner_name",
     "added_date",
     "old_repurposed_date",
     "new_repurposed_date",
@@ -96,6 +98,24 @@ changes as (
     where in_old and in_new and old_partner_key <> new_partner_key
 ),
 
+old_partners as (
+    select
+        case when length(partner_id) = 18 then left(partner_id, 15)
+            else partner_id end as partner_key,
+        any_value(partner_name) as partner_name
+    from old.partners
+    group by all
+),
+
+new_partners as (
+    select
+        case when length(partner_id) = 18 then left(partner_id, 15)
+            else partner_id end as partner_key,
+        any_value(partner_name) as partner_name
+    from new.partners
+    group by all
+),
+
 final as (
     select
         client_id,
@@ -103,12 +123,16 @@ final as (
         client_name,
         old_partner_id,
         new_partner_id,
+        op.partner_name as old_partner_name,
+        np.partner_name as new_partner_name,
         added_date,
         old_repurposed_date,
         new_repurposed_date,
         old_churned_date,
         new_churned_date
     from changes
+    left join old_partners as op on op.partner_key = changes.old_partner_key
+    left join new_partners as np on np.partner_key = changes.new_partner_key
     order by change_order, client_id
 )
 
@@ -133,6 +157,31 @@ def compare_clients(
         db.create_macros(con)
         con.execute("attach ? as old (read_only)", [str(paths[0])])
         con.execute("attach ? as new (read_only)", [str(paths[1])])
+        frame = con.execute(COMPARE_SQL).df()
+    return _plain_dates(frame)[COLUMNS]
+
+
+def compare_upload(
+    directory: Path, version: str, clients: object, partners: object | None = None
+) -> pd.DataFrame:
+    """What committing an upload's `clients` (an Arrow table or DataFrame with the
+    canonical columns) would change against committed `version`, as
+    compare_clients does after the commit; partner names from the upload's
+    `partners` when it has them, else from `version`."""
+    path = store.version_path(directory, version)
+    if not path.exists():
+        raise store.StoreError(f"no such upload in {directory}: {version}")
+    with duckdb.connect() as con:
+        db.create_macros(con)
+        con.execute("attach ? as old (read_only)", [str(path)])
+        con.execute("create schema new")
+        con.register("upload_clients", clients)
+        con.execute("create view new.clients as select * from upload_clients")
+        if partners is None:
+            con.execute("create view new.partners as select * from old.partners")
+        else:
+            con.register("upload_partners", partners)
+            con.execute("create view new.partners as select * from upload_partners")
         frame = con.execute(COMPARE_SQL).df()
     return _plain_dates(frame)[COLUMNS]
 

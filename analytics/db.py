@@ -42,7 +42,9 @@ def create_macros(con: duckdb.DuckDBPyConnection) -> None:
 
 def _has_current_rules(con: duckdb.DuckDBPyConnection) -> bool:
     try:
-        return con.execute("select rules_version()").fetchone()[0] == rules_version()
+        # fetchall: a result left unfinished blocks the connection's next query.
+        (found,) = con.execute("select rules_version()").fetchall()[0]
+        return found == rules_version()
     except duckdb.Error:
         return False
 

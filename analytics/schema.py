@@ -1,4 +1,4 @@
-"""The six input tables as data, and the domain constants every module shares.
+"""The seven input tables as data, and the domain constants every module shares.
 
 Nothing here runs a query: ingest, store and the subject modules read these
 definitions so that a column, an alias or a league name lives in one place.
@@ -71,7 +71,14 @@ PARTNERS = Table(
             "account_manager",
             TEXT,
             True,
-            ("Account Owner", "Owner Name", "Owner", "Account Manager", "AM"),
+            (
+                "Account Owner",
+                "Owner Name",
+                "Owner",
+                "Account Manager",
+                "AM",
+                "OwnerId",
+            ),
         ),
         Column("league", TEXT, False, ("League Table", "League")),
         Column("account_status", TEXT, False, ("RB Account Status", "Account Status")),
@@ -95,11 +102,11 @@ CLIENTS = Table(
             "client_id",
             TEXT,
             True,
-            ("CRN", "Client Reference Number", "Opportunity ID", "Client ID"),
+            ("CRN", "Client Reference Number", "Opportunity ID", "Client ID", "Id"),
             unique=True,
         ),
         Column("partner_id", TEXT, True, ("Account ID", "AccountId", "Partner ID")),
-        Column("client_name", TEXT, False, ("Opportunity Name", "Client Name")),
+        Column("client_name", TEXT, False, ("Opportunity Name", "Client Name", "Name")),
         Column(
             "added_date",
             DATE,
@@ -130,12 +137,15 @@ ACTIVITIES = Table(
             "activity_id",
             TEXT,
             True,
-            ("Activity ID", "Task ID", "Event ID"),
+            ("Activity ID", "Task ID", "Event ID", "Id"),
             unique=True,
         ),
         Column("partner_id", TEXT, True, ("Account ID", "AccountId", "Related To ID")),
         Column(
-            "account_manager", TEXT, True, ("Assigned", "Assigned To", "Owner Name")
+            "account_manager",
+            TEXT,
+            True,
+            ("Assigned", "Assigned To", "Owner Name", "OwnerId"),
         ),
         Column(
             "activity_type",
@@ -168,7 +178,7 @@ QUOTAS = Table(
             "account_manager",
             TEXT,
             True,
-            ("Account Manager", "AM", "Owner Name", "Owner"),
+            ("Account Manager", "AM", "Owner Name", "Owner", "OwnerId"),
         ),
         # YYYY-MM or any date in the month; stored as the month's first day.
         Column("month", DATE, True, ("Month", "Period")),
@@ -195,7 +205,7 @@ ACCOUNT_PLANS = Table(
             "account_manager",
             TEXT,
             False,
-            ("Plan Owner", "Owner Name", "Owner", "Account Manager"),
+            ("Plan Owner", "Owner Name", "Owner", "Account Manager", "OwnerId"),
         ),
         Column("created_date", DATE, False, ("Created Date", "CreatedDate")),
         Column(

@@ -11,11 +11,13 @@ unchanged under `archive/<version>/` with a manifest (checksums, rows, time).
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -36,6 +38,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = ROOT / "data" / "demo"
 DEFAULT_DATA_DIR = ROOT / "data" / "store"
 DATA_DIR_ENV = "AMD_DATA_DIR"
+# A check's working database lives in a folder with this prefix inside the dataset
+# folder (removed when the check ends; a crashed one is removed a day later).
+WORK_PREFIX = ".import-"
+WORK_MAX_AGE = 24 * 3600
+MB = 1024 * 1024
 STAGING_SQL = Path(__file__).with_name("sql") / "staging.sql"
 ALL_TABLES: dict[str, Table] = {**TABLES, MANUAL_QUOTAS.name: MANUAL_QUOTAS}
 
@@ -54,6 +61,38 @@ _crash_point: Callable[[str], None] = _no_crash
 
 class StoreError(Exception):
     """The dataset cannot do what was asked (no such upload, nothing committed...)."""
+
+
+class DiskFull(StoreError):
+    """A commit ran out of disk space; nothing changed and its files are removed."""
+
+    def __init__(self, free: int, needed: int):
+        self.free, self.needed = free, needed
+        super().__init__(
+            f"the disk is full ({free // MB:,} MB free, {-(-needed // MB):,} MB"
+            " needed);"
+            " nothing was changed: free some space and try again"
+        )
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """Whether an error (an OSError, or DuckDB's own) says the disk is full."""
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return True
+    return isinstance(error, duckdb.Error) and "No space left on device" in str(error)
+
+
+@dataclass
+class Staged:
+    """A table's new rows already in a DuckDB database: the table or view
+    `relation` of the database `con` is connected to, in its order (missing
+    canonical columns are stored as null)."""
+
+    con: duckdb.DuckDBPyConnection
+    relation: str
+    # called once the rows are in the new version's file, to free what holds
+    # them before the staging tables are built with the same memory
+    release: Callable[[], None] | None = None
 
 
 @dataclass
@@ -138,15 +177,16 @@ def _insert_frame(con: duckdb.DuckDBPyConnection, table: Table, frame) -> None:
 def commit(
     directory: Path,
     tables: Mapping[str, object],
-    files: Mapping[str, tuple[str, bytes]] | None = None,
+    files: Mapping[str, tuple] | None = None,
     kind: str = "upload",
     note: str = "",
     base_version: str | None = None,
 ) -> Upload:
-    """Replace `tables` (name -> Arrow/DataFrame, or a function of the base version
-    giving one, run under the commit lock) atomically; the others are copied from
-    the current version (or `base_version`). `files` (table -> (name, bytes)) are
-    archived unchanged. Returns the new upload's record."""
+    """Replace `tables` (name -> Arrow/DataFrame, a Staged relation, or a function
+    of the base version giving a frame, run under the commit lock) atomically; the
+    others are copied from the current version (or `base_version`). `files` (table
+    -> (name, bytes or a path[, records])) are archived unchanged. Returns the new
+    upload's record; raises DiskFull, with nothing changed, when the disk fills."""
     unknown = set(tables) - set(ALL_TABLES)
     if unknown:
         raise StoreError(f"unknown tables: {sorted(unknown)}")
@@ -156,59 +196,164 @@ def commit(
         _clean_leftovers(directory)
         base = base_version or current_version(directory)
         version = _next_version(directory)
-        final_path = version_path(directory, version)
-        tmp_path = final_path.with_suffix(".duckdb.tmp")
-
-        archived = _archive(directory, version, files or {})
-        _crash_point("archived")
-        con = duckdb.connect(str(tmp_path))
+        # A function of the base version is run first, under the lock: it may
+        # give a Staged relation, or raise to commit nothing.
+        tables = {
+            name: table(base) if callable(table) else table
+            for name, table in tables.items()
+        }
         try:
-            if base is not None:
-                con.execute(
-                    "attach ? as old (read_only)", [str(version_path(directory, base))]
-                )
-            for name, table in ALL_TABLES.items():
-                if name in tables:
-                    frame = tables[name]
-                    _insert_frame(con, table, frame(base) if callable(frame) else frame)
-                elif base is not None:
-                    con.execute(f"create table {name} as select * from old.{name}")
+            return _commit(directory, tables, files or {}, kind, note, base, version)
+        except Exception as error:
+            if not is_disk_full(error):
+                raise
+            _remove_version(directory, version)
+            needed = _needed_bytes(directory, tables, files or {}, base)
+            free = shutil.disk_usage(directory).free
+            raise DiskFull(free, needed) from error
+
+
+def _commit(
+    directory: Path,
+    tables: Mapping[str, object],
+    files: Mapping[str, tuple],
+    kind: str,
+    note: str,
+    base: str | None,
+    version: str,
+) -> Upload:
+    final_path = version_path(directory, version)
+    tmp_path = final_path.with_suffix(".duckdb.tmp")
+    archived = _archive(directory, version, files)
+    _crash_point("archived")
+    staged = [t for t in tables.values() if isinstance(t, Staged)]
+    with _new_database(tmp_path, staged[0].con if staged else None) as (con, work):
+        if base is not None:
+            con.execute(
+                "attach ? as old (read_only)", [str(version_path(directory, base))]
+            )
+        for name, table in ALL_TABLES.items():
+            if name in tables:
+                frame = tables[name]
+                if isinstance(frame, Staged):
+                    _insert_staged(con, table, f"{work}.{frame.relation}")
                 else:
-                    _create_empty(con, table)
-            if base is not None:
-                con.execute("detach old")
-            db.create_macros(con)
-            con.execute(STAGING_SQL.read_text())
-            counts = {
-                name: con.execute(f"select count(*) from {name}").fetchone()[0]
-                for name in ALL_TABLES
-            }
-            _crash_point("inserted")
-            con.execute("checkpoint")
+                    _insert_frame(con, table, frame)
+            elif base is not None:
+                con.execute(f"create table {name} as select * from old.{name}")
+            else:
+                _create_empty(con, table)
+        if base is not None:
+            con.execute("detach old")
+        for frame in staged:
+            if frame.release is not None:
+                frame.release()
+        db.create_macros(con)
+        con.execute(STAGING_SQL.read_text())
+        counts = {
+            name: con.execute(f"select count(*) from {name}").fetchone()[0]
+            for name in ALL_TABLES
+        }
+        _crash_point("inserted")
+        con.execute("checkpoint")
+    _fsync(tmp_path)
+    _crash_point("written")
+    os.replace(tmp_path, final_path)
+    _fsync_dir(final_path.parent)
+    _crash_point("renamed")
+
+    upload = Upload(
+        version=version,
+        committed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        kind=kind,
+        tables=counts,
+        files=archived,
+        note=note,
+    )
+    manifest = directory / "archive" / version / "manifest.json"
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomic(manifest, json.dumps(asdict(upload), indent=2).encode())
+    _crash_point("manifest")
+    # The commit point: readers switch to the new version here.
+    _write_atomic(directory / "current", version.encode())
+    _crash_point("switched")
+    return upload
+
+
+@contextmanager
+def _new_database(
+    path: Path, staging: duckdb.DuckDBPyConnection | None
+) -> Iterator[tuple[duckdb.DuckDBPyConnection, str | None]]:
+    """A connection whose default database is a new file at `path`, and the name
+    of the staging database it can read. With a staging connection (the check's
+    database, on disk) the file is attached to it: the staged rows go from one
+    DuckDB file to the other, within DuckDB's memory limit, with no copy in
+    Python."""
+    if staging is None:
+        con = duckdb.connect(str(path))
+        try:
+            yield con, None
         finally:
             con.close()
-        _fsync(tmp_path)
-        _crash_point("written")
-        os.replace(tmp_path, final_path)
-        _fsync_dir(final_path.parent)
-        _crash_point("renamed")
+        return
+    name = staging.execute("select current_database()").fetchone()[0]
+    work = '"' + name.replace('"', '""') + '"'
+    staging.execute("attach ? as new_version", [str(path)])
+    try:
+        staging.execute("use new_version")
+        yield staging, work
+    finally:
+        staging.execute(f"use {work}")
+        staging.execute("detach new_version")
 
-        upload = Upload(
-            version=version,
-            committed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            kind=kind,
-            tables=counts,
-            files=archived,
-            note=note,
-        )
-        manifest = directory / "archive" / version / "manifest.json"
-        manifest.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(manifest, json.dumps(asdict(upload), indent=2).encode())
-        _crash_point("manifest")
-        # The commit point: readers switch to the new version here.
-        _write_atomic(directory / "current", version.encode())
-        _crash_point("switched")
-        return upload
+
+def _insert_staged(con: duckdb.DuckDBPyConnection, table: Table, source: str) -> None:
+    """Create `table` from a staged relation, cast to the canonical types, in its
+    order."""
+    _create_empty(con, table)
+    present = {d[0] for d in con.execute(f"select * from {source} limit 0").description}
+    select = ", ".join(
+        f"cast({c.name} as {DUCKDB_TYPES[c.type]})" if c.name in present else "null"
+        for c in table.columns
+    )
+    con.execute(f"insert into {table.name} select {select} from {source}")
+
+
+def _remove_version(directory: Path, version: str) -> None:
+    """Remove what a failed commit of `version` wrote (it never became current)."""
+    final_path = version_path(directory, version)
+    for path in final_path.parent.glob(f"{version}.duckdb*"):
+        path.unlink(missing_ok=True)
+    shutil.rmtree(directory / "archive" / version, ignore_errors=True)
+    (directory / "current.tmp").unlink(missing_ok=True)
+
+
+def _needed_bytes(
+    directory: Path,
+    tables: Mapping[str, object],
+    files: Mapping[str, tuple],
+    base: str | None,
+) -> int:
+    """About what a commit writes: the archived files, and a dataset file the size
+    of the current one plus the staged databases."""
+    needed = sum(_source_size(entry[1]) for entry in files.values())
+    if base is not None:
+        needed += version_path(directory, base).stat().st_size
+    databases = set()
+    for table in tables.values():
+        if isinstance(table, Staged):
+            databases.update(
+                row[0]
+                for row in table.con.execute(
+                    "select path from duckdb_databases()"
+                    " where path is not null and not internal"
+                ).fetchall()
+            )
+    return needed + sum(Path(p).stat().st_size for p in databases if Path(p).exists())
+
+
+def _source_size(content: bytes | Path) -> int:
+    return len(content) if isinstance(content, bytes) else Path(content).stat().st_size
 
 
 @contextmanager
@@ -222,22 +367,41 @@ def _locked(directory: Path) -> Iterator[None]:
 
 
 def _archive(
-    directory: Path, version: str, files: Mapping[str, tuple[str, bytes]]
+    directory: Path, version: str, files: Mapping[str, tuple]
 ) -> list[ArchivedFile]:
+    """Keep each file unchanged: table -> (name, bytes or a path[, records]); the
+    manifest counts records (as the check read them) when given, else lines."""
     folder = directory / "archive" / version
     folder.mkdir(parents=True, exist_ok=True)
     archived = []
-    for table, (name, content) in files.items():
+    for table, (name, content, *records) in files.items():
         safe = Path(name).name or f"{table}.csv"
         target = folder / f"{table}__{safe}"
-        _write_atomic(target, content)
-        rows = max(content.count(b"\n") - 1, 0)
-        archived.append(
-            ArchivedFile(
-                safe, table, hashlib.sha256(content).hexdigest(), len(content), rows
-            )
-        )
+        if isinstance(content, bytes):
+            _write_atomic(target, content)
+            digest = hashlib.sha256(content).hexdigest()
+            size, lines = len(content), content.count(b"\n")
+        else:
+            digest, size, lines = _copy_atomic(Path(content), target)
+        rows = records[0] if records else max(lines - 1, 0)
+        archived.append(ArchivedFile(safe, table, digest, size, rows))
     return archived
+
+
+def _copy_atomic(source: Path, target: Path) -> tuple[str, int, int]:
+    """Copy a file durably, in pieces; its SHA-256, size and line count."""
+    tmp = target.with_name(target.name + ".tmp")
+    digest, size, lines = hashlib.sha256(), 0, 0
+    with open(source, "rb") as reader, open(tmp, "wb") as writer:
+        for chunk in iter(lambda: reader.read(1 << 23), b""):
+            digest.update(chunk)
+            size, lines = size + len(chunk), lines + chunk.count(b"\n")
+            writer.write(chunk)
+        writer.flush()
+        os.fsync(writer.fileno())
+    os.replace(tmp, target)
+    _fsync_dir(target.parent)
+    return digest.hexdigest(), size, lines
 
 
 def _write_atomic(path: Path, content: bytes) -> None:
@@ -274,6 +438,9 @@ def _clean_leftovers(directory: Path) -> None:
     first) is a leftover even with its manifest written."""
     for tmp in (directory / "versions").glob("*.duckdb.tmp*"):  # with DuckDB's .wal
         tmp.unlink(missing_ok=True)
+    for work in directory.glob(WORK_PREFIX + "*"):  # a check's, if it is a day old
+        if time.time() - work.stat().st_mtime > WORK_MAX_AGE:
+            shutil.rmtree(work, ignore_errors=True)
     committed = {u.version for u in uploads(directory)}
     current = current_version(directory)
     for path in (directory / "versions").glob("*.duckdb"):

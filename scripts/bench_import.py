@@ -1,118 +1,190 @@
-"""Benchmark the demo generator and the importer on a large dataset (not a test).
+"""Benchmark the importer beside a polars and a pandas read of the same CSVs (not a
+test).
 
 Run from the repository root:
 
-    python -m scripts.bench_import [--clients 1000000] [--partners 20000] [--runs 3]
+    python -m scripts.bench_import [--clients 1000000] [--partners 20000]
+        [--runs 5] [--csv DIR] [--work DIR]
 
-Generates the dataset with `analytics.demo.write_demo` (3 activities per client),
-then times, each as the median of `--runs` runs into a fresh dataset folder:
-importing the clients file (partners imported first, untimed, as in real use),
-importing all six files at once, and `pandas.read_csv` on the same clients file
-for comparison. Prints a Markdown table.
+Writes the six demo-generator files (3 activities per client) unless `--csv` names
+a folder holding them, then runs, `--runs` times each and each in a fresh process:
+`import` (every check and the commit, into a fresh dataset folder), a polars read
+and a pandas read of all six files with their dates parsed (no checks). Each child
+reports its seconds, CPU seconds and peak resident set (VmHWM). Prints a Markdown
+table of medians (min-max), the import's ratio to each read, and `uptime` before and
+after: the machine is shared, so quote the load with the figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import shutil
+import json
+import os
+import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-import pandas as pd
-
-from analytics import ingest
-from analytics.demo import write_demo
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 AS_OF = dt.date(2026, 11, 20)
 MB = 1024 * 1024
+WORKS = ("import", "polars", "pandas")
 
 
-def timed(action: Callable[[], object]) -> float:
-    """Seconds taken by `action()`."""
+def peak_rss_mb() -> float:
+    """This process's peak resident set size in MB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / MB if sys.platform == "darwin" else peak / 1024
+
+
+def date_headers(path: Path) -> list[str]:
+    """The headers of a demo file that hold dates (for the peers' date parsing)."""
+    from analytics import schema
+    from analytics.ingest import headers
+
+    with open(path, encoding="utf-8") as handle:
+        first = next(iter(handle)).strip()
+    names = [h.strip('"') for h in first.split(",")]
+    table = schema.TABLES[path.stem]
+    match = headers.match_headers(table, names, None)
+    return [h for h, c in match.mapping.items() if table.column(c).type == schema.DATE]
+
+
+def child(work: str, paths: list[Path], data_dir: Path) -> dict:
+    """Do `work` on `paths` in this (child) process; seconds and peak RSS."""
     start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
+    if work in ("import", "check"):
+        from analytics import ingest
+
+        result = ingest.import_paths(data_dir, paths, commit=work == "import")
+        if work == "import" and not result.report.ok:
+            raise SystemExit(result.report.format_text())
+    elif work == "polars":
+        import polars as pl
+
+        for path in paths:
+            pl.read_csv(path, try_parse_dates=True, infer_schema_length=10000)
+    else:
+        import pandas as pd
+
+        for path in paths:
+            pd.read_csv(path, parse_dates=date_headers(path), low_memory=False)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return {
+        "seconds": time.perf_counter() - start,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "peak_mb": peak_rss_mb(),
+    }
 
 
-def median_of(runs: int, action: Callable[[], object]) -> float:
-    """Median seconds of `runs` calls of `action()`."""
-    return statistics.median(timed(action) for _ in range(runs))
+def run_child(work: str, paths: list[Path], data_dir: Path) -> dict:
+    """Run this script as a child doing `work`; the JSON it prints."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", work, str(data_dir), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(done.stdout + done.stderr)
+    return json.loads(done.stdout.splitlines()[-1])
 
 
-def import_checked(directory: Path, paths: list[Path]) -> None:
-    """Import `paths` into `directory`, failing loudly when the import is blocked."""
-    result = ingest.import_paths(directory, paths)
-    if not result.report.ok:
-        raise SystemExit(result.report.format_text())
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
-def median_import(
-    runs: int, work: Path, paths: list[Path], before: list[Path] | None = None
-) -> float:
-    """Median seconds to import `paths` into a fresh dataset folder; `before` is
-    imported first, untimed. Each folder is removed after its run."""
-    seconds = []
-    for _ in range(runs):
-        directory = Path(tempfile.mkdtemp(dir=work))
-        if before:
-            import_checked(directory, before)
-        start = time.perf_counter()
-        import_checked(directory, paths)
-        seconds.append(time.perf_counter() - start)
-        shutil.rmtree(directory)
-    return statistics.median(seconds)
-
-
-def row(step: str, seconds: float, megabytes: float, rows: int) -> str:
-    rate = f"{megabytes / seconds:,.1f}" if megabytes else ""
+def spread(values: list[float], digits: int) -> str:
+    """Median (min-max)."""
     return (
-        f"| {step} | {rows:,} | {megabytes:,.1f} | {seconds:,.2f} | {rate} | "
-        f"{rows / seconds:,.0f} |"
+        f"{statistics.median(values):,.{digits}f}"
+        f" ({min(values):,.{digits}f}-{max(values):,.{digits}f})"
     )
 
 
-def run(clients: int, partners: int, runs: int, work: Path) -> list[str]:
-    """Run every step and return the Markdown table's lines."""
-    demo = work / "demo"
-    generate = timed(
-        lambda: write_demo(demo, partners=partners, clients=clients, as_of=AS_OF)
-    )
-    files = {path.stem: path for path in sorted(demo.glob("*.csv"))}
-    sizes = {name: path.stat().st_size / MB for name, path in files.items()}
-    activities = 3 * clients
+def measure(paths: list[Path], runs: int, work: Path, works=WORKS) -> dict:
+    """Every work `runs` times, interleaved: work -> list of child results."""
+    found: dict[str, list[dict]] = {name: [] for name in works}
+    for run in range(runs):
+        for name in works:
+            data_dir = work / f"store-{name}-{run}"
+            found[name].append(run_child(name, paths, data_dir))
+            subprocess.run(["rm", "-rf", str(data_dir)], check=False)
+    return found
 
-    # partners first, untimed: clients are checked against them
-    clients_s = median_import(runs, work, [files["clients"]], [files["partners"]])
-    all_s = median_import(runs, work, list(files.values()))
-    pandas_s = median_of(runs, lambda: pd.read_csv(files["clients"]))
 
-    all_rows = clients + activities + partners
-    return [
-        f"{clients:,} clients, {activities:,} activities, {partners:,} partners; "
-        f"median of {runs} runs",
-        "",
-        "| step | rows | MB | seconds | MB/s | rows/s |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
-        row("write_demo (6 files)", generate, sum(sizes.values()), all_rows),
-        row("import clients.csv", clients_s, sizes["clients"], clients),
-        row("import all 6 files", all_s, sum(sizes.values()), all_rows),
-        row("pandas.read_csv clients.csv", pandas_s, sizes["clients"], clients),
+def table(found: dict, megabytes: float) -> list[str]:
+    """Markdown rows: seconds, MB/s and peak RSS per work, and the ratios."""
+    lines = [
+        "| work | seconds, median (min-max) | CPU seconds | MB/s | peak RSS MB |",
+        "| --- | ---: | ---: | ---: | ---: |",
     ]
+    medians = {}
+    for name, results in found.items():
+        seconds = [r["seconds"] for r in results]
+        medians[name] = statistics.median(seconds)
+        cpu = statistics.median(r["cpu_seconds"] for r in results)
+        lines.append(
+            f"| {name} | {spread(seconds, 2)} | {cpu:,.1f} |"
+            f" {megabytes / medians[name]:,.0f} |"
+            f" {spread([r['peak_mb'] for r in results], 0)} |"
+        )
+    if "import" in medians:
+        for peer in ("polars", "pandas"):
+            if peer in medians:
+                ratio = medians["import"] / medians[peer]
+                lines.append(f"| import / {peer} | {ratio:,.1f}x | | | |")
+    return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=1_000_000)
     parser.add_argument("--partners", type=int, default=20_000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--csv", type=Path, help="use the six CSV files in DIR")
+    parser.add_argument("--work", type=Path, help="work in DIR (default: a temp dir)")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bench-import-") as work:
-        lines = run(args.clients, args.partners, args.runs, Path(work))
-    print("\n".join(lines))
+    if args.child:
+        work, data_dir, *paths = args.child
+        print(json.dumps(child(work, [Path(p) for p in paths], Path(data_dir))))
+        return
+    os.environ.setdefault("AMD_MAX_FILE_MB", "16384")  # accept files over 1 GB
+    with tempfile.TemporaryDirectory(prefix="bench-import-", dir=args.work) as tmp:
+        work = Path(tmp)
+        if args.csv is None:
+            from analytics.demo import write_demo
+
+            paths = write_demo(
+                work / "csv",
+                partners=args.partners,
+                clients=args.clients,
+                as_of=AS_OF,
+            )
+        else:
+            paths = sorted(args.csv.glob("*.csv"))
+        megabytes = sum(p.stat().st_size for p in paths) / MB
+        before = uptime()
+        found = measure(paths, args.runs, work)
+        after = uptime()
+    print(
+        f"{len(paths)} files, {megabytes:,.0f} MB; {args.runs} runs of each, each in"
+        " a fresh process (dates parsed by the peers; no checks)"
+    )
+    print(f"load before: {before}\nload after:  {after}\n")
+    print("\n".join(table(found, megabytes)))
 
 
 if __name__ == "__main__":

@@ -48,7 +48,7 @@ def rows_below(page, heading) -> list[dict]:
     )
     with page.expect_download() as download:
         button.click()
-    text = Path(download.value.path()).read_text(encoding="utf-8")
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")  # BOM
     return list(csv.DictReader(io.StringIO(text)))
 
 

@@ -71,7 +71,8 @@ def test_salesforce_report_export_with_bom_and_footer(tmp_path: Path):
         "report.csv: table clients, 2 rows, encoding UTF-8 with BOM, delimiter comma"
     )
     assert "  footer lines removed: 3" in out
-    assert out[-1].startswith("committed as version 000001-")
+    # the version by the name the app uses: #1 and the commit's time (UTC)
+    assert out[-1].startswith("committed as version #1 (")
     assert rows(tmp_path / "store", "select * from clients order by client_id") == [
         ("C1", "0011t00000AbCdE", "Smith & Co, Payroll", d("2024-01-05"))
         + (d("2024-02-01"), None, 1250.0),
@@ -136,7 +137,7 @@ def test_errors_block_with_row_and_column_and_exit_1(tmp_path: Path):
         "error: clients.csv:3 Created Date=31/02/2024: date '31/02/2024' is not a"
         " real date"
     ) in done.stdout
-    assert done.stdout.splitlines()[-1] == "blocked: 1 errors, nothing changed"
+    assert done.stdout.splitlines()[-1] == "blocked: 1 error, nothing changed"
     assert store.current_version(tmp_path / "store") == version
 
 
@@ -152,6 +153,9 @@ def test_table_named_on_the_command_line(tmp_path: Path):
     # Id, Name, Owner and Account ID fit partners, account plans and contacts alike.
     path = write(tmp_path / "people.csv", b"Id,Name,Owner,Account ID\nK1,Kim,Ann,P1\n")
     assert run_import(tmp_path / "store", path).returncode == 1
+    # Contacts alone cannot start a dataset (issue 15): the partners come first.
+    partners = write(tmp_path / "partners.csv", b"Id,Name,Owner\nP1,Alpha,Ann\n")
+    assert run_import(tmp_path / "store", partners).returncode == 0
     done = run_import(tmp_path / "store", "--table", "contacts", path)
     assert done.returncode == 0, done.stdout
     assert rows(tmp_path / "store", "select contact_id, partner_id from contacts") == [

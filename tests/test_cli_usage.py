@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from analytics import store
+from tests.conftest import commit_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,6 +56,9 @@ def test_bad_as_of_exits_2_with_a_message(tmp_path, command, as_of, message):
 
 
 def test_as_of_at_the_end_of_the_range_exports(tmp_path):
+    # export needs a dataset (a folder without one exits 2): one partner
+    partner = {"partner_id": "P1", "partner_name": "A", "account_manager": "Ann"}
+    commit_tables(tmp_path / "store", partners=[partner])
     result = run_cli(
         "--data-dir", str(tmp_path / "store"),
         "export", "--as-of", "2999-12-31", "--out", str(tmp_path / "out"),

@@ -1,7 +1,8 @@
-"""Downloads (SPEC section 3): every CSV and Excel download neutralises cells that
-start with `=`, `+`, `-` or `@` (formula injection) with a leading apostrophe,
-while numbers, negative ones included, stay numbers. The same holds for the
-`export` command's files."""
+"""Downloads (SPEC section 3): every CSV and Excel download neutralises text cells
+that start with `=`, `+`, `-` or `@` (formula injection) with a leading apostrophe,
+while numbers, negative ones included and numbers written as text, stay numbers.
+CSV files are UTF-8 with a BOM, so Excel reads accents right; times of day are
+kept. The same holds for the `export` command's files."""
 
 from __future__ import annotations
 
@@ -40,7 +41,8 @@ def frame() -> pd.DataFrame:
 
 
 def csv_rows(content: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(content.decode("utf-8"))))
+    assert content.startswith(b"\xef\xbb\xbf")  # the UTF-8 BOM Excel looks for
+    return list(csv.reader(io.StringIO(content[3:].decode("utf-8"))))
 
 
 @pytest.mark.parametrize("prefix", PREFIXES)
@@ -59,8 +61,8 @@ def test_neutralise_leaves_numbers_and_other_text_alone():
     out = export.neutralise(frame())
     assert out["name"].tolist() == [
         '\'=HYPERLINK("http://x","y")',
-        "'+1",
-        "'-1",  # "-1" as text in a text column is a cell a spreadsheet would run
+        "+1",  # a number written as text is read as that number, never run
+        "-1",
         "'@SUM(A1:A2)",
         "a=b",
     ]
@@ -85,8 +87,8 @@ def test_csv_download_neutralises_text_and_keeps_numbers():
             "-3",
             "2026-01-05",
         ],
-        ["'+1", "plain", "-2", "0.25", "", "2", ""],
-        ["'-1", "", "0", "", "2", "", "2026-02-01"],
+        ["+1", "plain", "-2", "0.25", "", "2", ""],
+        ["-1", "", "0", "", "2", "", "2026-02-01"],
         ["'@SUM(A1:A2)", "'-x", "-5", "-1.75", "", "5", ""],
         ["a=b", " @x", "7", "0.0", "-1", "0", ""],
     ]
@@ -104,8 +106,8 @@ def test_excel_download_has_no_formulas_and_real_numbers():
     assert rate == (-0.5, "n")
     assert [row[0][0] for row in cells[1:]] == [
         '\'=HYPERLINK("http://x","y")',
-        "'+1",
-        "'-1",
+        "+1",
+        "-1",
         "'@SUM(A1:A2)",
         "a=b",
     ]
@@ -116,6 +118,80 @@ def test_excel_download_has_no_formulas_and_real_numbers():
         (-5, "n"),
         (7, "n"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        ("-5", "-5"),  # the problems list quotes a bad aim as text: still -5
+        ("+12.5", "+12.5"),
+        ("-1e3", "-1e3"),
+        ("-.5", "-.5"),
+        ("-5 units", "'-5 units"),
+        ("--5", "'--5"),
+        ("-", "'-"),
+        ("=5", "'=5"),
+        ("@5", "'@5"),
+    ],
+)
+def test_only_formula_looking_text_is_neutralised(value: str, kept: str):
+    df = pd.DataFrame({"value": pd.Series([value], dtype=object)})
+    assert csv_rows(export.to_csv_bytes(df)) == [["value"], [kept]]
+    book = openpyxl.load_workbook(io.BytesIO(export.to_excel_bytes(df)))
+    assert book.active["A2"].value == kept
+
+
+def test_csv_has_a_bom_and_accents_survive_excel():
+    df = pd.DataFrame({"contact_name": ["Zoë Müller", "Åsa Ørsted"]})
+    content = export.to_csv_bytes(df)
+    # BOM, then UTF-8: "ë" is c3 ab, "ü" is c3 bc
+    assert content == (
+        b"\xef\xbb\xbfcontact_name\n"
+        b"Zo\xc3\xab M\xc3\xbcller\n"
+        b"\xc3\x85sa \xc3\x98rsted\n"
+    )
+    assert content.decode("utf-8-sig").splitlines()[1] == "Zoë Müller"
+
+
+def test_times_of_day_are_kept_and_plain_dates_stay_dates():
+    df = pd.DataFrame(
+        {
+            "committed_at": pd.to_datetime(
+                ["2026-12-01 07:24:25", "2026-11-30 00:00:00"]
+            ),
+            "zoned": pd.to_datetime(
+                ["2026-12-01T07:24:25+01:00", "2026-11-30T23:30:00+00:00"], utc=True
+            ),
+            "day": pd.to_datetime(["2026-12-01", "2026-11-30"]),
+        }
+    )
+    # The zoned column in UTC: 07:24:25+01:00 is 06:24:25 UTC. "day" has only
+    # midnights: dates alone.
+    assert csv_rows(export.to_csv_bytes(df)) == [
+        ["committed_at", "zoned", "day"],
+        ["2026-12-01 07:24:25", "2026-12-01 06:24:25", "2026-12-01"],
+        ["2026-11-30 00:00:00", "2026-11-30 23:30:00", "2026-11-30"],
+    ]
+    sheet = openpyxl.load_workbook(io.BytesIO(export.to_excel_bytes(df))).active
+    assert sheet["A2"].value == dt.datetime(2026, 12, 1, 7, 24, 25)
+    assert sheet["A2"].number_format == "yyyy-mm-dd h:mm:ss"  # openpyxl's own
+    assert sheet["B2"].value == dt.datetime(2026, 12, 1, 6, 24, 25)
+    assert sheet["C3"].value == dt.datetime(2026, 11, 30)
+    assert sheet["C3"].number_format == "yyyy-mm-dd"
+
+
+def test_excel_columns_are_wide_enough_for_a_long_reason():
+    reason = "'31/02/2026' is not a date (expected e.g. 2026-11-03 or 03/11/2026)"
+    df = pd.DataFrame({"row": [4], "reason": [reason]})
+    sheet = openpyxl.load_workbook(io.BytesIO(export.to_excel_bytes(df))).active
+    assert sheet["B2"].value == reason  # whole, not cut
+    # widths: the longest text + 2, at least 8 + 2: "row" -> 10; the reason is
+    # 12 ("'31/02/2026'") + 15 (" is not a date ") + 15 ("(expected e.g. ") + 10
+    # + 4 (" or ") + 10 + 1 (")") = 67 characters -> 69
+    assert sheet.column_dimensions["A"].width == 10
+    assert sheet.column_dimensions["B"].width == 69
+    assert sheet.freeze_panes == "A2"
+    assert sheet["A1"].font.bold
 
 
 def test_export_command_neutralises_names_from_the_data(tmp_path: Path):

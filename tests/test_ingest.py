@@ -453,8 +453,8 @@ def test_a_column_that_cannot_tell_uses_day_first_and_says_so():
         (
             None,
             "Created Date",
-            "no date in this column has a part above 12, so its slash dates were"
-            " read as day-first (the default)",
+            "no date in this upload has a part above 12, so this column's slash"
+            " dates were read as day-first (the default)",
         )
     ]
     assert table.column("added_date").to_pylist() == [d("2024-04-03"), d("2024-01-12")]
@@ -503,12 +503,15 @@ def test_numbers_with_currency_thousands_and_decimal_comma():
         "CRN,Account ID,Created Date,Amount",
         'C1,P1,2024-01-05,"\u00a31,234.50"',
         "C2,P1,2024-01-05,GBP 20",
-        'C3,P1,2024-01-05,"12,5"',
         "C4,P1,2024-01-05,7 \u20ac",
         "C5,P1,2024-01-05,.5",
     )
     _, rows = read("clients.csv", content)
-    assert [r["monthly_value"] for r in rows] == [1234.5, 20.0, 12.5, 7.0, 0.5]
+    assert [r["monthly_value"] for r in rows] == [1234.5, 20.0, 7.0, 0.5]
+    # A decimal comma in a column of its own (one mark per column: issue 14).
+    content = utf8("CRN,Account ID,Created Date,Amount", 'C3,P1,2024-01-05,"12,5"')
+    _, rows = read("clients.csv", content)
+    assert [r["monthly_value"] for r in rows] == [12.5]
 
 
 def test_integers_accept_thousands_separators_and_a_zero_fraction():
@@ -880,13 +883,9 @@ def test_header_without_rows_blocks(dataset: Path):
 def test_binary_file_blocks(dataset: Path):
     xlsx = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xb5U0#\xf4\x00\x00"
     report = blocked(dataset, [("clients.xlsx", xlsx)])
+    # The first bytes of a zip archive, without a workbook in it: named as such.
     assert problems(report, "error") == [
-        (
-            None,
-            None,
-            "the file is not CSV text:"
-            " it contains NUL bytes (a binary file, not CSV text)",
-        )
+        (None, None, "the file is not CSV text: it is a zip archive, not a CSV file")
     ]
     assert report.problems[0].file == "clients.xlsx"
 
@@ -935,8 +934,8 @@ def test_unrecognised_table_blocks_and_asks_for_the_table(dataset: Path):
         (
             1,
             None,
-            "the headers do not match any table's required columns; name the table"
-            " (--table) and map the columns",
+            "the headers match no column of any table; choose the table and map its"
+            " columns",
         )
     ]
 
@@ -953,7 +952,8 @@ def test_one_bad_file_blocks_the_good_files_of_the_same_upload(dataset: Path):
     bad = utf8(CLIENT_HEADER, "C3,P1,31/02/2024,,,")
     good = utf8("Account ID,Account Name,Account Owner", "P1,Alpha,Ann")
     report = blocked(dataset, [("partners.csv", good), ("clients.csv", bad)])
-    assert [(p.file, p.row) for p in report.problems] == [("clients.csv", 2)]
+    errors = [(p.file, p.row) for p in report.problems if p.severity == "error"]
+    assert errors == [("clients.csv", 2)]
 
 
 # --- commits ------------------------------------------------------------------
@@ -1041,11 +1041,14 @@ def test_format_text_lists_each_file_and_each_problem(dataset: Path):
         "  ignored: Stage",
         # 31 can only be a day, so the column is day-first (and 31 February fails).
         "  date formats: Created Date: day-first",
+        "summary:",
+        "  clients.csv Created Date: 1 error (date.not_real), first rows 2",
+        "  clients.csv Stage: 1 warning (column.ignored), first rows 1",
         "problems:",
         "  error: clients.csv:2 Created Date=31/02/2024: date '31/02/2024' is not a"
         " real date",
         "  warning: clients.csv:1 Stage: column ignored: it matches no column",
-        "blocked: 1 errors, nothing changed",
+        "blocked: 1 error, nothing changed",
     ]
 
 
@@ -1055,6 +1058,7 @@ def test_problems_frame_has_one_row_per_problem(dataset: Path):
     frame = result.report.problems_frame()
     assert list(frame.columns) == [
         "severity",
+        "code",
         "file",
         "row",
         "column",
@@ -1064,6 +1068,7 @@ def test_problems_frame_has_one_row_per_problem(dataset: Path):
     assert frame.to_dict("records") == [
         {
             "severity": "error",
+            "code": "number.negative",
             "file": "clients.csv",
             "row": 2,
             "column": "Amount",

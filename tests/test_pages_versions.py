@@ -4,7 +4,7 @@ of two versions on it; the open page is told that newer data exists."""
 
 from __future__ import annotations
 
-from analytics import partners, store
+from analytics import partners, store, versions
 from tests.conftest import commit_tables
 
 AS_OF = {"as_of": "2026-11-20"}
@@ -54,12 +54,12 @@ def test_a_commit_during_a_run_leaves_the_page_on_one_version(
     # The quota chart's table: Ann added 1 of her target of 4 (version 1).
     pace = next(t.value for t in at.dataframe if "pace" in t.value.columns)
     assert list(pace["added"]) == [1]
-    assert f"Dataset version {first}" in sidebar_helps(at)
+    assert f"Dataset version {versions.version_name(first)}" in sidebar_helps(at)
     notice = "Newer data was committed: refresh to see it."
     assert at.info[0].value == notice  # above the page
 
     # Refreshing shows version 2 (3 clients added) and no notice.
     at.button(key="refresh_data").click().run()
     assert {m.label: m.value for m in at.metric}["Clients added vs quota"] == "3"
-    assert f"Dataset version {committed[0]}" in sidebar_helps(at)
+    assert f"Dataset version {versions.version_name(committed[0])}" in sidebar_helps(at)
     assert notice not in [i.value for i in at.info]

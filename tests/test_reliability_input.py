@@ -228,17 +228,20 @@ def test_binary_without_nul_bytes(dataset: Path, tmp_path: Path):
     ]
 
 
-def test_nul_bytes_in_a_text_file(dataset: Path, tmp_path: Path):
+def test_an_isolated_nul_byte_in_a_text_file_is_removed_and_warned(
+    dataset: Path, tmp_path: Path
+):
+    # SPEC 2: isolated NUL bytes inside fields are removed, with one warning.
     content = (HEADER + "C3,P1,2024-01-05,1\x00\n").encode()
     path = write(tmp_path / "clients.csv", content)
-    assert refused(dataset, path) == [
+    result = ingest.import_paths(dataset, [path])
+    assert [(p.code, p.reason) for p in result.report.problems] == [
         (
-            None,
-            None,
-            "the file is not CSV text:"
-            " it contains NUL bytes (a binary file, not CSV text)",
+            "text.nul_removed",
+            "1 NUL byte was removed from 1 field in row 2 (column Amount)",
         )
     ]
+    assert result.tables["clients"].column("monthly_value").to_pylist() == [1.0]
 
 
 def test_truncated_utf16(dataset: Path, tmp_path: Path):
@@ -551,7 +554,7 @@ def test_the_cli_refuses_a_file_above_the_default_limit_without_reading_it(
     assert done.stdout.splitlines()[-2:] == [
         "  error: clients.csv: the file is 8,192.0 MB, above the limit of 1024 MB"
         " (AMD_MAX_FILE_MB); split it or raise the limit",
-        "blocked: 1 errors, nothing changed",
+        "blocked: 1 error, nothing changed",
     ]
 
 

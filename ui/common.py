@@ -4,7 +4,6 @@ filters (kept in the URL), and charts/tables with the data one click away."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,11 +15,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import access, bootstrap, dates, db, store
-from analytics.export import to_csv_bytes
+from analytics.export import to_csv_bytes, to_excel_bytes
 from analytics.schema import DEFAULT_NO_TOUCH_DAYS, UNKNOWN_PARTNER
 from ui import formats
 
 ALL = "All account managers"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DETAIL_PAGE = "pages/partner.py"
 MAX_ROWS = 10_000  # rows drawn in one grid; the download has them all
 # The columns that name a partner in a table, in the users' words.
@@ -175,17 +175,29 @@ def fiscal_start_default() -> int:
 
 
 def download(df: pd.DataFrame, name: str, key: str | None = None) -> None:
-    """A CSV download of `df` (formula cells neutralised), built only when the
-    button is clicked and kept for the next click on the same data."""
-    st.download_button(
-        "Download CSV",
-        functools.partial(_csv_bytes, df),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=key or f"dl-{name}",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+    """CSV and Excel downloads of `df` side by side (formula cells neutralised),
+    each built only when its button is pressed (the CSV kept for the next click
+    on the same data)."""
+    key = key or f"dl-{name}"
+    with st.container(horizontal=True):
+        st.download_button(
+            "Download CSV",
+            partial(_csv_bytes, df),
+            file_name=f"{name}.csv",
+            mime="text/csv",
+            key=key,
+            icon=":material/download:",
+            on_click="ignore",
+        )
+        st.download_button(
+            "Download Excel",
+            partial(to_excel_bytes, df, name),
+            file_name=f"{name}.xlsx",
+            mime=XLSX,
+            key=f"{key}-xlsx",
+            icon=":material/table_view:",
+            on_click="ignore",
+        )
 
 
 def download_report(
@@ -274,7 +286,7 @@ def partner_table(
         name,
         columns,
         shown,
-        on_select=functools.partial(_remember_partner, key, ids),
+        on_select=partial(_remember_partner, key, ids),
         selection_mode="single-row",
         key=key,
         **kwargs,

@@ -14,8 +14,10 @@ from analytics.ingest.check import (
     max_file_bytes,
     too_large,
 )
-from analytics.ingest.headers import normalise, recognise_table
+from analytics.ingest.headers import normalise
+from analytics.ingest.options import BadMapping, ImportOptions, import_options
 from analytics.ingest.parse import DEFAULT_LABEL, MACROS
+from analytics.ingest.recognise import Recognition, recognise, recognise_table
 from analytics.ingest.report import (
     ERROR,
     MAX_PER_RULE,
@@ -47,6 +49,9 @@ from analytics.ingest.upload import (
 )
 
 __all__ = [
+    "BadMapping",
+    "ImportOptions",
+    "import_options",
     "CODES",
     "DEFAULT_LABEL",
     "DELIMITERS",
@@ -67,6 +72,7 @@ __all__ = [
     "MixedEncodings",
     "NotCsvText",
     "Problem",
+    "Recognition",
     "check_files",
     "decode",
     "import_demo",
@@ -76,6 +82,7 @@ __all__ = [
     "normalise",
     "prepare_text",
     "read_file",
+    "recognise",
     "recognise_table",
     "split_footer",
     "too_large",

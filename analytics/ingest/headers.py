@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from analytics import schema
@@ -14,38 +14,51 @@ def normalise(header: str) -> str:
     return schema.normalise_header(header)
 
 
+# Headers a column takes only when none of its other names is in the file, so that
+# an export holding both does not name the column twice: `Owner.Name` beside
+# `OwnerId`, `ActivityDate` beside `ActivityDateTime` (an Event export), `Name`
+# beside `Username` (a User export), `Type` beside `Task/Event`.
+FALLBACKS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("partners", "account_manager"): ("OwnerId",),
+    ("activities", "account_manager"): ("OwnerId",),
+    ("quotas", "account_manager"): ("OwnerId",),
+    ("account_plans", "account_manager"): ("OwnerId",),
+    ("activities", "activity_date"): ("ActivityDateTime", "StartDateTime"),
+    ("activities", "partner_id"): ("WhatId",),
+    ("activities", "activity_type"): ("Task/Event",),
+    ("users", "name"): ("User Name",),
+}
+
+
+def _fallbacks(table: Table) -> dict[str, str]:
+    """Normalised fallback header -> canonical column."""
+    return {
+        normalise(alias): column
+        for (name, column), aliases in FALLBACKS.items()
+        if name == table.name
+        for alias in aliases
+    }
+
+
 def _lookup(table: Table) -> dict[str, str]:
-    """Normalised name or alias -> canonical column."""
+    """Normalised name or alias -> canonical column (fallbacks left out)."""
+    fallbacks = _fallbacks(table)
     return {
         normalise(alias): column.name
         for column in table.columns
         for alias in (column.name, *column.aliases)
+        if normalise(alias) not in fallbacks
     }
 
 
+def lookup(table: Table) -> dict[str, str]:
+    """Every normalised header the table takes -> canonical column."""
+    return {**_fallbacks(table), **_lookup(table)}
+
+
 def _matched_columns(table: Table, headers: Iterable[str]) -> set[str]:
-    lookup = _lookup(table)
-    return {lookup[key] for key in map(normalise, headers) if key in lookup}
-
-
-def _candidates(headers: Sequence[str]) -> list[tuple[str, int]]:
-    """Tables whose required columns all match, with how many columns match."""
-    found = []
-    for table in schema.TABLES.values():
-        matched = _matched_columns(table, headers)
-        required = {c.name for c in table.columns if c.required}
-        if required <= matched:
-            found.append((table.name, len(matched)))
-    return sorted(found, key=lambda pair: -pair[1])
-
-
-def recognise_table(headers: list[str]) -> str | None:
-    """The table a file's headers belong to: every required column matched, most
-    matched columns wins; None when no table fits or two fit equally."""
-    found = _candidates(headers)
-    if not found or (len(found) > 1 and found[0][1] == found[1][1]):
-        return None
-    return found[0][0]
+    found = lookup(table)
+    return {found[key] for key in map(normalise, headers) if key in found}
 
 
 @dataclass
@@ -94,18 +107,22 @@ def match_headers(
         else:
             match.columns[canonical] = index
             match.mapping[header] = canonical
+    _use_fallbacks(table, headers, match)
     return match
 
 
-def recognise_reason(headers: Sequence[str]) -> tuple[str | None, str]:
-    """The table the headers fit best, or None and the reason none could be chosen."""
-    found = _candidates(headers)
-    if found and (len(found) == 1 or found[0][1] > found[1][1]):
-        return found[0][0], ""
-    if found:
-        tied = " and ".join(name for name, n in found if n == found[0][1])
-        return None, f"the headers fit {tied} equally well; name the table (--table)"
-    return None, (
-        "the headers do not match any table's required columns;"
-        " name the table (--table) and map the columns"
-    )
+def _use_fallbacks(table: Table, headers: list[str], match: _Match) -> None:
+    """Columns still unmatched take their first fallback header in the file."""
+    keys = [normalise(h) for h in headers]
+    for (name, canonical), aliases in FALLBACKS.items():
+        if name != table.name or canonical in match.columns:
+            continue
+        for alias in aliases:
+            index = next(
+                (i for i in match.ignored if keys[i] == normalise(alias)), None
+            )
+            if index is not None:
+                match.ignored.remove(index)
+                match.columns[canonical] = index
+                match.mapping[headers[index]] = canonical
+                break

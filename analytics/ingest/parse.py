@@ -12,9 +12,10 @@ otherwise be stored as infinity), an integer within BIGINT.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from analytics.schema import DECIMAL, INT, TEXT, Column
+from analytics.schema import DATE, DECIMAL, INT, TEXT, Column
 
 DEFAULT_LABEL = " (default: column could not tell)"
 # Date forms, as RE2 patterns (our own constants, spliced into the macros below).
@@ -25,10 +26,16 @@ _TIME = (
 _ISO = r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
 _SLASH = r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
 _NAMED = r"(\d{1,2})[\s-]+([A-Za-z]{3,9})\.?[\s,-]+(\d{4}|\d{2})"
+# The same with each number (or month name) as a group, to take the pieces out.
+_ISO_GROUPS = r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
+_SLASH_GROUPS = r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})"
 # quotas.month also takes a month alone: 2026-11, 11/2026, Nov 2026.
 _YM = r"\d{4}[-/.]\d{1,2}"
 _MY = r"\d{1,2}[-/.]\d{4}"
 _MN = r"([A-Za-z]{3,9})\.?[\s,-]+(\d{4}|\d{2})"
+_YM_GROUPS = r"(\d{4})[-/.](\d{1,2})"
+_PIECES = "['p1', 'p2', 'p3']"
+_MY_GROUPS = r"(\d{1,2})[-/.](\d{4})"
 MONTH_NAMES = (
     "['jan','feb','mar','apr','may','jun','jul','aug','sep','oct','nov','dec']"
 )
@@ -41,6 +48,17 @@ _MONEY = rf"[+-]?\s*{_CURRENCY}?\s*[+-]?[0-9.,]+\s*{_CURRENCY}?"
 _THOUSANDS = r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?"
 _DECIMAL_COMMA = r"[+-]?\d+,\d{1,2}"
 FRACTION = r"[+-]?(\d+\.\d*|\.\d+|\d+,\d{1,2})"
+# Decimal marks, told per column: a comma that can only be a decimal comma (not
+# followed by exactly three digits, or after dot thousands), or a point that can
+# only be a decimal point; `15.200` and `1,234` could be either.
+_COMMA_DECIMAL = (
+    r"[+-]?(\d{1,3}(\.\d{3})+,\d+|\d+,(\d{1,2}|\d{4,})|\d{1,3}(\.\d{3}){2,})"
+)
+_POINT_DECIMAL = (
+    r"[+-]?(\d{1,3}(,\d{3})+\.\d+|\d+\.(\d{1,2}|\d{4,})|\d{1,3}(,\d{3}){2,})"
+)
+# A number written with a decimal comma and point thousands.
+_COMMA_FORM = r"[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?"
 # Decimals at or above this size are refused as too large.
 MAX_DECIMAL = "1e15"
 
@@ -75,17 +93,14 @@ create or replace temp macro month_form(v) as
         when regexp_full_match(v, '{_MN}') then 'mn'
         else date_form(v)
     end;
-create or replace temp macro date_text(v) as
-    split_part(split_part(split_part(v, ' ', 1), 'T', 1), ',', 1);
 create or replace temp macro date_pieces(v, form) as
-    case
-        when form in ('iso', 'slash', 'ym', 'my')
-            then string_split(translate(date_text(v), '/.', '--'), '-')
-        when form = 'named' then list_value(
-            regexp_extract(v, '^{_NAMED}', 1), regexp_extract(v, '^{_NAMED}', 2),
-            regexp_extract(v, '^{_NAMED}', 3))
-        when form = 'mn' then list_value(
-            regexp_extract(v, '^{_MN}', 1), regexp_extract(v, '^{_MN}', 2))
+    case form
+        when 'iso' then regexp_extract(v, '^{_ISO_GROUPS}', {_PIECES})
+        when 'slash' then regexp_extract(v, '^{_SLASH_GROUPS}', {_PIECES})
+        when 'named' then regexp_extract(v, '^{_NAMED}', {_PIECES})
+        when 'ym' then regexp_extract(v, '^{_YM_GROUPS}()', {_PIECES})
+        when 'my' then regexp_extract(v, '^{_MY_GROUPS}()', {_PIECES})
+        when 'mn' then regexp_extract(v, '^{_MN}()', {_PIECES})
     end;
 create or replace temp macro month_number(name) as
     list_position({MONTH_NAMES}, lower(left(name, 3)));
@@ -125,6 +140,15 @@ create or replace temp macro parse_decimal(v) as
         when regexp_full_match(v, '{_PLAIN_DECIMAL}') then try_cast(v as double)
         else decimal_text(number_text(v))
     end);
+create or replace temp macro money_text(v) as strip_currency(replace(v, chr(160), ' '));
+create or replace temp macro comma_number_text(v) as
+    case when regexp_full_match(money_text(v), '{_COMMA_FORM}')
+        then replace(replace(money_text(v), '.', ''), ',', '.')
+        else money_text(v) end;
+create or replace temp macro parse_int_comma(v) as int_text(comma_number_text(v));
+create or replace temp macro parse_decimal_comma(v) as
+    within_size(case when regexp_full_match(comma_number_text(v), '{_PLAIN_DECIMAL}')
+        then try_cast(comma_number_text(v) as double) end);
 create or replace temp macro id_key(v) as
     case when length(v) = 18 then left(v, 15) else v end;
 """
@@ -151,19 +175,19 @@ def date_parts_sql(x: str) -> str:
     both numbers (`a`, `b`) until the column's order is known."""
     p = f"{x}__pieces"
     return f"""
-        case when {x}__form = 'slash' then try_cast({p}[1] as integer) end as {x}__a,
-        case when {x}__form = 'slash' then try_cast({p}[2] as integer) end as {x}__b,
+        case when {x}__form = 'slash' then try_cast({p}.p1 as integer) end as {x}__a,
+        case when {x}__form = 'slash' then try_cast({p}.p2 as integer) end as {x}__b,
         case {x}__form
-            when 'iso' then {p}[1] when 'ym' then {p}[1] when 'my' then {p}[2]
-            when 'mn' then {p}[2] else {p}[3]
+            when 'iso' then {p}.p1 when 'ym' then {p}.p1 when 'my' then {p}.p2
+            when 'mn' then {p}.p2 else {p}.p3
         end as {x}__y,
         case {x}__form
-            when 'iso' then {p}[2] when 'ym' then {p}[2] when 'my' then {p}[1]
-            when 'named' then cast(month_number({p}[2]) as varchar)
-            when 'mn' then cast(month_number({p}[1]) as varchar)
+            when 'iso' then {p}.p2 when 'ym' then {p}.p2 when 'my' then {p}.p1
+            when 'named' then cast(month_number({p}.p2) as varchar)
+            when 'mn' then cast(month_number({p}.p1) as varchar)
         end as {x}__m,
         case {x}__form
-            when 'iso' then {p}[3] when 'named' then {p}[1] when 'slash' then null
+            when 'iso' then {p}.p3 when 'named' then {p}.p1 when 'slash' then null
             else '1'
         end as {x}__d
     """
@@ -204,60 +228,159 @@ def date_parts_ctes(source: str, dates: dict[str, str]) -> str:
     """
 
 
+FROM_FILE = " (from this file's other date columns)"
+FROM_UPLOAD = " (from this upload's other files)"
+
+
 @dataclass
 class DateOrder:
     """How a date column's slash dates are read, and why."""
 
     day_first: bool
     label: str | None = None  # for the report's date formats; None: no dates
-    defaulted: bool = False  # no slash date could tell: the default was used
-    example: dict | None = None  # both orders seen: a row of the winning order
+    defaulted: bool = False  # nothing in the upload could tell: the default
+    # Rows of this column contradict its order: a row of the winning order.
+    example: dict | None = None
 
 
-def decide_date_order(evidence: tuple, day_first: bool) -> DateOrder:
-    """Day-first or month-first for a column's slash dates, from its evidence (see
-    evidence_sql): a first part above 12 says day-first, a second part above 12
-    month-first; the majority wins (the rows that contradict it are errors).
-    Undecided: the default."""
-    days, months, slashes, isos, first_day, first_month = evidence
+def _order_name(day_first: bool) -> str:
+    return "day-first" if day_first else "month-first"
+
+
+def settle_date_orders(
+    files: list[dict[str, tuple]], day_first: bool
+) -> list[dict[str, DateOrder]]:
+    """Day-first or month-first for every date column of every file of an upload,
+    from the evidence of each column (see evidence_sql: a first part above 12 says
+    day-first, a second part above 12 month-first): a column that tells is read
+    as most of its dates say (the rows saying the other order are errors, see
+    `example`); one that cannot tell takes its file's order (what most of the
+    file's dates say), then the upload's; only where nothing tells is the
+    default used."""
+    votes = [
+        (sum(e[0] for e in f.values()), sum(e[1] for e in f.values())) for f in files
+    ]
+    days, months = sum(v[0] for v in votes), sum(v[1] for v in votes)
+    upload = days > months or (days == months and day_first)
+    return [
+        _settle_file(evidence, vote, upload if days or months else None, day_first)
+        for evidence, vote in zip(files, votes, strict=True)
+    ]
+
+
+def _settle_file(
+    evidence: dict[str, tuple],
+    vote: tuple[int, int],
+    upload: bool | None,
+    day_first: bool,
+) -> dict[str, DateOrder]:
+    days, months = vote
     if days or months:
-        chosen = days > months or (days == months and day_first)
-        example = (first_day if chosen else first_month) if days and months else None
-        label = "day-first" if chosen else "month-first"
-        return DateOrder(chosen, label, False, example)
-    if slashes:
-        label = "day-first" if day_first else "month-first"
-        return DateOrder(day_first, label + DEFAULT_LABEL, True)
-    return DateOrder(day_first, "ISO" if isos else None)
+        order, why = days > months or (days == months and day_first), FROM_FILE
+    elif upload is not None:
+        order, why = upload, FROM_UPLOAD
+    else:
+        order, why = day_first, DEFAULT_LABEL
+    orders = {}
+    for x, (d, m, slashes, isos, first_day, first_month) in evidence.items():
+        if d or m:
+            # The column tells: its own majority; its other rows are errors.
+            own = d > m or (d == m and day_first)
+            example = (first_day if own else first_month) if d and m else None
+            orders[x] = DateOrder(own, _order_name(own), False, example)
+        elif slashes:
+            orders[x] = DateOrder(order, _order_name(order) + why, why == DEFAULT_LABEL)
+        else:
+            orders[x] = DateOrder(order, "ISO" if isos else None)
+    return orders
+
+
+@dataclass
+class NumberMarks:
+    """How a number column's values are read: decimal comma (and point
+    thousands) or decimal point (and comma thousands); both seen: `conflict`
+    holds a row of each, {"r": row, "v": value}."""
+
+    comma: bool
+    conflict: tuple[dict, dict] | None = None
+
+
+def number_marks(
+    con, source: str, numbers: dict[str, str], delimiter: str
+) -> dict[str, NumberMarks]:
+    """The decimal mark of each number column (canonical name -> the column of
+    `source` holding its text), from all its values: a value only one mark can
+    explain settles it; where none does, a semicolon file writes decimal commas
+    (`15.200` is fifteen thousand two hundred) and others decimal points."""
+    if not numbers:
+        return {}
+    aggregates = []
+    for v in numbers.values():
+        example = f"struct_pack(r := _row, v := {v})"
+        for form in (_COMMA_DECIMAL, _POINT_DECIMAL):
+            aggregates.append(
+                f"arg_min({example}, _row) filter"
+                f" (where regexp_full_match(money_text({v}), '{form}'))"
+            )
+    found = con.execute(f"select {', '.join(aggregates)} from {source}").fetchone()
+    marks = {}
+    for i, x in enumerate(numbers):
+        comma, point = found[2 * i], found[2 * i + 1]
+        if comma and point:
+            marks[x] = NumberMarks(delimiter == ";", (comma, point))
+        else:
+            marks[x] = NumberMarks(bool(comma) or (not point and delimiter == ";"))
+    return marks
+
+
+def parsed_selects(column: Column, v: str) -> list[str]:
+    """The select items, over `parts` (see date_parts_ctes, which gives a date's
+    form and its two slash numbers), that parse column `column` from its text in
+    `v` once: a number, or a date read day-first (`__v1`) and, for a slash date,
+    month-first (`__v2`)."""
+    x = column.name
+    if column.type in (INT, DECIMAL):
+        parse = "parse_int" if column.type == INT else "parse_decimal"
+        return [f"{parse}({v}) as {x}__num"]
+    if column.type != DATE:
+        return []
+    day_first = f"make_ymd({x}__y, {x}__b, {x}__a)"
+    month_first = f"make_ymd({x}__y, {x}__a, {x}__b)"
+    other = f"make_ymd({x}__y, {x}__m, {x}__d)"
+    values = (
+        f"case when {x}__form = 'slash' then {day_first} else {other} end",
+        f"case when {x}__form = 'slash' then {month_first} end",
+    )
+    if x == "month":
+        values = tuple(f"cast(date_trunc('month', {d}) as date)" for d in values)
+    return [f"{values[0]} as {x}__v1", f"{values[1]} as {x}__v2"]
+
+
+def parsed_excluded(dates: Iterable[str]) -> str:
+    """The columns of `parts` that only served to parse dates: `exclude (...)`."""
+    names = [f"{x}__{part}" for x in dates for part in ("pieces", "y", "m", "d")]
+    return f"exclude ({', '.join(names)})" if names else ""
 
 
 def typed_select(
-    column: Column, v: str, order: DateOrder | None, params: dict
+    column: Column, v: str, order: DateOrder | None, marks: NumberMarks | None = None
 ) -> list[str]:
-    """The select items typing column `column` from the text column `v`: the value
-    and, for dates and numbers, the raw text (`<name>__raw`) the checks quote."""
+    """The select items typing column `column` from its text `v` and its parsed
+    columns: the value and, for dates and numbers, the raw text (`<name>__raw`)
+    the checks quote; a date in the column's order; a number column of decimal
+    commas (`marks`) parsed from its text here (the read parsed decimal points)."""
     x = column.name
     if column.type == TEXT:
         if column.default is None:
             return [f"{v} as {x}"]
-        params[f"default_{x}"] = column.default
-        return [f"coalesce({v}, $default_{x}) as {x}"]
+        default = column.default.replace("'", "''")
+        return [f"coalesce({v}, '{default}') as {x}"]
     if column.type in (INT, DECIMAL):
-        parse = "parse_int" if column.type == INT else "parse_decimal"
-        return [f"{parse}({v}) as {x}", f"{v} as {x}__raw"]
-    params[f"day_first_{x}"] = order.day_first
-    slash = (
-        f"case when $day_first_{x} then make_ymd({x}__y, {x}__b, {x}__a)"
-        f" else make_ymd({x}__y, {x}__a, {x}__b) end"
-    )
-    other = f"make_ymd({x}__y, {x}__m, {x}__d)"
-    value = f"case when {x}__form = 'slash' then {slash} else {other} end"
-    if x == "month":
-        value = f"cast(date_trunc('month', {value}) as date)"
-    return [
-        f"{value} as {x}",
-        f"{v} as {x}__raw",
-        f"{x}__form",
-        f"{x}__a",
-        f"{x}__b",
-    ]
+        if marks is not None and marks.comma:
+            parse = "parse_int_comma" if column.type == INT else "parse_decimal_comma"
+            return [f"{parse}({v}) as {x}", f"{v} as {x}__raw"]
+        return [f"{x}__num as {x}", f"{v} as {x}__raw"]
+    value = f"{x}__v1"
+    if not order.day_first:
+        value = f"case when {x}__form = 'slash' then {x}__v2 else {x}__v1 end"
+    return [f"{value} as {x}", f"{v} as {x}__raw", f"{x}__form", f"{x}__a", f"{x}__b"]

@@ -13,6 +13,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from analytics import schema
+from analytics.ingest import kinds
 from analytics.ingest.parse import FRACTION, WHOLE, number_reason
 from analytics.ingest.report import WARNING
 from analytics.schema import DATE, DECIMAL, INT, TEXT, Column, Table
@@ -40,23 +41,30 @@ CODES = {
     "column.ignored": "a column matches no column and is ignored",
     # rows and values
     "row.unclosed_quote": "a quoted field is never closed",
+    "text.nul_removed": "NUL bytes inside fields were removed",
     "row.extra_fields": "a row has more fields than the header",
     "value.required": "a required value is empty",
     "date.unparseable": "a value is not a date",
     "date.not_real": "a date that does not exist (31/02)",
     "date.future": "a date in the future",
+    "date.too_early": "a date before 1900",
+    "row.header_repeat": "a row that repeats the header row",
     "date.order_default": "no slash date could tell day-first from month-first",
     "date.order_conflict": "a slash date that can only be read the other way round",
     "date.before": "a date before the date it must follow",
     "number.unparseable": "a value is not a number (or not a whole number)",
     "number.negative": "a negative aim or target",
+    "number.mixed_marks": "a number column with both a decimal comma and point",
     "value.unknown": "a league or status outside the known values",
     "id.duplicate": "an id repeated in the file",
     "quota.duplicate": "a second quota for one account manager and month",
+    "activity.type_unknown": "an activity type outside Call, Email, Meeting...",
     # across files
     "upload.none": "no files were uploaded",
     "upload.duplicate_table": "two files for one table",
     "partner.not_found": "a row's partner is empty or not among the partners",
+    "disk.full": "the disk filled up during the check or the commit",
+    "owner.unknown": "an owner id (005...) that matches no user",
 }
 
 # Dates that are naturally in the future (due dates, planned months, reviews).
@@ -95,15 +103,20 @@ def check_values(check: FileCheck, table: Table) -> None:
             if column.name in check.conflicts:
                 conflict = date_order_conflict(check, column.name)
             not_real_date(check, column, conflict)
+            too_early_date(check, column)
             if (table.name, column.name) not in FUTURE_ALLOWED:
                 future_date(check, column)
         elif column.type in (INT, DECIMAL):
-            unparseable_number(check, column)
+            if check.marks[column.name].conflict:
+                mixed_marks(check, column)  # its values cannot all be read
+            else:
+                unparseable_number(check, column)
             if column.nonneg:
                 negative_number(check, column)
         allowed = ALLOWED_VALUES.get((table.name, column.name))
         if allowed:
             unknown_value(check, column, allowed)
+    header_repeated(check, table)
     if table.id_column and table.id_column in check.columns:
         duplicate_id(check, table.id_column)
     for earlier, later in table.date_order:
@@ -111,6 +124,8 @@ def check_values(check: FileCheck, table: Table) -> None:
             date_before(check, earlier, later)
     if table.name == "quotas" and not check.report.missing:
         duplicate_quota(check)
+    if table.name == "activities":
+        kinds.settle_kinds(check)
 
 
 def extra_fields(check: FileCheck) -> None:
@@ -125,6 +140,36 @@ def extra_fields(check: FileCheck) -> None:
         lambda r: f"the row has more fields than the header ({n} columns)",
         "more fields than the header",
         "row.extra_fields",
+    )
+
+
+def nul_bytes(check: FileCheck, found: list[tuple[int, int]]) -> None:
+    """NUL bytes inside fields (a Data Export's rich-text cells begin with one) are
+    removed as the file is read, with one warning naming their rows and columns
+    (`found`: row and field index of each field that held one)."""
+    if not found:
+        return
+    rows = sorted({r for r, _ in found})
+    headers = []
+    for _, i in found:
+        header = check.headers[i] if i < len(check.headers) else ""
+        header = header or f"column {i + 1}"
+        if header not in headers:
+            headers.append(header)
+    shown = ", ".join(map(str, rows[:10])) + (" ..." if len(rows) > 10 else "")
+    nouns = "byte was" if check.nuls == 1 else "bytes were"
+    fields = "field" if len(found) == 1 else "fields"
+    rows_word = "row" if len(rows) == 1 else "rows"
+    columns = "column" if len(headers) == 1 else "columns"
+    check.add(
+        None,
+        None,
+        None,
+        f"{check.nuls} NUL {nouns} removed from {len(found)} {fields} in"
+        f" {rows_word} {shown} ({columns} {', '.join(headers)})",
+        "text.nul_removed",
+        WARNING,
+        len(found),
     )
 
 
@@ -194,6 +239,38 @@ def not_real_date(check: FileCheck, column: Column, conflict: str) -> None:
     )
 
 
+def too_early_date(check: FileCheck, column: Column) -> None:
+    # Issue 14: a date before 1900 (0001-01-01) is a placeholder, not a date.
+    x = column.name
+    check.collect(
+        f"select _row, {x}__raw from typed_{check.k} where {x} < date '1900-01-01'",
+        {},
+        check.header_of(x),
+        lambda r: f"date '{r[1]}' is before 1900",
+        "date before 1900",
+        "date.too_early",
+    )
+
+
+def header_repeated(check: FileCheck, table: Table) -> None:
+    # Issue 14: a row equal to the header (a header repeated inside the file,
+    # as two exports pasted together leave) is an error, not a record.
+    present = [c for c in table.columns if c.name in check.columns]
+    params, same = {}, []
+    for i, column in enumerate(present):
+        text = column.name if column.type == TEXT else f"{column.name}__raw"
+        params[f"h{i}"] = check.header_of(column.name).lower()
+        same.append(f"coalesce(lower({text}) = $h{i}, false)")
+    check.collect(
+        f"select _row, null from typed_{check.k} where {' and '.join(same)}",
+        params,
+        None,
+        lambda r: f"row {r[0]} repeats the header row",
+        "header row repeated",
+        "row.header_repeat",
+    )
+
+
 def future_date(check: FileCheck, column: Column) -> None:
     # SPEC 3: "future dates" are a warning. One row per offending cell.
     x, today = column.name, dt.date.today()
@@ -224,6 +301,21 @@ def unparseable_number(check: FileCheck, column: Column) -> None:
         lambda r: number_reason(r[1], r[2], r[3], whole),
         "not a number" if not whole else "not a whole number",
         "number.unparseable",
+    )
+
+
+def mixed_marks(check: FileCheck, column: Column) -> None:
+    # Issue 14: decimal marks are decided per column; a column whose values need
+    # both (`12,5` and `1,234.50`) is refused, naming them.
+    comma, point = check.marks[column.name].conflict
+    check.add(
+        None,
+        check.header_of(column.name),
+        None,
+        f"the column mixes decimal marks: row {comma['r']} '{comma['v']}' has a"
+        f" decimal comma, row {point['r']} '{point['v']}' a decimal point; save"
+        " the file with one",
+        "number.mixed_marks",
     )
 
 
@@ -266,11 +358,15 @@ def duplicate_id(check: FileCheck, x: str) -> None:
             where {x} is not null
         ),
 
+        repeated as (
+            select key from keyed group by key having count(*) > 1
+        ),
+
         firsts as (
             select *,
                 min(_row) over (partition by key) as first_row,
                 arg_min({x}, _row) over (partition by key) as first_value
-            from keyed
+            from keyed semi join repeated using (key)
         ),
 
         final as (
@@ -354,13 +450,13 @@ def one_file_per_table(checks: list[FileCheck]) -> None:
 def partner_not_found(check: FileCheck) -> None:
     # SPEC 3 (warnings): "a client or activity whose partner_id is empty (or a
     # placeholder) or not in partners" is kept under (unknown partner). One row per
-    # orphan row; the upload's partner keys are in `partner_keys`.
+    # orphan row; the upload's partner keys are in `partners_keys`.
     check.collect(
         f"""
         select _row, partner_id from typed_{check.k} as t
         where partner_id is null
             or not exists (
-                select 1 from partner_keys as p where p.key = id_key(t.partner_id)
+                select 1 from partners_keys as p where p.key = id_key(t.partner_id)
             )
         """,
         {},

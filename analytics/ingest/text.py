@@ -6,12 +6,19 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
 
 TRIM_CHARS = " \t\r\n\u00a0"
 DELIMITERS = {",": "','", ";": "';'", "\t": "'\t'"}
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+# NUL bytes inside fields are kept as this character until their rows and
+# columns are known, then removed (see rules.nul_bytes).
+NUL_MARK = "\ue000"
 
 codecs.register_error(
     "latin1_fallback", lambda e: (e.object[e.start : e.end].decode("latin-1"), e.end)
@@ -28,6 +35,10 @@ class NotCsvText(Exception):
     """The bytes are not CSV text."""
 
 
+NUL_REASON = "it contains NUL bytes (a binary file, not CSV text)"
+BINARY_REASON = "it contains binary data, not CSV text"
+
+
 _CONTROL = bytes(range(0, 9)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20)) + b"\x7f"
 
 
@@ -41,61 +52,178 @@ class MixedEncodings(NotCsvText):
 _UTF8_LATIN = re.compile(rb"[\xc2\xc3][\x80-\xbf]|\xe2\x80[\x80-\xbf]")
 
 
-def decode(content: bytes) -> tuple[str, str]:
-    """Text and encoding name: a BOM decides, else valid UTF-8, else Windows-1252
-    (Latin-1 for its five undefined bytes). Raises NotCsvText for binary data and
-    MixedEncodings for a file with UTF-8 and other lines."""
-    utf16 = _utf16_codec(content)
-    if utf16 is not None:
-        try:
-            text = content.decode(utf16)
-        except UnicodeDecodeError as error:
-            raise NotCsvText("it is not valid UTF-16 text") from error
-        _check_control(text.encode("utf-8"))
-        return text, "UTF-16" if utf16 == "utf-16" else "UTF-16 (no byte-order mark)"
-    _check_control(content)
-    if content.startswith(codecs.BOM_UTF8):
-        try:
-            return content[3:].decode("utf-8"), "UTF-8 with BOM"
-        except UnicodeDecodeError as error:
-            raise NotCsvText("it starts with a UTF-8 mark but is not UTF-8") from error
+# Bytes read at a time: a file is never held whole.
+CHUNK = 1 << 23
+_BLANK_LINE = re.compile(rb"\n\n")
+_EMPTY_LINES = re.compile("\n\n+")
+# Characters read for the header row beyond its first line, and for the footer.
+TAIL = 65536
+_C1 = re.compile(rb"[\x80-\x9f]")
+
+
+@dataclass
+class Encoding:
+    """How a file's bytes decode, and what its text needs before DuckDB reads it."""
+
+    codec: str  # a Python codec
+    name: str  # as the report names it
+    errors: str = "strict"
+    line_ends: bool = False  # it has CR line ends (or stray CRs)
+    blank_lines: bool = False  # it has empty lines
+    nuls: int = 0  # isolated NUL bytes, marked as NUL_MARK in the text
+
+    @property
+    def utf16(self) -> bool:
+        return self.codec.startswith("utf-16")
+
+
+Opener = Callable[[], BinaryIO]
+
+
+def chunks(open_bytes: Opener) -> Iterator[bytes]:
+    with open_bytes() as handle:
+        yield from iter(lambda: handle.read(CHUNK), b"")
+
+
+def detect(open_bytes: Opener) -> Encoding:
+    """The encoding: a BOM decides, else valid UTF-8, else Windows-1252 (Latin-1
+    for its five undefined bytes). Raises NotCsvText for binary data and
+    MixedEncodings for a file with UTF-8 and other lines. One pass over the bytes
+    (a second one only for text that is not UTF-8)."""
+    size = controls = nuls = 0
+    zeros = [0, 0]  # NUL bytes at even and at odd positions
+    start, last, utf8, paired = b"", b"", True, False
+    line_ends = blank_lines = False
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    for chunk in chunks(open_bytes):
+        if not size:
+            start = chunk[:4096]
+            kind = binary_kind(start)
+            if kind is not None:
+                raise NotCsvText(f"it is {kind}, not a CSV file")
+        if b"\x00" in chunk:
+            nuls += chunk.count(0)
+            paired = paired or b"\x00\x00" in last + chunk[:1] or b"\x00\x00" in chunk
+            zeros[size % 2] += chunk[0::2].count(0)
+            zeros[1 - size % 2] += chunk[1::2].count(0)
+        size += len(chunk)
+        controls += _controls(chunk)
+        if utf8 and not (chunk.isascii() and not decoder.getstate()[0]):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                utf8 = False
+        line_ends = line_ends or b"\r" in chunk
+        blank_lines = blank_lines or bool(_BLANK_LINE.search(last + chunk))
+        last = chunk[-1:]
     try:
-        return content.decode("utf-8"), "UTF-8"
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        pass
-    if _UTF8_LATIN.search(content):
-        _check_mixed(content)
-    name = "Windows-1252" if re.search(rb"[\x80-\x9f]", content) else "ISO-8859-1"
-    return content.decode("cp1252", errors="latin1_fallback"), name
+        utf8 = False
+    utf16 = _utf16_codec(start, size, zeros)
+    if utf16 is not None:
+        name = "UTF-16" if utf16 == "utf-16" else "UTF-16 (no byte-order mark)"
+        return Encoding(utf16, name)  # always rewritten as UTF-8
+    # A few isolated NUL bytes in text are removed (a Data Export's rich-text
+    # cells begin with one); more, or beside other control bytes, mean binary data.
+    controls -= nuls
+    if nuls and (controls or paired or nuls > 8 + size // 1000):
+        raise NotCsvText(NUL_REASON)
+    if controls > max(8, size // 1000):
+        raise NotCsvText(BINARY_REASON)
+    if start.startswith(codecs.BOM_UTF8):
+        if not utf8:
+            raise NotCsvText("it starts with a UTF-8 mark but is not UTF-8")
+        return Encoding(
+            "utf-8-sig", "UTF-8 with BOM", "strict", line_ends, blank_lines, nuls
+        )
+    if utf8:
+        return Encoding("utf-8", "UTF-8", "strict", line_ends, blank_lines, nuls)
+    latin = c1 = False
+    last = b""
+    for chunk in chunks(open_bytes):
+        latin = latin or bool(_UTF8_LATIN.search(last + chunk))
+        c1 = c1 or bool(_C1.search(chunk))
+        last = chunk[-2:]
+    if latin:
+        _check_mixed(_lines(open_bytes))
+    name = "Windows-1252" if c1 else "ISO-8859-1"
+    return Encoding("cp1252", name, "latin1_fallback", line_ends, blank_lines, nuls)
 
 
-def _utf16_codec(content: bytes) -> str | None:
-    """ "utf-16" for a UTF-16 byte-order mark; "utf-16-le"/"-be" for text without
-    one whose every other byte is NUL (as ASCII text in UTF-16 is); else None."""
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if len(content) < 4 or len(content) % 2:
-        return None
-    half = len(content) // 2
-    for codec, zeros, other in (
-        ("utf-16-le", content[1::2], content[0::2]),
-        ("utf-16-be", content[0::2], content[1::2]),
-    ):
-        if zeros.count(0) >= 0.9 * half and other.count(0) == 0:
-            return codec
+def mark_nuls(text: str) -> str:
+    """The text with its (isolated) NUL characters as NUL_MARK."""
+    return text.replace("\x00", NUL_MARK) if "\x00" in text else text
+
+
+# What binary files are, by their first bytes.
+SIGNATURES = (
+    (b"PK\x03\x04", "a zip archive"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Excel 97-2003 workbook (.xls)"),
+)
+
+
+def binary_kind(content: bytes) -> str | None:
+    """What a binary file is, from its first bytes (an Excel workbook, a zip or
+    gzip archive, an image, a PDF), else None."""
+    for signature, kind in SIGNATURES:
+        if content.startswith(signature):
+            if kind == "a zip archive" and b"xl/" in content[:4096]:
+                return "an Excel workbook (.xlsx)"
+            return kind
     return None
 
 
-def _check_mixed(content: bytes) -> None:
+def decode(content: bytes) -> tuple[str, str]:
+    """Text and encoding name of bytes held whole (see detect)."""
+    encoding = detect(lambda: io.BytesIO(content))
+    try:
+        text = content.decode(encoding.codec, encoding.errors)
+    except UnicodeDecodeError as error:
+        raise NotCsvText("it is not valid UTF-16 text") from error
+    if encoding.utf16:
+        _check_control(text.encode("utf-8"))
+    return text, encoding.name
+
+
+def _utf16_codec(start: bytes, size: int, zeros: list[int]) -> str | None:
+    """ "utf-16" for a UTF-16 byte-order mark; "utf-16-le"/"-be" for text without
+    one whose every other byte is NUL (as ASCII text in UTF-16 is); else None."""
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if size < 4 or size % 2:
+        return None
+    half = size // 2
+    if zeros[1] >= 0.9 * half and zeros[0] == 0:
+        return "utf-16-le"
+    if zeros[0] >= 0.9 * half and zeros[1] == 0:
+        return "utf-16-be"
+    return None
+
+
+def _lines(open_bytes: Opener) -> Iterator[tuple[bytes, bool]]:
+    """The file's lines without their LF, each with whether a LF ended it."""
+    ended = True
+    with open_bytes() as handle:
+        for line in handle:
+            ended = line.endswith(b"\n")
+            yield (line[:-1] if ended else line), ended
+        if ended:
+            yield b"", False
+
+
+def _check_mixed(lines: Iterable[tuple[bytes, bool]]) -> None:
     """Raise MixedEncodings naming a UTF-8 line and a line that is not UTF-8. The
     last line may end inside a character (the start of a file read for its header)."""
     utf8_line = other_line = None
-    lines = content.split(b"\n")
-    for number, line in enumerate(lines, start=1):
+    for number, (line, ended) in enumerate(lines, start=1):
         try:
-            codecs.getincrementaldecoder("utf-8")().decode(
-                line, final=number < len(lines)
-            )
+            codecs.getincrementaldecoder("utf-8")().decode(line, final=ended)
         except UnicodeDecodeError:
             other_line = other_line or (number, line)
         else:
@@ -117,10 +245,13 @@ def _sample(line: bytes, encoding: str) -> str:
 
 def _check_control(data: bytes) -> None:
     if b"\x00" in data:
-        raise NotCsvText("it contains NUL bytes (a binary file, not CSV text)")
-    controls = len(data) - len(data.translate(None, _CONTROL))
-    if controls > max(8, len(data) // 1000):
-        raise NotCsvText("it contains binary data, not CSV text")
+        raise NotCsvText(NUL_REASON)
+    if _controls(data) > max(8, len(data) // 1000):
+        raise NotCsvText(BINARY_REASON)
+
+
+def _controls(data: bytes) -> int:
+    return len(data) - len(data.translate(None, _CONTROL))
 
 
 def _normalise_newlines(text: str) -> str:
@@ -159,21 +290,27 @@ def split_footer(text: str, delimiter: str) -> tuple[str, int]:
     A footer is a trailing block of single-field lines (`"Grand Totals (5 records)"`,
     `"Confidential Information - Do Not Distribute"`, `Copyright (c) ...`,
     `"Generated By: ..."`, the company name) set apart by at least one blank line."""
-    tail_start = max(0, len(text) - 65536)
+    tail_start = max(0, len(text) - TAIL)
     if tail_start:
         tail_start = (
             text.index("\n", tail_start) + 1 if "\n" in text[tail_start:] else 0
         )
-    lines = text[tail_start:].split("\n")
+    end, footer = _footer(text[tail_start:], delimiter)
+    if not footer:
+        return text, 0
+    return text[: tail_start + end].rstrip("\n") + "\n", footer
+
+
+def _footer(tail: str, delimiter: str) -> tuple[int, int]:
+    """Where the footer begins in the last lines of a text, and how many lines it
+    has (0: none)."""
+    lines = tail.split("\n")
     # Walk up over blank and single-field lines (a report footer may hold blank lines
     # of its own between `Grand Totals` and `Confidential ...`); the block is a footer
     # when it has footer lines and is set apart from the data by a blank line.
-    i, footer = len(lines) - 1, 0
+    i = len(lines) - 1
     while i > 0 and len(lines) - i <= 40:
-        if _is_blank(lines[i], delimiter):
-            i -= 1
-        elif _is_footer_line(lines[i], delimiter):
-            footer += 1
+        if _is_blank(lines[i], delimiter) or _is_footer_line(lines[i], delimiter):
             i -= 1
         else:
             break
@@ -181,27 +318,92 @@ def split_footer(text: str, delimiter: str) -> tuple[str, int]:
     while first < len(lines) and not _is_blank(lines[first], delimiter):
         first += 1  # footer-like lines right under the data are data
     footer = sum(1 for line in lines[first:] if not _is_blank(line, delimiter))
-    if not footer:
-        return text, 0
-    end = tail_start + sum(len(line) + 1 for line in lines[:first])
-    return text[:end].rstrip("\n") + "\n", footer
+    return sum(len(line) + 1 for line in lines[:first]), footer
+
+
+class _BlankMarker:
+    """Puts a space on empty lines outside quotes: DuckDB skips empty lines, and a
+    row number must count them as the user's spreadsheet does. Fed the text in
+    pieces; a run of empty lines is handled at once."""
+
+    def __init__(self) -> None:
+        self.parity = 0  # quotes so far, modulo 2
+        self.newline = False  # the text so far ends with a LF
+
+    def feed(self, piece: str) -> str:
+        if not piece:
+            return piece
+        out, last, counted = [], 0, 0
+        if self.newline and piece[0] == "\n" and self.parity == 0:
+            out.append(" ")
+        for run in _EMPTY_LINES.finditer(piece):
+            self.parity = (self.parity + piece.count('"', counted, run.start())) % 2
+            counted = run.start()
+            if self.parity == 0:
+                out.append(piece[last : run.start()])
+                out.append("\n" + " \n" * (run.end() - run.start() - 1))
+                last = run.end()
+        self.parity = (self.parity + piece.count('"', counted)) % 2
+        out.append(piece[last:])
+        self.newline = piece.endswith("\n")
+        return "".join(out)
 
 
 def _mark_blank_lines(body: str) -> str:
-    """Put a space on empty lines outside quotes: DuckDB skips empty lines, and a
-    row number must count them as the user's spreadsheet does."""
-    pieces, last, counted, parity = [], 0, 0, 0
-    pos = body.find("\n\n")
-    while pos != -1:
-        parity = (parity + body.count('"', counted, pos)) % 2
-        counted = pos
-        if parity == 0:
-            pieces.append(body[last : pos + 1])
-            pieces.append(" ")
-            last = pos + 1
-        pos = body.find("\n\n", pos + 1)
-    pieces.append(body[last:])
-    return "".join(pieces)
+    return _BlankMarker().feed(body)
+
+
+@dataclass
+class Head:
+    """What the start of a file says: the delimiter and the header row."""
+
+    headers: list[str]
+    delimiter: str
+    unreadable_header: str = ""
+    changed: bool = False  # a `sep=` line or leading blank lines were dropped
+    quoted: bool = False  # the header line has a quote
+
+
+def read_head(pieces: Iterator[str]) -> tuple[Head, str]:
+    """The head of a text given in pieces (LF line ends): an Excel `sep=` line and
+    leading blank lines dropped, the delimiter and the header row read; returns it
+    and the tidied text taken from `pieces` so far (the rest stays in `pieces`)."""
+    taken, exhausted = "", False
+    while True:
+        text = taken
+        forced = re.match(r"sep=([,;\t])\n", text)
+        if forced:
+            text = text[forced.end() :]
+        text = re.sub(r"^(?:[ \t\u00a0]*\n)+", "", text)
+        end = text.find("\n")
+        if exhausted or (end != -1 and len(text) > end + TAIL):
+            break
+        piece = next(pieces, None)
+        exhausted = piece is None
+        taken += piece or ""
+    first_line = text if end == -1 else text[:end]
+    delimiter = forced.group(1) if forced else _choose_delimiter(first_line)
+    reader = csv.reader(
+        io.StringIO(text[: len(first_line) + TAIL]), delimiter=delimiter
+    )
+    try:
+        first_row, unreadable = next(reader, []), ""
+    except csv.Error:  # NUL and stray CR are gone: a field beyond the csv limit
+        first_row, unreadable = (
+            [],
+            (
+                "the header row cannot be read: a field in it is longer than"
+                f" {csv.field_size_limit():,} characters (or a quote in it never"
+                " closes)"
+            ),
+        )
+    headers = [
+        h.replace("\ufeff", "").replace(NUL_MARK, "").strip(TRIM_CHARS)
+        for h in first_row
+    ]
+    changed = len(text) != len(taken)
+    head = Head(headers, delimiter, unreadable, changed, '"' in first_line)
+    return head, text
 
 
 @dataclass
@@ -215,41 +417,141 @@ class PreparedText:
 
 def prepare_text(text: str) -> PreparedText:
     """Line endings, an Excel `sep=` line, leading blank lines, the delimiter, the
-    header and the footer (no headers, and the reason, when the header row cannot
-    be read)."""
-    text = _normalise_newlines(text)
-    forced = re.match(r"sep=([,;\t])\n", text)
-    if forced:
-        text = text[forced.end() :]
-    text = re.sub(r"^(?:[ \t\u00a0]*\n)+", "", text)
-    end = text.find("\n")
-    first_line = text if end == -1 else text[:end]
-    delimiter = forced.group(1) if forced else _choose_delimiter(first_line)
-    reader = csv.reader(
-        io.StringIO(text[: len(first_line) + 65536]), delimiter=delimiter
-    )
-    try:
-        first_row, unreadable = next(reader, []), ""
-    except csv.Error:  # NUL and stray CR are gone: a field beyond the csv limit
-        first_row, unreadable = (
-            [],
-            (
-                "the header row cannot be read: a field in it is longer than"
-                f" {csv.field_size_limit():,} characters (or a quote in it never"
-                " closes)"
-            ),
-        )
-    headers = [h.replace("\ufeff", "").strip(TRIM_CHARS) for h in first_row]
-    body, footer = split_footer(text, delimiter)
+    header and the footer of a text held whole (no headers, and the reason, when
+    the header row cannot be read)."""
+    head, text = read_head(iter([_normalise_newlines(text)]))
+    body, footer = split_footer(text, head.delimiter)
     if not body.endswith("\n"):
         body += "\n"
-    return PreparedText(_mark_blank_lines(body), headers, delimiter, footer, unreadable)
+    return PreparedText(
+        _mark_blank_lines(body),
+        head.headers,
+        head.delimiter,
+        footer,
+        head.unreadable_header,
+    )
 
 
-def unclosed_quote_row(body: str, delimiter: str) -> int | None:
+class _Text:
+    """A file's text in pieces, with CRLF and a lone CR as LF. Notes whether any
+    character is not blank; UTF-16 text is checked for NUL and control characters
+    in its UTF-8 form (as the bytes of other encodings are by detect)."""
+
+    def __init__(self, open_bytes: Opener, encoding: Encoding):
+        self.open_bytes, self.encoding = open_bytes, encoding
+        self.nonblank = False
+
+    def __iter__(self) -> Iterator[str]:
+        codec, errors = self.encoding.codec, self.encoding.errors
+        decoder = codecs.getincrementaldecoder(codec)(errors)
+        held, size, controls = "", 0, 0
+        for chunk in itertools.chain(chunks(self.open_bytes), [None]):
+            try:
+                piece = decoder.decode(chunk or b"", final=chunk is None)
+            except UnicodeDecodeError as error:
+                raise NotCsvText("it is not valid UTF-16 text") from error
+            if self.encoding.utf16:
+                data = piece.encode("utf-8")
+                if b"\x00" in data:
+                    raise NotCsvText(NUL_REASON)
+                size, controls = size + len(data), controls + _controls(data)
+            elif self.encoding.nuls:
+                piece = mark_nuls(piece)
+            self.nonblank = self.nonblank or bool(
+                piece.strip(TRIM_CHARS + "\ufeff" + NUL_MARK)
+            )
+            piece, held = held + piece, ""
+            if piece.endswith("\r") and chunk is not None:
+                piece, held = piece[:-1], "\r"
+            yield _normalise_newlines(piece)
+        if controls > max(8, size // 1000):
+            raise NotCsvText(BINARY_REASON)
+
+
+@dataclass
+class Body:
+    """A file's text ready for DuckDB: UTF-8, LF line ends, blank lines marked,
+    no footer; `path` is the file itself when it needed no change."""
+
+    path: Path | None
+    head: Head
+    empty: bool = False
+    footer_lines: int = 0
+
+
+def tidy(
+    open_bytes: Opener, encoding: Encoding, target: Path, original: Path | None
+) -> Body:
+    """The text of a file as DuckDB reads it, from one pass over its bytes: the
+    file `original` itself when it needs no change, else written to `target`."""
+    text = _Text(open_bytes, encoding)
+    pieces = iter(text)
+    head, start = read_head(pieces)
+    if head.unreadable_header:
+        if encoding.utf16:
+            for _ in pieces:  # a binary UTF-16 file is refused as binary first
+                pass
+        return Body(None, head, empty=not text.nonblank)
+    if _in_place(open_bytes, encoding, head) and text.nonblank:
+        pieces.close()
+        if original is None:
+            with open(target, "wb") as out:
+                for chunk in chunks(open_bytes):
+                    out.write(chunk)
+        return Body(original or target, head)
+    marker = _BlankMarker()
+    with open(target, "w", encoding="utf-8", newline="") as out:
+        out.write(marker.feed(start))
+        for piece in pieces:
+            out.write(marker.feed(piece))
+    if not text.nonblank:
+        return Body(None, head, empty=True)
+    return Body(target, head, footer_lines=_drop_footer(target, head.delimiter))
+
+
+def _in_place(open_bytes: Opener, encoding: Encoding, head: Head) -> bool:
+    """Whether DuckDB may read the bytes as they are: UTF-8 with LF line ends, no
+    empty line, nothing before the header (a BOM only before a header without
+    quotes, which DuckDB would misread) and no footer."""
+    if encoding.codec not in ("utf-8", "utf-8-sig") or head.changed or encoding.nuls:
+        return False
+    if encoding.line_ends or encoding.blank_lines:
+        return False
+    if encoding.codec == "utf-8-sig" and head.quoted:
+        return False
+    with open_bytes() as handle:
+        size = handle.seek(0, io.SEEK_END)
+        handle.seek(max(0, size - TAIL))
+        tail = handle.read()
+    if size > TAIL:
+        tail = tail[tail.find(b"\n") + 1 :]
+    return _footer(tail.decode("utf-8", errors="replace"), head.delimiter)[1] == 0
+
+
+def _drop_footer(path: Path, delimiter: str) -> int:
+    """Cut the footer off a written body (and end it with a LF); its line count."""
+    with open(path, "r+b") as handle:
+        size = handle.seek(0, io.SEEK_END)
+        start = max(0, size - TAIL)
+        handle.seek(start)
+        tail = handle.read()
+        if start:
+            skip = tail.find(b"\n") + 1
+            start, tail = start + skip, tail[skip:]
+        text = tail.decode("utf-8")
+        end, footer = _footer(text, delimiter)
+        if footer:
+            kept = text[:end].rstrip("\n") + "\n"
+            handle.truncate(start + len(kept.encode("utf-8")))
+        elif size and not tail.endswith(b"\n"):
+            handle.write(b"\n")
+    return footer
+
+
+def unclosed_quote_row(lines: Iterable[str], delimiter: str) -> int | None:
     """The row whose quoted field never closes (DuckDB would drop it silently);
     only run when the quotes do not pair up."""
-    reader = csv.reader(io.StringIO(body), delimiter=delimiter, strict=True)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     rows = 0
     try:
         for _ in reader:

@@ -27,6 +27,10 @@ create or replace macro is_in_period(day, period_start, d) as
 create or replace macro activity_kind(activity_type) as
     lower(coalesce(nullif(trim(activity_type), ''), 'Task'));
 
+-- A task kind: a Task, or Salesforce's Other (an event is a type Event or Meeting).
+create or replace macro is_task_kind(activity_type) as
+    activity_kind(activity_type) in ('task', 'other');
+
 create or replace macro is_completed(status) as
     coalesce(lower(trim(status)) = 'completed', false);
 
@@ -34,11 +38,11 @@ create or replace macro is_completed(status) as
 -- with status Completed; dated coalesce(completed_date, activity_date).
 create or replace macro is_touch(activity_type, status) as
     activity_kind(activity_type) in ('event', 'meeting', 'call', 'email')
-    or (activity_kind(activity_type) = 'task' and is_completed(status));
+    or (is_task_kind(activity_type) and is_completed(status));
 
 -- Open task: a task whose status is not Completed.
 create or replace macro is_open_task(activity_type, status) as
-    activity_kind(activity_type) = 'task' and not is_completed(status);
+    is_task_kind(activity_type) and not is_completed(status);
 
 -- A subject reduced to its words, abbreviations spelt out, without spaces:
 -- `Acct. Mgmt  notes` -> `accountmanagementnotes`.
@@ -65,7 +69,7 @@ create or replace macro is_notes_task(activity_type, status, subject) as
 -- subject differing only by case, spacing, punctuation or abbreviation (rename it),
 -- or Completed (reopen it).
 create or replace macro is_near_miss_notes_task(activity_type, status, subject) as
-    activity_kind(activity_type) = 'task'
+    is_task_kind(activity_type)
     and notes_subject_key(subject) = 'accountmanagementnotes'
     and not is_notes_task(activity_type, status, subject);
 

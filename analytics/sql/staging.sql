@@ -3,6 +3,17 @@
 -- The row-level rules (partner_key, is_touch, is_open_task, ...) are the macros of
 -- macros.sql, created in the same file just before.
 
+-- stg_users: one row per user, keyed like partner ids, to show an owner id
+-- (`005...`, 15 or 18 characters) as the user's name everywhere.
+create or replace table stg_users as
+select distinct on (user_key) user_key, name
+from (
+    select partner_key(user_id) as user_key, name
+    from users
+    where nullif(trim(name), '') is not null
+)
+order by user_key;
+
 -- stg_partners: one row per partner, plus the pseudo-partner `(unknown partner)`
 -- (partner_id '') when any client or activity belongs to no known partner.
 create or replace table stg_partners as
@@ -11,12 +22,14 @@ with partners as (
         partner_id,
         partner_key(partner_id) as partner_key,
         partner_name,
-        nullif(trim(account_manager), '') as account_manager,
+        coalesce(u.name, nullif(trim(account_manager), '')) as account_manager,
         nullif(trim(league), '') as league,
         nullif(trim(account_status), '') as account_status,
         business_plan_aim,
         created_date
     from partners
+    left join stg_users as u
+        on u.user_key = partner_key(account_manager)
 ),
 
 client_keys as (
@@ -72,13 +85,15 @@ left join stg_partners as p
     and p.partner_id <> '';
 
 -- stg_activities: one row per activity, with the kind flags every metric uses
--- (the rules are the macros of macros.sql). A blank type is a Task.
+-- (the rules are the macros of macros.sql). A blank type is a Task; an event is a
+-- type Event or Meeting (the importer types every row of an Event export, or
+-- marked Event, so); Other is a task. An owner id reads as the user's name.
 create or replace table stg_activities as
 select
     a.activity_id,
     coalesce(p.partner_id, '') as partner_id,
     a.partner_id as source_partner_id,
-    a.account_manager,
+    coalesce(u.name, a.account_manager) as account_manager,
     coalesce(nullif(trim(a.activity_type), ''), 'Task') as activity_type,
     a.subject,
     a.status,
@@ -86,7 +101,7 @@ select
     a.completed_date,
     a.comments,
     is_completed(a.status) as is_completed,
-    activity_kind(a.activity_type) = 'task' as is_task,
+    is_task_kind(a.activity_type) as is_task,
     is_touch(a.activity_type, a.status) as is_touch,
     coalesce(a.completed_date, a.activity_date) as touch_date,
     is_open_task(a.activity_type, a.status) as is_open_task,
@@ -96,7 +111,9 @@ select
 from activities as a
 left join stg_partners as p
     on p.partner_key = partner_key(a.partner_id)
-    and p.partner_id <> '';
+    and p.partner_id <> ''
+left join stg_users as u
+    on u.user_key = partner_key(a.account_manager);
 
 -- stg_quotas: one row per account manager and month; a target typed into the app
 -- overrides the file's for the same AM and month.
@@ -104,8 +121,10 @@ create or replace table stg_quotas as
 select account_manager, month, clients_target, 'manual' as source
 from manual_quotas
 union all
-select q.account_manager, q.month, q.clients_target, 'file' as source
+select coalesce(u.name, q.account_manager) as account_manager, q.month, q.clients_target, 'file' as source
 from quotas as q
+left join stg_users as u
+    on u.user_key = partner_key(q.account_manager)
 where not exists (
     select 1 from manual_quotas as m
     where m.account_manager = q.account_manager and m.month = q.month
@@ -113,11 +132,16 @@ where not exists (
 
 -- stg_account_plans and stg_contacts: partner_id resolved like clients.
 create or replace table stg_account_plans as
-select x.* replace (coalesce(p.partner_id, '') as partner_id)
+select x.* replace (
+    coalesce(p.partner_id, '') as partner_id,
+    coalesce(u.name, x.account_manager) as account_manager
+)
 from account_plans as x
 left join stg_partners as p
     on p.partner_key = partner_key(x.partner_id)
-    and p.partner_id <> '';
+    and p.partner_id <> ''
+left join stg_users as u
+    on u.user_key = partner_key(x.account_manager);
 
 create or replace table stg_contacts as
 select x.* replace (coalesce(p.partner_id, '') as partner_id)
