@@ -645,15 +645,16 @@ def label(name: str) -> str:
 
 
 def vs_last_week(count: int, as_of: dt.date) -> str:
-    """`vs 16 last week (Mon–Wed)`: the comparison says where it stops."""
+    """`vs 16 last Mon–Wed`: the comparison says where it stops (short enough for
+    a tile at 1280 pixels)."""
     span = dates.last_week_to_date(as_of)
-    return f"vs {count:,} last week ({span.start:%a}–{span.end:%a})"
+    return f"vs {count:,} last {span.start:%a}–{span.end:%a}"
 
 
 def vs_last_month(count: int, as_of: dt.date) -> str:
-    """`vs 12 last month (1–18 Oct)`."""
+    """`vs 12 on 1–18 Oct` (the same days of last month)."""
     span = dates.last_month_to_date(as_of)
-    return f"vs {count:,} last month ({span.start.day}–{span.end.day} {span.end:%b})"
+    return f"vs {count:,} on {span.start.day}–{span.end.day} {span.end:%b}"
 
 
 def last_week_in_full(count: int) -> str:

@@ -169,7 +169,7 @@ def test_churned_this_week_equals_everywhere(shown):
     assert f"{sum(int(r['churned_this_week']) for r in report):,}" == home[0]
     if shown["name"] == "fixture":
         # This week C6; last week to Wednesday C7 (C8 came on the Friday).
-        assert home == ("1", "0", "vs 1 last week (Mon–Wed)")
+        assert home == ("1", "0", "vs 1 last Mon–Wed")
 
 
 def test_repurposed_this_month_equals_the_digest(shown):
@@ -177,7 +177,7 @@ def test_repurposed_this_month_equals_the_digest(shown):
     assert shown["digest"]["Repurposed this month"] == (value, note)
     if shown["name"] == "fixture":
         # C2 this month; by 18 October C9 (C10 on the 20th).
-        assert (value, delta, note) == ("1", "0", "vs 1 last month (1–18 Oct)")
+        assert (value, delta, note) == ("1", "0", "vs 1 on 1–18 Oct")
 
 
 def test_partners_needing_attention_equals_everywhere(shown):

@@ -120,8 +120,8 @@ def test_team_digest_tiles_images_and_no_script(con):
     assert tile_values(page) == ["2", "1", "1", "3"]
     assert tile_notes(page)[:3] == [
         "Behind · target 6. No quota: 1 AM, 1 added (not in the team&#39;s pace).",
-        "vs 0 last month (1–18 Feb)",
-        "vs 1 last week (Mon–Wed)",
+        "vs 0 on 1–18 Feb",
+        "vs 1 last Mon–Wed",
     ]
 
 

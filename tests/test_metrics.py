@@ -45,10 +45,8 @@ def test_comparison_sentences_say_where_they_stop():
     from tests.conftest import d
 
     # Wednesday 4 November 2026: last week Monday to Wednesday, last month 1-4 Oct.
-    assert metrics.vs_last_week(16, d("2026-11-04")) == "vs 16 last week (Mon–Wed)"
-    assert metrics.vs_last_month(1234, d("2026-11-04")) == (
-        "vs 1,234 last month (1–4 Oct)"
-    )
+    assert metrics.vs_last_week(16, d("2026-11-04")) == "vs 16 last Mon–Wed"
+    assert metrics.vs_last_month(1234, d("2026-11-04")) == "vs 1,234 on 1–4 Oct"
     assert metrics.quota_note(743) == "target 743"
     assert metrics.quota_note(None) == "no quota set"
     assert metrics.no_quota_note(743, 1, 106) == (

@@ -387,7 +387,7 @@ def test_weekly_churn_this_week(data_dir, run_app):
     # up to Friday: O3 (Cole, 11th) = 1: +2.
     assert tiles["Churned this week"] == ("3", "2")
     churned_tile = next(m for m in at.metric if m.label == "Churned this week")
-    assert churned_tile.proto.delta_description == "vs 1 last week (Mon–Fri)"
+    assert churned_tile.proto.delta_description == "vs 1 last Mon–Fri"
     # Active on Monday 16th: A1-A3, O1, O2, N1-N10 = 15 (O3 left on the 11th, N11
     # came on the 16th): 3/15 = 20.00%. Last week 1 of 11 (A1-A3, O1-O3, N1-N4,
     # N9) = 9.09%: +10.91 points.
