@@ -74,6 +74,7 @@ for n in range(40):
 """
 
 
+@pytest.mark.slow  # separate processes or a served app
 def test_two_processes_appending_at_once_keep_every_whole_line(tmp_path):
     run_at_once(*(APPEND.format(folder=str(tmp_path), who=w) for w in "AB"))
     trail = audit.entries(tmp_path)
@@ -94,6 +95,7 @@ audit.audited(
 """
 
 
+@pytest.mark.slow  # separate processes or a served app
 def test_two_processes_editing_targets_at_once_both_keep_theirs(make_data_dir):
     data = make_data_dir(partners=TABLES["partners"])
     first = store.current_version(data)

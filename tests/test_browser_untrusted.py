@@ -17,6 +17,8 @@ from tests.test_pages_hostile import (
 )
 from ui.safe import WORD_JOINER
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def hostile_app(tmp_path_factory):

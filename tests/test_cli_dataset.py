@@ -5,14 +5,12 @@ cannot be right are usage errors (exit 2) with a clear message."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from analytics import store
-from tests.conftest import commit_tables
+from tests.conftest import commit_tables, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,14 +22,7 @@ CONTACTS = [
 ]
 
 
-def cli(*args: str | Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "analytics", *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+cli = run_cli  # in-process through main(argv)
 
 
 def tree(folder: Path) -> list[str]:

@@ -12,11 +12,16 @@ import pytest
 
 from analytics import store
 from tests.conftest import commit_tables
+from tests.conftest import run_cli as run_in_process
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """In-process through main(argv); in a subprocess only when it needs its own
+    environment."""
+    if env is None:
+        return run_in_process(*args)
     return subprocess.run(
         [sys.executable, "-m", "analytics", *args],
         cwd=ROOT,

@@ -11,6 +11,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import serve_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +50,7 @@ def test_config_file_is_the_production_one():
     assert config["server"]["address"] == "127.0.0.1"
 
 
+@pytest.mark.slow  # separate processes or a served app
 def test_streamlit_reads_it_and_development_keeps_full_details():
     production = {
         "showErrorDetails": '"none"',
@@ -72,6 +75,7 @@ def listening_addresses(port: int) -> set[str]:
     return found
 
 
+@pytest.mark.slow  # separate processes or a served app
 def test_served_app_listens_on_this_machine_only(tmp_path):
     with serve_app(tmp_path / "store", tmp_path / "server.log") as url:
         port = int(url.rsplit(":", 1)[1])

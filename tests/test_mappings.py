@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from analytics.mappings import (
     MAPPINGS_FILE,
     layout_key,
@@ -65,6 +67,7 @@ def test_remembered_table_for_a_layout_mapped_before(tmp_path):
     assert remembered_table(tmp_path, ["Ref", "Account ID"]) is None
 
 
+@pytest.mark.slow  # separate processes or a served app
 def test_two_processes_saving_at_once_keep_every_mapping(tmp_path):
     # Two processes each remember 200 different layouts (headers "A<p>-<i>") into
     # one folder at the same time: 2 x 200 = 400 entries kept, and neither process

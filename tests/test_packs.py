@@ -354,6 +354,7 @@ def test_pdf_packs_hold_the_same_figures(data_dir, tmp_path):
     assert "Beta Books" not in ann
 
 
+@pytest.mark.slow  # renders every PDF page with pdftoppm
 def test_pack_pages_rendered_for_the_docs(data_dir, tmp_path):
     """Some of the PDFs' pages as PNG (poppler's pdftoppm) in docs/, to look at."""
     for name, who, first, last in (
