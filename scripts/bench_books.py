@@ -9,18 +9,17 @@ report and dashboard KPIs on it against the whole dataset, on a generated
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analytics import access, demo, ingest, kpis, partners, store  # noqa: E402
+from analytics import access, kpis, partners, store  # noqa: E402
+from scripts.bench_reports import bench_dataset  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 20)
 REPORTS = {
@@ -45,19 +44,7 @@ def rss_mb() -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--clients", type=int, default=1_000_000)
-    parser.add_argument("--partners", type=int, default=20_000)
-    parser.add_argument("--keep", type=Path, help="reuse/keep the dataset here")
-    args = parser.parse_args()
-
-    work = args.keep or Path(tempfile.mkdtemp(prefix="amd-bench-"))
-    data_dir = work / "store"
-    if store.current_version(data_dir) is None:
-        demo.write_demo(
-            work / "csv", partners=args.partners, clients=args.clients, as_of=AS_OF
-        )
-        ingest.import_paths(data_dir, sorted((work / "csv").glob("*.csv")))
+    data_dir = bench_dataset()
     path = store.version_path(data_dir, store.current_version(data_dir))
 
     with store.connect(data_dir) as full:
@@ -67,7 +54,8 @@ def main() -> None:
             "one AM": managers[:1],
             "a team of 5": managers[:5],
         }
-        print(f"{args.clients:,} clients, {len(managers)} account managers")
+        clients = full.execute("select count(*) from clients").fetchone()[0]
+        print(f"{clients:,} clients, {len(managers)} account managers")
         print(
             f"{'book':<15}{'make s':>8}{'+MB':>6}"
             + "".join(f"{n:>16}" for n in REPORTS)
