@@ -100,8 +100,7 @@ changes as (
 
 old_partners as (
     select
-        case when length(partner_id) = 18 then left(partner_id, 15)
-            else partner_id end as partner_key,
+        partner_key(partner_id) as partner_key,
         any_value(partner_name) as partner_name
     from old.partners
     group by all
@@ -109,8 +108,7 @@ old_partners as (
 
 new_partners as (
     select
-        case when length(partner_id) = 18 then left(partner_id, 15)
-            else partner_id end as partner_key,
+        partner_key(partner_id) as partner_key,
         any_value(partner_name) as partner_name
     from new.partners
     group by all
