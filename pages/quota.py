@@ -13,7 +13,7 @@ from ui.safe import md
 LEADERBOARD = {
     "account_manager": st.column_config.TextColumn("Account manager"),
     "status": charts.status_column(),
-    "pace": figures.column("pace"),
+    "pace": figures.column("pace", format="%.0f%%"),  # shown as points (x 100)
     "added": figures.column("added"),
     "target": figures.column("target"),
     "expected": figures.column("expected", label="Expected"),
