@@ -16,7 +16,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from analytics import activity, churn, partners, quota, repurposing
-from analytics.schema import NO_LEAGUE
+from analytics.schema import league_names
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A number written as text ("-5", "+1.5", "1e3"): a spreadsheet reads it as that
@@ -155,7 +155,7 @@ def _bool_text(series: pd.Series) -> pd.Series:
 def reports(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict[str, pd.DataFrame]:
     """The five SPEC section 7 reports, keyed by file name, in the app's row order."""
     report = partners.partner_report(con, as_of)
-    report["league"] = report["league"].fillna(NO_LEAGUE).replace("", NO_LEAGUE)
+    report["league"] = league_names(report["league"])
     report["has_notes_task"] = _bool_text(report["has_notes_task"])
     return {
         "partner_report.csv": report,

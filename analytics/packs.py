@@ -29,7 +29,7 @@ from analytics import (
 )
 from analytics.chart_images import Chart, render
 from analytics.digest import Table, count, data_uri, rate_text, reasons_text, templates
-from analytics.schema import NO_LEAGUE, NOTES_SUBJECT, TRAINING_STATUSES
+from analytics.schema import NOTES_SUBJECT, TRAINING_STATUSES, league_name
 
 # Labels of the figures shown, in the users' words (to point at the metric registry).
 LABELS = {
@@ -188,7 +188,7 @@ def _account(info: dict) -> Section:
             ("Partner", text(info["partner_name"])),
             ("Partner ID", text(info["partner_id"])),
             ("Account manager", text(info["account_manager"])),
-            ("League", info["league"] or NO_LEAGUE),
+            ("League", league_name(info["league"])),
             ("Account status", text(info["account_status"])),
             ("Created", day(info["created_date"])),
         ],

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 # Column types: text, date, int (integer >= 0 where nonneg), decimal.
 TEXT, DATE, INT, DECIMAL = "text", "date", "int", "decimal"
 DUCKDB_TYPES = {TEXT: "VARCHAR", DATE: "DATE", INT: "BIGINT", DECIMAL: "DOUBLE"}
@@ -308,6 +310,19 @@ DEFAULT_CADENCE_DAYS = {
     "2nd Division": 45,
     NO_LEAGUE: 30,
 }
+
+
+def league_name(value: object) -> str:
+    """A partner's league as shown: missing or blank (None, NaN, '', spaces) is
+    `No league` (in SQL, the `league_name` macro)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return NO_LEAGUE
+    return str(value) if str(value).strip() else NO_LEAGUE
+
+
+def league_names(leagues: pd.Series) -> pd.Series:
+    """`league_name` of every value of a column."""
+    return leagues.map(league_name)
 
 
 def league_rank_sql(column: str) -> str:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import activity, churn, kpis, metrics
-from analytics.schema import NO_LEAGUE
+from analytics.schema import league_names
 from ui import charts, common, figures
 from ui.safe import md
 
@@ -30,7 +30,7 @@ CLIENT_COLUMNS = {
 def for_display(clients: pd.DataFrame) -> pd.DataFrame:
     """Churned clients with the league named and the 2+ flag."""
     shown = clients.copy()
-    shown["league"] = shown["league"].fillna(NO_LEAGUE)
+    shown["league"] = league_names(shown["league"])
     shown["flagged"] = shown["partner_churn_count"] >= FLAG_AT
     return shown
 

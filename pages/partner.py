@@ -4,7 +4,12 @@ activity and notes on one page."""
 import streamlit as st
 
 from analytics import partners, plans
-from analytics.schema import NOTES_SUBJECT, TRAINING_STATUSES, UNKNOWN_PARTNER
+from analytics.schema import (
+    NOTES_SUBJECT,
+    TRAINING_STATUSES,
+    UNKNOWN_PARTNER,
+    league_name,
+)
 from ui import common
 from ui import partners as ui
 from ui.safe import md
@@ -74,7 +79,7 @@ with account.container(border=True, height="stretch"):
     st.subheader("Account information")
     st.markdown(
         f"**Account manager:** {md(info['account_manager'] or '–')}  \n"
-        f"**League:** {md(ui.league_label(info['league']))}  \n"
+        f"**League:** {md(league_name(info['league']))}  \n"
         f"**Account status:** {md(info['account_status'] or '–')}  \n"
         f"**Created:** {info['created_date'] or '–'}  \n"
         f"**Partner ID:** {md(info['partner_id'] or '–')}"

@@ -4,6 +4,7 @@ who is ready for the next stage, and their clients this month and this week."""
 import streamlit as st
 
 from analytics import partners
+from analytics.schema import league_names
 from ui import auth, common, formats
 from ui import partners as ui
 from ui.safe import md
@@ -67,7 +68,7 @@ with download.container(horizontal_alignment="right"):
 several_managers = report["account_manager"].nunique(dropna=False) > 1
 phone = common.is_phone()
 key = (common.dataset_version(), auth.books(), *filters.values())  # per viewer
-blocks = dict(list(report.groupby(report["league"].map(ui.league_label), sort=False)))
+blocks = dict(list(report.groupby(league_names(report["league"]), sort=False)))
 for league_name, grid in ui.league_grids(report, key, f.as_of):
     block = blocks[league_name]
     st.header(md(league_name), divider="gray")

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from analytics.schema import NO_LEAGUE
+from analytics.schema import NO_LEAGUE, league_name
 from ui import figures, formats
 
 PERIOD_LABELS = {"month": "This month", "quarter": "This quarter"}
@@ -61,7 +61,7 @@ CHART_HEIGHT = 360
 
 
 def league_colour(league: str | None) -> str:
-    return LEAGUE_COLOURS.get(league or NO_LEAGUE, OTHER_LEAGUE_COLOUR)
+    return LEAGUE_COLOURS.get(league_name(league), OTHER_LEAGUE_COLOUR)
 
 
 def am_colours(managers: Iterable[str]) -> dict[str, str]:

@@ -9,7 +9,7 @@ from urllib.parse import quote, quote_plus, urlencode
 import pandas as pd
 import streamlit as st
 
-from analytics.schema import NO_LEAGUE, STATUSES, UNKNOWN_PARTNER
+from analytics.schema import STATUSES, UNKNOWN_PARTNER, league_names
 from ui import formats
 from ui.safe import md
 
@@ -169,7 +169,7 @@ def league_grids(
     named). Cached on `key` (the dataset version and the report's arguments) rather
     than on the frame: building 20,000 partners' grids takes a few tenths of a
     second, reading them back milliseconds."""
-    named = _report.assign(league=_report["league"].map(league_label))
+    named = _report.assign(league=league_names(_report["league"]))
     return [
         (league, report_grid(block, as_of))
         for league, block in named.groupby("league", sort=False)
@@ -199,12 +199,6 @@ def _subtotal(
         "account_manager": "",
     }
     return pd.DataFrame([row])
-
-
-def league_label(league: object) -> str:
-    return (
-        NO_LEAGUE if league is None or pd.isna(league) or league == "" else str(league)
-    )
 
 
 def status_group(status: object) -> str:
@@ -290,7 +284,7 @@ def call_columns(several_managers: bool, phone: bool = False) -> dict:
 def call_rows(calls: pd.DataFrame) -> pd.DataFrame:
     """The call list as the grid shows it: leagues named, touch in days."""
     return calls.assign(
-        league=calls["league"].map(league_label),
+        league=league_names(calls["league"]),
         last_touch=calls["days_since_touch"].map(formats.days),
         partner_name=calls["partner_name"].fillna(UNKNOWN_PARTNER),
     )
