@@ -113,15 +113,6 @@ def link(base: str, page: str, as_of: dt.date, account_manager: str | None, **mo
     return f"{base}/{PAGES[page]}?{urlencode(params)}"
 
 
-def count(value: object) -> str:
-    return "–" if value is None or pd.isna(value) else f"{int(value):,}"
-
-
-def rate_text(value: object) -> str:
-    """A churn rate for text: two decimals (weekly rates are often below 1%)."""
-    return "–" if value is None or pd.isna(value) else f"{value:.2%}"
-
-
 def reasons_text(reasons: str) -> str:
     """'no touch in 30+ days; no notes task' -> 'No touch in 30+ days; no notes
     task' (the reasons as one sentence)."""
@@ -223,7 +214,7 @@ def churn_chart(totals: pd.DataFrame) -> Chart:
     """Clients churned per week (bars) and the churn rate (line, whole percentages;
     this week's rate written out, as weekly rates are often below 1%)."""
     rates = totals["churn_rate"].tolist()
-    this_week = rate_text(rates[-1])
+    this_week = metrics.rate(rates[-1])
     return Chart(
         title="Weekly churn, last 26 weeks",
         categories=week_labels(totals["week_start"]),
@@ -262,22 +253,22 @@ def tiles(k: dict, as_of: dt.date) -> list[dict]:
     return [
         {
             "label": metrics.label("month_added"),
-            "value": count(k["month_added"]),
+            "value": metrics.count(k["month_added"]),
             "note": quota_note,
         },
         {
             "label": metrics.label("repurposed_this_month"),
-            "value": count(k["repurposed_this_month"]),
+            "value": metrics.count(k["repurposed_this_month"]),
             "note": metrics.vs_last_month(k["repurposed_last_month_to_date"], as_of),
         },
         {
             "label": metrics.label("churned_this_week"),
-            "value": count(k["churned_this_week"]),
+            "value": metrics.count(k["churned_this_week"]),
             "note": metrics.vs_last_week(k["churned_last_week_to_date"], as_of),
         },
         {
             "label": metrics.label("partners_needing_attention"),
-            "value": count(k["partners_needing_attention"]),
+            "value": metrics.count(k["partners_needing_attention"]),
             "note": "no touch, no notes task, overdue task or churn",
         },
     ]

@@ -54,11 +54,52 @@ class Metric:
 
     def text(self, value: object) -> str:
         """The value formatted for a tile or a sentence; `–` when empty."""
-        if value is None or pd.isna(value):
-            return "–"
+        if _missing(value):
+            return EMPTY
         if self.format and isinstance(value, numbers.Number):
             return format(value, self.format)
         return str(value)
+
+
+# --- one way to write each kind of figure (pages, digest, packs) ----------------
+
+EMPTY = "–"
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))
+
+
+def count(value: object) -> str:
+    """A count with thousands separators: `1,234`; `–` when empty."""
+    return EMPTY if _missing(value) else f"{value:,.0f}"
+
+
+def percent(value: object) -> str:
+    """A share (a fraction) as a whole percentage: `42%`; `–` when empty."""
+    return EMPTY if _missing(value) else f"{value:.0%}"
+
+
+def rate(value: object) -> str:
+    """A weekly churn rate, two decimals (often below 1%): `0.43%`; `–` when empty."""
+    return EMPTY if _missing(value) else f"{value:.2%}"
+
+
+def decimal(value: object) -> str:
+    """An average or a projection, one decimal: `2.9`; `–` when empty."""
+    return EMPTY if _missing(value) else f"{value:,.1f}"
+
+
+def money(value: object) -> str:
+    """An amount without cents: `2,273`; `–` when empty."""
+    return EMPTY if _missing(value) else f"{value:,.0f}"
+
+
+def days(value: object) -> str:
+    """Days since a touch: `today`, `1 day`, `46 days`; `never` when empty."""
+    if _missing(value):
+        return "never"
+    return {0: "today", 1: "1 day"}.get(int(value), f"{value:,.0f} days")
 
 
 REGISTRY: list[Metric] = []
@@ -291,7 +332,7 @@ _add(
         "expected",
         "Expected by today",
         "clients",
-        ".1f",
+        ",.1f",
         "Target x working days gone (Mon-Fri up to and including D) / working "
         "days in the period.",
         quota.quota_pace,
@@ -310,7 +351,7 @@ _add(
         "projection",
         "Projection",
         "clients",
-        ".1f",
+        ",.1f",
         "Added / working days gone x working days in the period: where this pace ends.",
         quota.quota_pace,
         _T_QUOTA,
@@ -327,9 +368,9 @@ _add(
     ),
     Metric(
         "needed_per_day",
-        "Needed per day",
+        "Needed / day",
         "clients",
-        ".1f",
+        ",.1f",
         "Clients still needed to reach the target / working days left after D.",
         quota.quota_detail,
         _T_QUOTA,
@@ -393,7 +434,7 @@ _add(
         "median_days",
         "Median days to repurpose",
         "days",
-        ".1f",
+        ",.1f",
         "The median of repurposed_date - added_date over the clients ever "
         "repurposed by D.",
         repurposing.median_days,

@@ -28,7 +28,8 @@ from analytics import (
     store,
 )
 from analytics.chart_images import Chart, render
-from analytics.digest import Table, count, data_uri, rate_text, reasons_text, templates
+from analytics.digest import Table, data_uri, reasons_text, templates
+from analytics.metrics import count, decimal, money, percent, rate
 from analytics.schema import NOTES_SUBJECT, TRAINING_STATUSES, league_name
 
 # Labels of the figures shown, in the users' words (to point at the metric registry).
@@ -75,18 +76,6 @@ class Pack:
     title: str
     subtitle: str
     sections: list[Section]
-
-
-def pct(value: object) -> str:
-    return "–" if value is None or pd.isna(value) else f"{value:.0%}"
-
-
-def amount(value: object) -> str:
-    return "–" if value is None or pd.isna(value) else f"{value:,.0f}"
-
-
-def decimal(value: object) -> str:
-    return "–" if value is None or pd.isna(value) else f"{value:,.1f}"
 
 
 def day(value: object) -> str:
@@ -202,7 +191,7 @@ def _plan_progress(info: dict) -> Section:
         (LABELS["clients_active"], count(info["clients_active"])),
         (LABELS["clients_repurposed"], count(info["clients_repurposed"])),
         (LABELS["business_plan_aim"], count(aim)),
-        (LABELS["plan_progress"], pct(info["plan_progress"])),
+        (LABELS["plan_progress"], percent(info["plan_progress"])),
     ]
     chart = None
     if aim:
@@ -245,7 +234,7 @@ def _cohort(con: duckdb.DuckDBPyConnection, pid: str, as_of: dt.date) -> Section
         {
             "cohort_month": ("Month added", text),
             "clients_added": ("Clients added", count),
-            **{f"rate_{w}": (f"Within {w} days", pct) for w in windows},
+            **{f"rate_{w}": (f"Within {w} days", percent) for w in windows},
         },
         numeric=("clients_added", *(f"rate_{w}" for w in windows)),
     )
@@ -307,10 +296,10 @@ def _account_plan(
     for _, plan in goals.iterrows():
         prefix = f"Plan {plan['plan_id']}: " if len(goals) > 1 else ""
         facts += [
-            (f"{prefix}{LABELS['revenue_goal']}", amount(plan["revenue_goal"])),
-            (f"{prefix}{LABELS['current_amount']}", amount(plan["current_amount"])),
-            (f"{prefix}{LABELS['attainment']}", pct(plan["attainment"])),
-            (f"{prefix}Quarter gone", pct(plan["elapsed_share"])),
+            (f"{prefix}{LABELS['revenue_goal']}", money(plan["revenue_goal"])),
+            (f"{prefix}{LABELS['current_amount']}", money(plan["current_amount"])),
+            (f"{prefix}{LABELS['attainment']}", percent(plan["attainment"])),
+            (f"{prefix}Quarter gone", percent(plan["elapsed_share"])),
             (f"{prefix}On track", track.get(plan["on_track"], "–")),
         ]
     return Section(
@@ -396,7 +385,7 @@ def _quota(
             (f"{label}: {LABELS['added'].lower()}", count(row["added"])),
             (f"{label}: {LABELS['target'].lower()}", count(row["target"])),
             (f"{label}: {LABELS['expected'].lower()}", decimal(row["expected"])),
-            (f"{label}: {LABELS['pace'].lower()}", pct(row["pace"])),
+            (f"{label}: {LABELS['pace'].lower()}", percent(row["pace"])),
             (f"{label}: {LABELS['projection'].lower()}", decimal(row["projection"])),
             (f"{label}: {LABELS['status'].lower()}", text(row["status"])),
         ]
@@ -446,7 +435,7 @@ def _plans(
         [
             ("Key partners", count(None if c is None else c["key_partners"])),
             ("Key partners with a plan", count(None if c is None else c["with_plan"])),
-            ("Plan coverage", pct(None if c is None else c["share"])),
+            ("Plan coverage", percent(None if c is None else c["share"])),
             ("Plans held", count(None if u is None else u["plans"])),
             (
                 "Plans created this quarter",
@@ -474,7 +463,7 @@ def _churn(con: duckdb.DuckDBPyConnection, am: str, as_of: dt.date) -> Section:
         [
             ("Churned this week", count(this_week["churned"])),
             ("Active at the start of this week", count(this_week["active_at_start"])),
-            ("Churn rate this week", rate_text(this_week["churn_rate"])),
+            ("Churn rate this week", rate(this_week["churn_rate"])),
             ("Churned in the last 26 weeks", count(totals["churned"].sum())),
         ],
         Chart(

@@ -20,9 +20,7 @@ CLIENT_COLUMNS = {
     "flagged": st.column_config.CheckboxColumn(
         f"{FLAG_AT}+ lost", help=f"The partner lost {FLAG_AT} or more clients that week"
     ),
-    "partner_churn_count": st.column_config.NumberColumn(
-        "Partner lost", help="Clients this partner lost that week"
-    ),
+    "partner_churn_count": figures.column("partner_churn_count"),
     "client_name": "Client",
 }
 
@@ -61,13 +59,13 @@ def week_tiles(counts: dict, flagged: pd.DataFrame, as_of: dt.date) -> None:
         "churn_rate",
         counts["churn_rate_this_week"],
         label="Churn rate this week",
-        delta=charts.points(rate_change),
+        delta=figures.change_in_points(rate_change),
         delta_color="inverse",
         delta_description="vs last week to the same weekday",
         height="stretch",
         help="Churned this week / active at its start. Last week to the same "
-        f"weekday: {charts.rate_text(counts['churn_rate_last_week_to_date'])}; last "
-        f"week in full: {charts.rate_text(counts['churn_rate_last_week_full'])} "
+        f"weekday: {figures.rate(counts['churn_rate_last_week_to_date'])}; last "
+        f"week in full: {figures.rate(counts['churn_rate_last_week_full'])} "
         f"({counts['churned_last_week_full']:,} of "
         f"{counts['active_at_start_last_week']:,} active at its start).",
     )

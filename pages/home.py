@@ -6,7 +6,7 @@ import streamlit as st
 
 from analytics import calls, churn, kpis, metrics, partners, quota, repurposing
 from analytics.schema import DEFAULT_CADENCE_DAYS
-from ui import charts, common, figures, formats
+from ui import charts, common, figures
 from ui import partners as ui
 from ui.safe import md
 
@@ -79,7 +79,7 @@ with top if phone else bottom:
     calls_today = common.report(
         calls.call_list, as_of=f.as_of, account_manager=f.account_manager
     )
-    st.subheader(f"Call today · {formats.count(len(calls_today))} partners")
+    st.subheader(f"Call today · {figures.count(len(calls_today))} partners")
     rule = ", ".join(
         f"{league} {days}" for league, days in DEFAULT_CADENCE_DAYS.items()
     )

@@ -10,7 +10,7 @@ from analytics.schema import (
     UNKNOWN_PARTNER,
     league_name,
 )
-from ui import common
+from ui import common, figures
 from ui import partners as ui
 from ui.safe import md
 
@@ -152,9 +152,7 @@ with tabs[0]:
             "added_date": st.column_config.DateColumn("Added"),
             "repurposed_date": st.column_config.DateColumn("Repurposed"),
             "churned_date": st.column_config.DateColumn("Churned"),
-            "monthly_value": st.column_config.NumberColumn(
-                "Monthly value", format="%.2f"
-            ),
+            "monthly_value": figures.money_column("Monthly value"),
             "status": "Status",
         },
         placeholder="–",
@@ -237,12 +235,8 @@ if has_plans:
                     "account_manager": "Plan owner",
                     "created_date": st.column_config.DateColumn("Created"),
                     "last_updated": st.column_config.DateColumn("Last updated"),
-                    "revenue_goal": st.column_config.NumberColumn(
-                        "Revenue goal", format="%.2f"
-                    ),
-                    "current_amount": st.column_config.NumberColumn(
-                        "Current amount", format="%.2f"
-                    ),
+                    "revenue_goal": figures.money_column("Revenue goal"),
+                    "current_amount": figures.money_column("Current amount"),
                     "status": "Status",
                     "next_review_date": st.column_config.DateColumn("Next review"),
                     "objectives": "Objectives",

@@ -5,7 +5,7 @@ import streamlit as st
 
 from analytics import partners
 from analytics.schema import league_names
-from ui import auth, common, formats
+from ui import auth, common, figures
 from ui import partners as ui
 from ui.safe import md
 
@@ -57,10 +57,10 @@ if report.empty:
 ready = ui.is_ready(report)
 summary, download = st.columns([4, 1], vertical_alignment="center")
 summary.caption(
-    f"{formats.count(len(report))} partners · "
-    f"{formats.count(report['clients_total'].sum())} clients · "
-    f"{formats.count(report['clients_repurposed'].sum())} repurposed · "
-    f"{formats.count(ready.sum())} ready for the next stage"
+    f"{figures.count(len(report))} partners · "
+    f"{figures.count(report['clients_total'].sum())} clients · "
+    f"{figures.count(report['clients_repurposed'].sum())} repurposed · "
+    f"{figures.count(ready.sum())} ready for the next stage"
 )
 with download.container(horizontal_alignment="right"):
     common.download(report.assign(is_ready=ready), "partner_report")
@@ -73,12 +73,12 @@ for league_name, grid in ui.league_grids(report, key, f.as_of):
     block = blocks[league_name]
     st.header(md(league_name), divider="gray")
     st.markdown(
-        f"**{formats.count(len(block))}** partners · "
-        f"**{formats.count(block['clients_total'].sum())}** clients · "
-        f"**{formats.count(block['clients_active'].sum())}** active · "
-        f"**{formats.count(block['clients_repurposed'].sum())}** repurposed · "
-        f"**{formats.count(block['added_this_month'].sum())}** added this month · "
-        f"**{formats.count(block['churned_this_week'].sum())}** churned this week"
+        f"**{figures.count(len(block))}** partners · "
+        f"**{figures.count(block['clients_total'].sum())}** clients · "
+        f"**{figures.count(block['clients_active'].sum())}** active · "
+        f"**{figures.count(block['clients_repurposed'].sum())}** repurposed · "
+        f"**{figures.count(block['added_this_month'].sum())}** added this month · "
+        f"**{figures.count(block['churned_this_week'].sum())}** churned this week"
     )
     common.partner_table(
         grid,

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import dates, metrics, plans
-from ui import common
+from ui import common, figures
 
 STAGE_COLOURS = (
     "#1f77b4",
@@ -366,19 +366,14 @@ else:
         {
             "partner_name": "Partner",
             "account_manager": "Plan owner",
-            "revenue_goal": st.column_config.NumberColumn(
-                "Revenue goal", format="localized"
-            ),
-            "current_amount": st.column_config.NumberColumn(
-                "Current amount", format="localized"
-            ),
-            "attainment": st.column_config.ProgressColumn(
-                "Of goal", format="percent", min_value=0, max_value=1
-            ),
-            "on_track": st.column_config.CheckboxColumn("On track"),
+            "revenue_goal": figures.money_column("Revenue goal"),
+            "current_amount": figures.money_column("Current amount"),
+            "attainment": figures.column("attainment", bar=True),
+            "on_track": figures.column("on_track"),
             "status": "Plan status",
         },
         key="goals_pick",
+        shown=figures.shown(goals),
     )
 
 # --- reviews --------------------------------------------------------------------------

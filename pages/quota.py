@@ -6,19 +6,19 @@ import pandas as pd
 import streamlit as st
 
 from analytics import audit, dates, metrics, partners, quota, store
-from ui import auth, charts, common, figures, formats
+from ui import auth, charts, common, figures
 from ui.partners import STATUS_DELTA
 from ui.safe import md
 
 LEADERBOARD = {
     "account_manager": st.column_config.TextColumn("Account manager"),
     "status": charts.status_column(),
-    "pace": figures.column("pace", format="%.0f%%"),  # shown as points (x 100)
+    "pace": figures.column("pace"),
     "added": figures.column("added"),
     "target": figures.column("target"),
     "expected": figures.column("expected", label="Expected"),
     "projection": figures.column("projection"),
-    "needed_per_day": figures.column("needed_per_day", label="Needed / day"),
+    "needed_per_day": figures.column("needed_per_day"),
     "source": figures.column("source"),
 }
 CLIENTS = {
@@ -76,32 +76,21 @@ def am_tiles(row: pd.Series) -> None:
     cells[0].metric("Status", row["status"], border=True, height="stretch")
     cells[1].metric(
         "Added",
-        formats.count(row["added"]),
+        figures.count(row["added"]),
         delta=f"{row['added'] - row['expected']:+.1f} vs expected"
         if has_target
         else None,
-        delta_description=f"target {formats.count(row['target'])}"
+        delta_description=f"target {figures.count(row['target'])}"
         if has_target
         else "no target",
         help="Clients added in the period up to the as-of date, against the number "
         "expected by today.",
         border=True,
     )
-    cells[2].metric("Pace", formats.percent(row["pace"]), border=True, height="stretch")
-    cells[3].metric(
-        "Projection",
-        formats.decimal(row["projection"]),
-        border=True,
-        height="stretch",
-        help="Clients added by the period's end at this pace.",
-    )
-    cells[4].metric(
-        "Needed / day",
-        formats.decimal(row["needed_per_day"]),
-        border=True,
-        height="stretch",
-        help="Clients still needed per remaining working day of the period",
-    )
+    for cell, name in zip(
+        cells[2:], ("pace", "projection", "needed_per_day"), strict=True
+    ):
+        figures.tile(cell, name, row[name], height="stretch")
 
 
 def team_tiles(rows: pd.DataFrame, team: pd.Series) -> None:
@@ -121,7 +110,7 @@ def team_tiles(rows: pd.DataFrame, team: pd.Series) -> None:
     )
     for cell, status in zip(cells[1:], charts.STATUS_COLOURS, strict=True):
         cell.metric(
-            f"AMs {status.lower()}", formats.count(counts.get(status, 0)), border=True
+            f"AMs {status.lower()}", figures.count(counts.get(status, 0)), border=True
         )
     apart = metrics.no_quota_note(
         team["target"], int(team["no_quota_managers"]), int(team["no_quota_added"])
@@ -140,9 +129,7 @@ def leaderboard(rows: pd.DataFrame, name: str) -> None:
     """The AMs by pace with status as a coloured label; expected by today is in
     the chart beside it and in the download."""
     board = rows[list(LEADERBOARD)]
-    shown = board.assign(
-        status=board["status"].map(lambda s: [s]), pace=formats.points(board["pace"])
-    )
+    shown = figures.shown(board).assign(status=board["status"].map(lambda s: [s]))
     st.dataframe(
         shown,
         hide_index=True,

@@ -26,11 +26,9 @@ PLAN_COLUMNS = {
     "account_manager": "Account manager",
     "league": "League",
     "clients_repurposed": figures.column("clients_repurposed"),
-    "business_plan_aim": st.column_config.NumberColumn("Aim"),
-    "to_go": st.column_config.NumberColumn("To go"),
-    "plan_progress": st.column_config.ProgressColumn(
-        "Plan progress", format="percent", min_value=0.0, max_value=1.0
-    ),
+    "business_plan_aim": figures.column("business_plan_aim", label="Aim"),
+    "to_go": figures.column("to_go"),
+    "plan_progress": figures.column("plan_progress", bar=True),
 }
 
 
@@ -79,7 +77,9 @@ def best_tiles(cells, table: pd.DataFrame, by: str) -> None:
     best_tile(
         cells[1],
         "Quickest",
-        quickest.assign(days=quickest["median_days"].map(charts.days)),
+        quickest.assign(
+            days=quickest["median_days"].map(metrics.get("median_days").text)
+        ),
         by,
         "{days} days",
         "median days from added to repurposed, over {ever_repurposed:,} clients",
@@ -132,10 +132,12 @@ def rate_table(table: pd.DataFrame, by: str, label: str) -> None:
         "rate": figures.column("rate", label="Rate"),
         "median_days": figures.column("median_days", label="Median days"),
     }
+    rows = table.drop(columns="ranked")
     common.table(
-        table.drop(columns="ranked"),
+        rows,
         f"repurposing_rates_by_{by}",
         columns,
+        shown=figures.shown(rows),
         key=f"rate-table-{by}",
         height=320 if by == "partner" else "auto",
     )
@@ -149,7 +151,11 @@ def partners_behind(keys: list, by: str, mine: dict) -> None:
         f"Partners behind {', '.join(md(charts.group_label(k)) for k in keys)}"
     )
     common.table(
-        behind, f"repurposing_partners_by_{by}", PARTNER_COLUMNS, key="drill-partners"
+        behind,
+        f"repurposing_partners_by_{by}",
+        PARTNER_COLUMNS,
+        shown=figures.shown(behind),
+        key="drill-partners",
     )
 
 
@@ -247,12 +253,22 @@ if ready.empty:
     st.info("No partner has reached its business plan aim yet.")
 else:
     common.partner_table(
-        ready, "partners_ready", PLAN_COLUMNS, key="plans-ready", height=250
+        ready,
+        "partners_ready",
+        PLAN_COLUMNS,
+        key="plans-ready",
+        shown=figures.shown(ready),
+        height=250,
     )
 st.markdown("**Closest to their business plan aim**")
 if to_go.empty:
     st.info("No partner is still working towards an aim.")
 else:
     common.partner_table(
-        to_go, "partners_closest_to_aim", PLAN_COLUMNS, key="plans-closest", height=250
+        to_go,
+        "partners_closest_to_aim",
+        PLAN_COLUMNS,
+        key="plans-closest",
+        shown=figures.shown(to_go),
+        height=250,
     )

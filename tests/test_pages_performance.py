@@ -358,7 +358,8 @@ def test_repurposing_cohorts_and_plans(data_dir, run_app):
     # Ready: Acme 2 of 2. Closest: Cole 0 of 1 (1 to go), Bolt 1 of 4 (3 to go).
     assert ready["partner_name"].tolist() == ["Acme"]
     assert closest["partner_name"].tolist() == ["Cole", "Bolt"]
-    assert closest["plan_progress"].tolist() == pytest.approx([0, 0.25])
+    # the grid holds percent points for its whole percentages: 1 of 4 = 25 (%)
+    assert closest["plan_progress"].tolist() == pytest.approx([0, 25])
 
 
 def test_repurposing_rates_by_account_manager(data_dir, run_app):

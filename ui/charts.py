@@ -13,7 +13,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from analytics.schema import NO_LEAGUE, league_name
-from ui import figures, formats
+from ui import figures
 
 PERIOD_LABELS = {"month": "This month", "quarter": "This quarter"}
 # Toggle options as shown (and kept in the URL) -> the analytics argument.
@@ -106,24 +106,6 @@ def selected_points(event: object) -> list[tuple]:
 def selected(event: object) -> list:
     """The first customdata value (the id) of each selected point."""
     return list(dict.fromkeys(point[0] for point in selected_points(event)))
-
-
-def rate_text(value: object) -> str:
-    """A churn rate for text (formats.rate: one decimal), `–` when empty."""
-    return formats.rate(value)
-
-
-def points(change: object) -> str | None:
-    """A change of rate in percentage points for a tile's delta; none when it
-    rounds to zero (an arrow on +0.00 would mislead)."""
-    if change is None or pd.isna(change) or round(change * 100, 2) == 0:
-        return None
-    return f"{change * 100:+.2f} pts"
-
-
-def days(value: float) -> str:
-    """Days for a tile: `10.5`, `51`."""
-    return f"{value:.1f}".removesuffix(".0")
 
 
 def status_column(label: str = "Status") -> object:
@@ -427,7 +409,7 @@ def churn_chart(
             for c, a in zip(totals["churned"], totals["active_at_start"], strict=True)
         ],
         hovertemplate=(
-            "Week of %{x|%d %b %Y}<br>Churn rate: %{y:.1%}<br>%{text}<extra></extra>"
+            "Week of %{x|%d %b %Y}<br>Churn rate: %{y:.2%}<br>%{text}<extra></extra>"
         ),
         secondary_y=True,
     )
@@ -448,11 +430,6 @@ def churn_chart(
         showgrid=False,
     )
     return fig
-
-
-def percent_column(label: str, help: str | None = None) -> object:
-    """A rate shown as a percentage."""
-    return st.column_config.NumberColumn(label, format="percent", help=help)
 
 
 # --- activity -----------------------------------------------------------------

@@ -1,16 +1,36 @@
-"""Figures as the pages show them, from the metric registry (analytics/metrics.py):
-tiles, table columns and axis titles take their label, help and format from there,
-so one figure reads the same on every page."""
+"""How figures are shown, in one place: the text of each kind of number (from
+analytics.metrics, which the digest and the packs use too), KPI tiles and table
+columns from the metric registry (label, help, format), and the percent points a
+share column needs. One figure reads the same on every page."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from analytics import metrics
+from analytics.metrics import (  # noqa: F401  (the text formats, for the pages)
+    EMPTY,
+    count,
+    days,
+    decimal,
+    money,
+    percent,
+    rate,
+)
 
 NO_ACCOUNT_MANAGER = "(no account manager)"
+# A registry format -> the same format in a table column (sprintf): a share's
+# column holds percent points (see `shown`), as a column format cannot multiply.
+COLUMN_FORMATS = {
+    ",": "%,d",
+    ",.0f": "%,.0f",
+    ",.1f": "%,.1f",
+    ".0%": "%.0f%%",
+    ".2%": "%.2f%%",
+}
 
 
 def label(name: str) -> str:
@@ -31,26 +51,71 @@ def tile(cell: Any, name: str, value: object, **kwargs: Any) -> None:
     cell.metric(kwargs.pop("label", metric.label), metric.text(value), **kwargs)
 
 
-def column(name: str, **kwargs: Any) -> Any:
+def column(name: str, bar: bool = False, **kwargs: Any) -> Any:
     """An st.column_config column for a registry figure (label, help, format);
-    keyword arguments override or add settings."""
+    keyword arguments override or add settings. A share's column shows percent
+    points (draw the table's `shown(df)`), as a 0-100% bar with `bar=True`."""
     metric = metrics.get(name)
     kwargs.setdefault("help", metric.tooltip)
     title = kwargs.pop("label", metric.label)
+    if bar:
+        return progress_column(title, **kwargs)
     if metric.unit == "yes/no":
         return st.column_config.CheckboxColumn(title, **kwargs)
     if metric.unit in ("text", "status"):
         return st.column_config.TextColumn(title, **kwargs)
-    if metric.format.endswith("%"):
-        kwargs.setdefault("format", "percent")
-    elif metric.format.endswith(".1f"):
-        kwargs.setdefault("format", "%.1f")
-    elif metric.format.endswith(".0f"):
-        kwargs.setdefault("format", "localized")
+    kwargs.setdefault("format", COLUMN_FORMATS[metric.format])
     return st.column_config.NumberColumn(title, **kwargs)
+
+
+def shown(df: pd.DataFrame) -> pd.DataFrame:
+    """`df` as a table draws it: every column named for a share in the registry
+    (rate, pace, plan_progress...) as percent points (0.42 -> 42.0) for its
+    column's `%.0f%%`; the download keeps the fractions."""
+    shares = [
+        c for c in df.columns if c in metrics.METRICS and metrics.get(c).unit == "share"
+    ]
+    return df.assign(**{c: points(df[c]) for c in shares}) if shares else df
+
+
+def points(fractions: pd.Series) -> pd.Series:
+    """Fractions as percent points (0.42 -> 42.0) for the percentage columns."""
+    return fractions.astype("float64") * 100
+
+
+def change_in_points(change: object) -> str | None:
+    """A change of a rate in percentage points for a tile's delta (`+0.12 pts`);
+    none when it rounds to zero (an arrow on +0.00 would mislead)."""
+    if change is None or pd.isna(change) or round(change * 100, 2) == 0:
+        return None
+    return f"{change * 100:+.2f} pts"
 
 
 def account_manager_label(value: object) -> str:
     """An account manager as shown: the blank one is `(no account manager)`,
     never `nan` or `None`."""
     return value if isinstance(value, str) and value.strip() else NO_ACCOUNT_MANAGER
+
+
+# --- table columns of a kind (st.column_config), the same formats --------------
+
+
+def count_column(label: str, **kwargs: Any) -> Any:
+    return st.column_config.NumberColumn(label, format="%,d", **kwargs)
+
+
+def money_column(label: str, **kwargs: Any) -> Any:
+    return st.column_config.NumberColumn(label, format="%,.0f", **kwargs)
+
+
+def percent_column(label: str, **kwargs: Any) -> Any:
+    """A whole percentage of a column holding percent points (see `points`)."""
+    return st.column_config.NumberColumn(label, format="%.0f%%", **kwargs)
+
+
+def progress_column(label: str, **kwargs: Any) -> Any:
+    """A bar from 0 to 100% of a column holding percent points (see `points`),
+    its whole percentage beside it."""
+    return st.column_config.ProgressColumn(
+        label, format="%.0f%%", min_value=0, max_value=100, **kwargs
+    )

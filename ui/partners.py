@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.schema import STATUSES, UNKNOWN_PARTNER, league_names
-from ui import formats
+from ui import figures
 from ui.safe import md
 
 OTHER_STATUSES = "Other or no status"
@@ -51,23 +51,23 @@ GRID_COLUMNS = {
         help="An open 'Account Management Notes' task; on a subtotal row, how many "
         "of the group's partners have one.",
     ),
-    "plan": formats.progress_column(
+    "plan": figures.progress_column(
         "Plan", width=84, help="Plan progress: repurposed / business plan aim."
     ),
-    "clients_total": formats.count_column(
+    "clients_total": figures.count_column(
         "Clients", width=56, help="Clients added by the as-of date, churned included."
     ),
-    "clients_active": formats.count_column("Active", width=50),
-    "clients_repurposed": formats.count_column(
+    "clients_active": figures.count_column("Active", width=50),
+    "clients_repurposed": figures.count_column(
         "Repurposed", width=80, help="Active clients moved onto the product."
     ),
-    "business_plan_aim": formats.count_column(
+    "business_plan_aim": figures.count_column(
         "Aim", width=40, help="Business plan aim (clients to repurpose)."
     ),
-    "added_this_month": formats.count_column(
+    "added_this_month": figures.count_column(
         "Added", width=52, help="Clients added this month, up to the as-of date."
     ),
-    "churned_this_week": formats.count_column(
+    "churned_this_week": figures.count_column(
         "Churned", width=60, help="Clients churned this week, up to the as-of date."
     ),
     "account_status": st.column_config.TextColumn(
@@ -144,9 +144,9 @@ def report_grid(block: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
                 block["partner_id"], block["partner_name"], is_ready(block), strict=True
             )
         ],
-        last_touch=block["days_since_touch"].map(formats.days),
+        last_touch=block["days_since_touch"].map(figures.days),
         notes=block["has_notes_task"].map({True: NOTES_OK, False: NOTES_MISSING}),
-        plan=formats.points(block["plan_progress"]),
+        plan=figures.points(block["plan_progress"]),
         account_status=block["account_status"]
         .where(groups == OTHER_STATUSES, "")
         .fillna("(blank)"),
@@ -243,7 +243,7 @@ def timeline_entry(row: object, as_of: dt.date | None = None) -> None:
     if overdue:
         icon = ":material/warning:"
         heading += (
-            f" · :red[**overdue by {formats.days((as_of - row.activity_date).days)}**]"
+            f" · :red[**overdue by {figures.days((as_of - row.activity_date).days)}**]"
         )
     else:
         icon = ":material/check_circle:" if row.is_touch else ":material/pending:"
@@ -285,6 +285,6 @@ def call_rows(calls: pd.DataFrame) -> pd.DataFrame:
     """The call list as the grid shows it: leagues named, touch in days."""
     return calls.assign(
         league=league_names(calls["league"]),
-        last_touch=calls["days_since_touch"].map(formats.days),
+        last_touch=calls["days_since_touch"].map(figures.days),
         partner_name=calls["partner_name"].fillna(UNKNOWN_PARTNER),
     )
