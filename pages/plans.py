@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import dates, metrics, plans
-from ui import common, figures
+from ui import charts, common, figures
 
 STAGE_COLOURS = (
     "#1f77b4",
@@ -213,7 +213,11 @@ if key_total == 0:
 else:
     shown = coverage[coverage["key_partners"] > 0]
     fig = common.share_bars(
-        shown,
+        shown.assign(
+            account_manager=charts.plain_groups(
+                shown["account_manager"], "account_manager"
+            )
+        ),
         title="Share of key partners with an account plan",
         axis_title="Key partners with a plan",
         text=[
@@ -251,7 +255,11 @@ with left:
         st.info("No account plans yet.")
     else:
         fig = created_and_updated(
-            usage,
+            usage.assign(
+                account_manager=charts.plain_groups(
+                    usage["account_manager"], "account_manager"
+                )
+            ),
             "account_manager",
             {"created_this_quarter": "Created", "updated_this_quarter": "Updated"},
             "Plans created and updated per account manager",
@@ -303,7 +311,7 @@ else:
         if part.empty:
             continue
         fig.add_bar(
-            y=part["label"],
+            y=part["label"].map(charts.plain),
             x=part["current_amount"],
             orientation="h",
             name=name,
@@ -312,7 +320,7 @@ else:
                 zip(
                     part["revenue_goal"],
                     part["attainment"],
-                    part["account_manager"],
+                    charts.plain_groups(part["account_manager"], "account_manager"),
                     strict=True,
                 )
             ),
@@ -321,7 +329,7 @@ else:
             "<extra>%{fullData.name}</extra>",
         )
     fig.add_scatter(
-        y=named["label"],
+        y=named["label"].map(charts.plain),
         x=named["revenue_goal"],
         mode="markers",
         name="Goal",
@@ -334,7 +342,7 @@ else:
         hovertemplate="%{y}<br>goal %{x:,.0f}<extra></extra>",
     )
     fig.add_scatter(
-        y=named["label"],
+        y=named["label"].map(charts.plain),
         x=named["revenue_goal"] * share_gone,
         mode="markers",
         name="Expected by now",
@@ -354,7 +362,7 @@ else:
         yaxis={
             "autorange": "reversed",
             "categoryorder": "array",
-            "categoryarray": list(named["label"]),
+            "categoryarray": list(named["label"].map(charts.plain)),
         },
         xaxis_title="Amount",
     )

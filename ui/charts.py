@@ -5,6 +5,7 @@ and the column settings the chart pages share."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Iterable
 
 import pandas as pd
@@ -12,7 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from analytics.schema import NO_LEAGUE, league_name
+from analytics.schema import NO_LEAGUE, UNKNOWN_PARTNER, league_name
 from ui import figures
 
 PERIOD_LABELS = {"month": "This month", "quarter": "This quarter"}
@@ -88,6 +89,25 @@ def group_label(value: object) -> str:
     return figures.account_manager_label(value)
 
 
+def plain(value: object) -> str:
+    """Text from the data as a chart shows it: literally. plotly reads a subset of
+    HTML (<b>, <a href>, <br>...) in titles, legend entries, tick labels and hover
+    text, and shows an entity as its character: so <, > and & become entities, and
+    % too, so a name set into a hovertemplate cannot read a variable (`%{x}`)."""
+    return html.escape(str(value), quote=False).replace("%", "&#37;")
+
+
+def plain_groups(values: Iterable[object], by: str) -> list[str]:
+    """`plain` labels of leagues, account managers or partners (`by`), the blank
+    one named: No league, (no account manager), (unknown partner)."""
+    name = {
+        "league": league_name,
+        "account_manager": group_label,
+        "partner": lambda v: v if isinstance(v, str) and v else UNKNOWN_PARTNER,
+    }[by]
+    return [plain(name(value)) for value in values]
+
+
 def selected_points(event: object) -> list[tuple]:
     """The customdata of the points selected in a chart event, as tuples, in
     order and without repeats (empty when nothing is selected)."""
@@ -134,14 +154,14 @@ def pace_bars(rows: pd.DataFrame, period: str) -> go.Figure:
         )
         fig.add_bar(
             x=part["added"],
-            y=part["account_manager"],
+            y=plain_groups(part["account_manager"], "account_manager"),
             orientation="h",
             name=status,
             marker_color=colour,
             showlegend=False,
             customdata=custom,
             hovertemplate=(
-                "<b>%{customdata[0]}</b><br>Added: %{x:,}<br>Target: %{customdata[1]}"
+                "<b>%{y}</b><br>Added: %{x:,}<br>Target: %{customdata[1]}"
                 "<br>Expected by today: %{customdata[2]:.1f}"
                 "<br>Pace: %{customdata[3]:.0%}<extra>" + status + "</extra>"
             ),
@@ -153,7 +173,7 @@ def pace_bars(rows: pd.DataFrame, period: str) -> go.Figure:
     ):
         fig.add_scatter(
             x=with_target[column],
-            y=with_target["account_manager"],
+            y=plain_groups(with_target["account_manager"], "account_manager"),
             mode="markers",
             name=name,
             marker={
@@ -171,7 +191,7 @@ def pace_bars(rows: pd.DataFrame, period: str) -> go.Figure:
         yaxis={
             "autorange": "reversed",
             "categoryorder": "array",
-            "categoryarray": rows["account_manager"].tolist(),
+            "categoryarray": plain_groups(rows["account_manager"], "account_manager"),
         },
         legend={"orientation": "h", "y": -0.25, "x": 0},
         clickmode="event+select",
@@ -230,7 +250,8 @@ def cumulative_chart(
             hovertemplate="%{x|%a %d %b}<br>Expected by today: %{y:.1f}<extra></extra>",
         )
     fig.update_layout(
-        title=f"{account_manager}: clients added {PERIOD_LABELS[period].lower()}, "
+        title=f"{plain(account_manager)}: clients added "
+        f"{PERIOD_LABELS[period].lower()}, "
         "by working day",
         height=CHART_HEIGHT,
         yaxis_title="Clients added (cumulative)",
@@ -257,7 +278,7 @@ def rate_bars(rates: pd.DataFrame, by: str, title: str) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=rates["rate"],
-            y=rates[label_column].map(group_label),
+            y=plain_groups(rates[label_column], by),
             orientation="h",
             marker_color="#2e7d32",
             customdata=custom,
@@ -387,13 +408,12 @@ def churn_chart(
         fig.add_bar(
             x=part["week_start"],
             y=part["churned"],
-            name=group_label(group),
+            name=plain_groups([group], by)[0],
             marker_color=colour,
             customdata=custom,
             hovertemplate=(
-                "Week of %{x|%d %b %Y}<br>"
-                + group_label(group)
-                + "<br>Churned: %{y:,}<extra></extra>"
+                "Week of %{x|%d %b %Y}<br>%{fullData.name}<br>Churned: %{y:,}"
+                "<extra></extra>"
             ),
             secondary_y=False,
         )
@@ -455,16 +475,26 @@ def activity_bars(
         colours = group_colours(groups, "account_manager", managers)
     for group, colour in zip(groups, colours, strict=True):
         part = weekly[weekly[colour_by] == group]
+        # (account manager, type) for the drill-down, then both as shown
+        custom = list(
+            zip(
+                part["account_manager"],
+                part["activity_type"],
+                plain_groups(part["account_manager"], "account_manager"),
+                map(plain, part["activity_type"]),
+                strict=True,
+            )
+        )
         fig.add_bar(
             x=part["week_start"],
             y=part["count"],
-            name=group_label(group),
+            name=plain_groups([group], "account_manager")[0]
+            if colour_by == "account_manager"
+            else plain(group),
             marker_color=colour,
-            customdata=part[["account_manager", "activity_type"]].to_numpy(
-                dtype=object
-            ),
-            hovertemplate="Week of %{x|%d %b %Y}<br>%{customdata[0]} · "
-            "%{customdata[1]}<br>%{y:,} activities<extra></extra>",
+            customdata=custom,
+            hovertemplate="Week of %{x|%d %b %Y}<br>%{customdata[2]} · "
+            "%{customdata[3]}<br>%{y:,} activities<extra></extra>",
         )
     fig.update_layout(
         title="Activities per week, last 26 weeks",
