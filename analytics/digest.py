@@ -25,18 +25,9 @@ from analytics.schema import UNKNOWN_PARTNER
 APP_URL_ENV = "AMD_APP_URL"
 DEFAULT_APP_URL = "http://localhost:8501"
 TEMPLATES = Path(__file__).with_name("templates")
-# Labels of the figures shown, in the users' words (to point at the metric registry).
-LABELS = {
-    "partner_name": "Partner",
-    "account_manager": "Account manager",
-    "reasons": "Why it needs attention",
-    "added": "Clients added",
-    "expected": "Expected by today",
-    "target": "Target",
-    "churned": "Clients churned",
-    "churn_rate": "Churn rate",
-    "repurposed": "Clients repurposed",
-}
+# The call list's columns, in the users' words (its figures' labels come from the
+# metric registry, analytics/metrics.py).
+CALL_LIST_COLUMNS = ["Partner", "Account manager", "Why it needs attention"]
 STATUS_COLOURS = {
     "Ahead": "#2e7d32",
     "On pace": "#1565c0",
@@ -196,13 +187,13 @@ def pace_chart(month: pd.DataFrame, title: str) -> Chart:
                 month["account_manager"], month["status"], strict=True
             )
         ],
-        series={LABELS["added"]: month["added"].tolist()},
+        series={metrics.axis("added"): month["added"].tolist()},
         colours=[(s, STATUS_COLOURS[s]) for s in month["status"]],
         marks={
-            LABELS["expected"]: month["expected"].tolist(),
-            LABELS["target"]: month["target"].tolist(),
+            metrics.label("expected"): month["expected"].tolist(),
+            metrics.label("target"): month["target"].tolist(),
         },
-        axis_title=LABELS["added"],
+        axis_title=metrics.axis("added"),
     )
 
 
@@ -218,12 +209,12 @@ def churn_chart(totals: pd.DataFrame) -> Chart:
     return Chart(
         title="Weekly churn, last 26 weeks",
         categories=week_labels(totals["week_start"]),
-        series={LABELS["churned"]: totals["churned"].tolist()},
+        series={metrics.axis("churned"): totals["churned"].tolist()},
         rates={
-            f"{LABELS['churn_rate']} (right axis; this week {this_week})": rates,
+            f"{metrics.label('churn_rate')} (right axis; this week {this_week})": rates,
         },
-        axis_title=LABELS["churned"],
-        rate_axis_title=LABELS["churn_rate"],
+        axis_title=metrics.axis("churned"),
+        rate_axis_title=metrics.label("churn_rate"),
     )
 
 
@@ -231,8 +222,10 @@ def velocity_chart(velocity: pd.DataFrame) -> Chart:
     return Chart(
         title="Repurposing trend: clients repurposed per week",
         categories=week_labels(velocity["week_start"]),
-        series={LABELS["repurposed"]: velocity["repurposed_in_week"].tolist()},
-        axis_title=LABELS["repurposed"],
+        series={
+            metrics.axis("repurposed_in_week"): velocity["repurposed_in_week"].tolist()
+        },
+        axis_title=metrics.axis("repurposed_in_week"),
     )
 
 
@@ -291,9 +284,7 @@ def call_list(
             ["partner_id", "partner_name", "account_manager", "reasons"]
         ].itertuples(index=False)
     ]
-    return Table(
-        [LABELS["partner_name"], LABELS["account_manager"], LABELS["reasons"]], rows
-    )
+    return Table(CALL_LIST_COLUMNS, rows)
 
 
 def data_uri(content: bytes, mime: str = "image/png") -> str:

@@ -49,6 +49,15 @@ class Metric:
         return self.help or self.definition
 
     @property
+    def axis_title(self) -> str:
+        """The label with its unit, for a chart axis or a count's series:
+        `Churned` -> `Clients churned`; a share, or a label that names its unit,
+        stays as it is."""
+        if self.unit not in COUNTED or self.unit.rstrip("s") in self.label.lower():
+            return self.label
+        return f"{self.unit.capitalize()} {self.label[0].lower()}{self.label[1:]}"
+
+    @property
     def query(self) -> str:
         return f"{self.source.__module__}.{self.source.__qualname__}"
 
@@ -101,6 +110,9 @@ def days(value: object) -> str:
         return "never"
     return {0: "today", 1: "1 day"}.get(int(value), f"{value:,.0f} days")
 
+
+# The units that are counts of something (an axis title names them).
+COUNTED = ("clients", "partners", "tasks", "plans", "account managers")
 
 REGISTRY: list[Metric] = []
 
@@ -633,6 +645,24 @@ _add(
         "tests/test_plans.py::test_goal_vs_amount",
     ),
     Metric(
+        "revenue_goal",
+        "Revenue goal",
+        "amount",
+        ",.0f",
+        "The plan's revenue goal for the quarter, from the account plans file.",
+        plans.goal_vs_amount,
+        "tests/test_plans.py::test_goal_vs_amount",
+    ),
+    Metric(
+        "current_amount",
+        "Current amount",
+        "amount",
+        ",.0f",
+        "The plan's current amount as it stands in the account plans file.",
+        plans.goal_vs_amount,
+        "tests/test_plans.py::test_goal_vs_amount",
+    ),
+    Metric(
         "attainment",
         "Of goal",
         "share",
@@ -680,6 +710,11 @@ def get(name: str) -> Metric:
 
 def label(name: str) -> str:
     return METRICS[name].label
+
+
+def axis(name: str) -> str:
+    """A chart axis (or a count series) title: the label with its unit."""
+    return METRICS[name].axis_title
 
 
 # --- the sentences beside a figure, shared by the pages and the digest ---------

@@ -32,28 +32,6 @@ from analytics.digest import Table, data_uri, reasons_text, templates
 from analytics.metrics import count, decimal, money, percent, rate
 from analytics.schema import NOTES_SUBJECT, TRAINING_STATUSES, league_name
 
-# Labels of the figures shown, in the users' words (to point at the metric registry).
-LABELS = {
-    "clients_total": "Clients (total)",
-    "clients_active": "Active clients",
-    "clients_repurposed": "Repurposed (active)",
-    "business_plan_aim": "Business plan aim",
-    "plan_progress": "Plan progress",
-    "added": "Clients added",
-    "repurposed": "Clients repurposed",
-    "churned": "Clients churned",
-    "days_since_touch": "Days since last touch",
-    "overdue_tasks": "Overdue tasks",
-    "revenue_goal": "Revenue goal",
-    "current_amount": "Current amount",
-    "attainment": "Attainment",
-    "target": "Target",
-    "expected": "Expected by today",
-    "pace": "Pace",
-    "projection": "Projection",
-    "status": "Status",
-    "churn_rate": "Churn rate",
-}
 RECENT_ACTIVITIES = 8
 COHORT_MONTHS = 6
 TABLE_ROWS = 8  # rows of a table under a chart on one slide or page; the rest counted
@@ -187,18 +165,18 @@ def _account(info: dict) -> Section:
 def _plan_progress(info: dict) -> Section:
     aim = info["business_plan_aim"]
     facts = [
-        (LABELS["clients_total"], count(info["clients_total"])),
-        (LABELS["clients_active"], count(info["clients_active"])),
-        (LABELS["clients_repurposed"], count(info["clients_repurposed"])),
-        (LABELS["business_plan_aim"], count(aim)),
-        (LABELS["plan_progress"], percent(info["plan_progress"])),
+        (metrics.label("clients_total"), count(info["clients_total"])),
+        (metrics.label("clients_active"), count(info["clients_active"])),
+        (metrics.label("clients_repurposed"), count(info["clients_repurposed"])),
+        (metrics.label("business_plan_aim"), count(aim)),
+        (metrics.label("plan_progress"), percent(info["plan_progress"])),
     ]
     chart = None
     if aim:
         facts.append(("Ready for the next stage", "yes" if info["is_ready"] else "no"))
         chart = Chart(
             "Repurposed clients against the business plan aim",
-            [LABELS["clients_repurposed"], LABELS["business_plan_aim"]],
+            [metrics.label("clients_repurposed"), metrics.label("business_plan_aim")],
             {"Clients": [info["clients_repurposed"], aim]},
         )
     return Section("Business plan progress", facts, chart)
@@ -214,14 +192,18 @@ def _quarter_clients(
     flow = quarter_flow(
         partners.partner_clients(con, pid, as_of), as_of, fiscal_start_month
     )
-    kinds = {"added": "added", "repurposed": "repurposed", "churned": "churned"}
+    kinds = {
+        "added": metrics.axis("added"),
+        "repurposed": "Clients repurposed",
+        "churned": metrics.axis("churned"),
+    }
     return Section(
         f"Clients added, repurposed and churned in {quarter_name}",
-        [(f"{LABELS[k]} this quarter", count(flow[k].sum())) for k in kinds],
+        [(f"{name} this quarter", count(flow[k].sum())) for k, name in kinds.items()],
         Chart(
             "Clients per month of the quarter (up to the as-of date)",
             flow["month"].tolist(),
-            {LABELS[k]: flow[k].tolist() for k in kinds},
+            {name: flow[k].tolist() for k, name in kinds.items()},
         ),
     )
 
@@ -266,10 +248,10 @@ def _activity(con: duckdb.DuckDBPyConnection, pid: str, as_of: dt.date) -> Secti
     return Section(
         "Activity and the notes task",
         [
-            (LABELS["days_since_touch"], count(row["days_since_touch"])),
+            (metrics.label("days_since_touch"), count(row["days_since_touch"])),
             ("Last touch", day(row["last_touch_date"])),
             (f"{NOTES_SUBJECT} task", notes_text),
-            (LABELS["overdue_tasks"], count(row["overdue_tasks"])),
+            (metrics.label("overdue_tasks"), count(row["overdue_tasks"])),
             ("Needs attention", reasons_text(row["reasons"]) or "no"),
         ],
         table=_table(
@@ -296,9 +278,12 @@ def _account_plan(
     for _, plan in goals.iterrows():
         prefix = f"Plan {plan['plan_id']}: " if len(goals) > 1 else ""
         facts += [
-            (f"{prefix}{LABELS['revenue_goal']}", money(plan["revenue_goal"])),
-            (f"{prefix}{LABELS['current_amount']}", money(plan["current_amount"])),
-            (f"{prefix}{LABELS['attainment']}", percent(plan["attainment"])),
+            (f"{prefix}{metrics.label('revenue_goal')}", money(plan["revenue_goal"])),
+            (
+                f"{prefix}{metrics.label('current_amount')}",
+                money(plan["current_amount"]),
+            ),
+            (f"{prefix}{metrics.label('attainment')}", percent(plan["attainment"])),
             (f"{prefix}Quarter gone", percent(plan["elapsed_share"])),
             (f"{prefix}On track", track.get(plan["on_track"], "–")),
         ]
@@ -309,8 +294,8 @@ def _account_plan(
             "Current amount against the revenue goal",
             goals["plan_id"].astype(str).tolist(),
             {
-                LABELS["revenue_goal"]: goals["revenue_goal"].tolist(),
-                LABELS["current_amount"]: goals["current_amount"].tolist(),
+                metrics.label("revenue_goal"): goals["revenue_goal"].tolist(),
+                metrics.label("current_amount"): goals["current_amount"].tolist(),
             },
         ),
         note="On track when the amount keeps up with the share of the quarter gone.",
@@ -382,12 +367,15 @@ def _quota(
     for period, label in periods.items():
         row = pace.loc[period]
         facts += [
-            (f"{label}: {LABELS['added'].lower()}", count(row["added"])),
-            (f"{label}: {LABELS['target'].lower()}", count(row["target"])),
-            (f"{label}: {LABELS['expected'].lower()}", decimal(row["expected"])),
-            (f"{label}: {LABELS['pace'].lower()}", percent(row["pace"])),
-            (f"{label}: {LABELS['projection'].lower()}", decimal(row["projection"])),
-            (f"{label}: {LABELS['status'].lower()}", text(row["status"])),
+            (f"{label}: {metrics.axis('added').lower()}", count(row["added"])),
+            (f"{label}: {metrics.label('target').lower()}", count(row["target"])),
+            (f"{label}: {metrics.label('expected').lower()}", decimal(row["expected"])),
+            (f"{label}: {metrics.label('pace').lower()}", percent(row["pace"])),
+            (
+                f"{label}: {metrics.label('projection').lower()}",
+                decimal(row["projection"]),
+            ),
+            (f"{label}: {metrics.label('status').lower()}", text(row["status"])),
         ]
     return Section(
         "Quota pace: month and quarter",
@@ -396,8 +384,12 @@ def _quota(
             "Clients added against target and expected by today",
             list(periods.values()),
             {
-                LABELS[c]: [pace.loc[p, c] for p in periods]
-                for c in ("added", "expected", "target")
+                name: [pace.loc[p, c] for p in periods]
+                for c, name in (
+                    ("added", metrics.axis("added")),
+                    ("expected", metrics.label("expected")),
+                    ("target", metrics.label("target")),
+                )
             },
         ),
     )
@@ -469,7 +461,7 @@ def _churn(con: duckdb.DuckDBPyConnection, am: str, as_of: dt.date) -> Section:
         Chart(
             "Clients churned per week, last 26 weeks",
             [f"{w:%d %b}" for w in totals["week_start"]],
-            {LABELS["churned"]: totals["churned"].tolist()},
+            {metrics.axis("churned"): totals["churned"].tolist()},
         ),
         _table(
             churned,

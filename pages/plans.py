@@ -219,7 +219,7 @@ else:
             )
         ),
         title="Share of key partners with an account plan",
-        axis_title="Key partners with a plan",
+        axis_title=figures.label("coverage"),
         text=[
             f"{w} of {k}"
             for w, k in zip(shown["with_plan"], shown["key_partners"], strict=True)
@@ -332,7 +332,7 @@ else:
         y=named["label"].map(charts.plain),
         x=named["revenue_goal"],
         mode="markers",
-        name="Goal",
+        name=figures.label("revenue_goal"),
         marker={
             "symbol": "line-ns-open",
             "size": 18,

@@ -187,7 +187,7 @@ def test_charts_data_and_whole_percent_churn_axis(con):
     ]  # fmt: skip
 
     velocity = digest.velocity_chart(digest.team_velocity(con, AS_OF, None))
-    assert velocity.series["Clients repurposed"][-1] == 1  # A2, 17 March
+    assert velocity.series["Clients repurposed in the week"][-1] == 1  # A2, 17 March
 
 
 @pytest.fixture(scope="module")

@@ -208,9 +208,9 @@ def test_qbr_pptx_has_the_sections_and_native_charts(data_dir, tmp_path):
     plan = by_title["Business plan progress"]
     # Added by D: C1-C6 = 6; active: C1, C2, C4, C5 = 4 (C3, C6 churned);
     # repurposed and active: C1, C2, C5 = 3; 3 / aim 4 = 75%, not yet ready.
-    assert plan["facts"]["Clients (total)"] == ["6"]
-    assert plan["facts"]["Active clients"] == ["4"]
-    assert plan["facts"]["Repurposed (active)"] == ["3"]
+    assert plan["facts"]["Clients"] == ["6"]
+    assert plan["facts"]["Active"] == ["4"]
+    assert plan["facts"]["Repurposed"] == ["3"]
     assert plan["facts"]["Plan progress"] == ["75%"]
     assert plan["facts"]["Ready for the next stage"] == ["no"]
     aim = plan["charts"]["Repurposed clients against the business plan aim"]
@@ -242,7 +242,7 @@ def test_qbr_pptx_has_the_sections_and_native_charts(data_dir, tmp_path):
     assert cohorts["Within 90 days"] == [1.0, 0.0, None, None, None]
 
     active = by_title["Activity and the notes task"]["facts"]
-    assert active["Days since last touch"] == ["7"]  # 18 - 11 March
+    assert active["Days since touch"] == ["7"]  # 18 - 11 March
     assert active["Last touch"] == ["11 Mar 2026"]
     assert active["Account Management Notes task"] == ["open, dated 02 Jan 2026"]
     assert active["Overdue tasks"] == ["1"]  # Send pricing, due 9 March
@@ -252,7 +252,7 @@ def test_qbr_pptx_has_the_sections_and_native_charts(data_dir, tmp_path):
     # 6,000 / 10,000 = 60%; Q1 has 90 days, 77 gone by 18 March (31 + 28 + 18):
     # 86%; 6,000 x 90 = 540,000 < 10,000 x 77 = 770,000: off track.
     assert goal["facts"]["Revenue goal"] == ["10,000"]
-    assert goal["facts"]["Attainment"] == ["60%"]
+    assert goal["facts"]["Of goal"] == ["60%"]
     assert goal["facts"]["Quarter gone"] == ["86%"]
     assert goal["facts"]["On track"] == ["off track"]
     amounts = goal["charts"]["Current amount against the revenue goal"]
@@ -334,8 +334,8 @@ def test_pdf_packs_hold_the_same_figures(data_dir, tmp_path):
         "Clients added this quarter 4",
         "Clients repurposed this quarter 3",
         "Clients churned this quarter 2",
-        "Days since last touch 7",
-        "Attainment 60%",
+        "Days since touch 7",
+        "Of goal 60%",
         "On track off track",
         "2026-01 2 0% 50% –",  # the cohort table's January row
     ):

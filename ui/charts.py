@@ -15,6 +15,7 @@ from plotly.subplots import make_subplots
 
 from analytics.schema import NO_LEAGUE, UNKNOWN_PARTNER, league_name
 from ui import figures
+from ui.figures import label
 
 PERIOD_LABELS = {"month": "This month", "quarter": "This quarter"}
 # Toggle options as shown (and kept in the URL) -> the analytics argument.
@@ -161,16 +162,15 @@ def pace_bars(rows: pd.DataFrame, period: str) -> go.Figure:
             showlegend=False,
             customdata=custom,
             hovertemplate=(
-                "<b>%{y}</b><br>Added: %{x:,}<br>Target: %{customdata[1]}"
-                "<br>Expected by today: %{customdata[2]:.1f}"
-                "<br>Pace: %{customdata[3]:.0%}<extra>" + status + "</extra>"
+                f"<b>%{{y}}</b><br>{label('added')}: %{{x:,}}"
+                f"<br>{label('target')}: %{{customdata[1]}}"
+                f"<br>{label('expected')}: %{{customdata[2]:.1f}}"
+                f"<br>{label('pace')}: %{{customdata[3]:.0%}}<extra>{status}</extra>"
             ),
         )
     with_target = rows[rows["target"].notna()]
-    for column, name, colour in (
-        ("expected", "Expected by today", "#212121"),
-        ("target", "Target", "#ff8f00"),
-    ):
+    for column, colour in (("expected", "#212121"), ("target", "#ff8f00")):
+        name = label(column)
         fig.add_scatter(
             x=with_target[column],
             y=plain_groups(with_target["account_manager"], "account_manager"),
@@ -187,7 +187,7 @@ def pace_bars(rows: pd.DataFrame, period: str) -> go.Figure:
     fig.update_layout(
         title=f"Clients added {PERIOD_LABELS[period].lower()} against target",
         height=CHART_HEIGHT,
-        xaxis_title="Clients added",
+        xaxis_title=figures.axis("added"),
         yaxis={
             "autorange": "reversed",
             "categoryorder": "array",
@@ -225,36 +225,42 @@ def cumulative_chart(
         x=added["day"],
         y=added["added_cumulative"],
         mode="lines+markers",
-        name="Clients added",
+        name=figures.axis("added"),
         line={"color": "#1565c0", "width": 3},
-        hovertemplate="%{x|%a %d %b}<br>Clients added so far: %{y}<extra></extra>",
+        hovertemplate="%{x|%a %d %b}<br>"
+        + figures.axis("added")
+        + " so far: %{y:,}<extra></extra>",
     )
     if projection is not None and not pd.isna(projection) and len(added):
         fig.add_scatter(
             x=[added["day"].iloc[-1], cumulative["day"].max()],
             y=[added["added_cumulative"].iloc[-1], projection],
             mode="lines+markers",
-            name="Projection at this pace",
+            name=f"{label('projection')} at this pace",
             line={"color": "#1565c0", "width": 2, "dash": "dot"},
             marker={"size": [0, 10], "color": "#1565c0"},
             cliponaxis=False,
-            hovertemplate="%{x|%a %d %b}<br>Projection: %{y:,.1f}<extra></extra>",
+            hovertemplate="%{x|%a %d %b}<br>"
+            + label("projection")
+            + ": %{y:,.1f}<extra></extra>",
         )
     if expected is not None and not pd.isna(expected):
         fig.add_scatter(
             x=[as_of],
             y=[expected],
             mode="markers",
-            name="Expected by today",
+            name=label("expected"),
             marker={"symbol": "diamond", "size": 13, "color": "#212121"},
-            hovertemplate="%{x|%a %d %b}<br>Expected by today: %{y:.1f}<extra></extra>",
+            hovertemplate="%{x|%a %d %b}<br>"
+            + label("expected")
+            + ": %{y:.1f}<extra></extra>",
         )
     fig.update_layout(
         title=f"{plain(account_manager)}: clients added "
         f"{PERIOD_LABELS[period].lower()}, "
         "by working day",
         height=CHART_HEIGHT,
-        yaxis_title="Clients added (cumulative)",
+        yaxis_title=f"{figures.axis('added')} (cumulative)",
         yaxis_rangemode="tozero",
         xaxis_range=[cumulative["day"].min(), cumulative["day"].max()]
         if len(cumulative)
@@ -285,8 +291,8 @@ def rate_bars(rates: pd.DataFrame, by: str, title: str) -> go.Figure:
             text=rates["rate"].map(lambda r: "" if pd.isna(r) else f"{r:.0%}"),
             textposition="outside",
             hovertemplate=(
-                "<b>%{y}</b><br>" + figures.label("rate") + ": %{x:.1%}"
-                "<br>" + figures.label("ever_repurposed") + ": %{customdata[1]:,} of "
+                "<b>%{y}</b><br>" + label("rate") + ": %{x:.1%}"
+                "<br>" + label("ever_repurposed") + ": %{customdata[1]:,} of "
                 "%{customdata[2]:,} added"
                 "<extra></extra>"
             ),
@@ -298,7 +304,7 @@ def rate_bars(rates: pd.DataFrame, by: str, title: str) -> go.Figure:
         height=CHART_HEIGHT,
         xaxis={
             "tickformat": ".0%",
-            "title": f"{figures.label('ever_repurposed')} / added",
+            "title": f"{label('rate')} ({label('ever_repurposed').lower()} / added)",
             "range": [0, (top if top > 0 else 1) * 1.12],
         },
         yaxis={"autorange": "reversed", "title": ""},
@@ -347,13 +353,15 @@ def velocity_bars(velocity: pd.DataFrame) -> go.Figure:
             x=velocity["week_start"],
             y=velocity["repurposed_in_week"],
             marker_color="#43a047",
-            hovertemplate="Week of %{x|%d %b %Y}<br>Repurposed: %{y:,}<extra></extra>",
+            hovertemplate="Week of %{x|%d %b %Y}<br>"
+            + label("repurposed_in_week")
+            + ": %{y:,}<extra></extra>",
         )
     )
     fig.update_layout(
         title="Clients repurposed per week (last 26 weeks)",
         height=CHART_HEIGHT,
-        yaxis_title="Clients repurposed",
+        yaxis_title=figures.axis("repurposed_in_week"),
         xaxis_title="Week starting",
     )
     return fig
@@ -373,7 +381,9 @@ def time_histogram(bins: pd.DataFrame) -> go.Figure:
             marker_line={"color": "white", "width": 1},
             customdata=bins[["days_to"]].to_numpy(),
             hovertemplate=(
-                "%{x}-%{customdata[0]} days<br>Clients repurposed: %{y:,}"
+                "%{x}-%{customdata[0]} days<br>"
+                + figures.axis("ever_repurposed")
+                + ": %{y:,}"
                 "<extra></extra>"
             ),
         )
@@ -382,7 +392,7 @@ def time_histogram(bins: pd.DataFrame) -> go.Figure:
         title=f"Days from added to repurposed ({width}-day bins)",
         height=CHART_HEIGHT,
         xaxis_title="Days to repurpose",
-        yaxis_title="Clients repurposed",
+        yaxis_title=figures.axis("ever_repurposed"),
     )
     return fig
 
@@ -412,7 +422,9 @@ def churn_chart(
             marker_color=colour,
             customdata=custom,
             hovertemplate=(
-                "Week of %{x|%d %b %Y}<br>%{fullData.name}<br>Churned: %{y:,}"
+                "Week of %{x|%d %b %Y}<br>%{fullData.name}<br>"
+                + label("churned")
+                + ": %{y:,}"
                 "<extra></extra>"
             ),
             secondary_y=False,
@@ -421,15 +433,17 @@ def churn_chart(
         x=totals["week_start"],
         y=totals["churn_rate"],
         mode="lines+markers",
-        name="Churn rate (all)",
+        name=f"{label('churn_rate')} (all)",
         line={"color": "#212121", "width": 2},
         customdata=[[w.isoformat(), None] for w in totals["week_start"]],
         text=[
-            f"{c:,} of {a:,} active at the start"
+            f"{c:,} of {a:,} {label('active_at_start').lower()}"
             for c, a in zip(totals["churned"], totals["active_at_start"], strict=True)
         ],
         hovertemplate=(
-            "Week of %{x|%d %b %Y}<br>Churn rate: %{y:.2%}<br>%{text}<extra></extra>"
+            "Week of %{x|%d %b %Y}<br>"
+            + label("churn_rate")
+            + ": %{y:.2%}<br>%{text}<extra></extra>"
         ),
         secondary_y=True,
     )
@@ -441,9 +455,9 @@ def churn_chart(
         legend={"orientation": "h", "y": -0.18, "traceorder": "normal"},
         clickmode="event+select",
     )
-    fig.update_yaxes(title_text="Clients churned", secondary_y=False)
+    fig.update_yaxes(title_text=figures.axis("churned"), secondary_y=False)
     fig.update_yaxes(
-        title_text="Churn rate",
+        title_text=label("churn_rate"),
         tickformat=".1%",
         rangemode="tozero",
         secondary_y=True,

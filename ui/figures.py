@@ -37,6 +37,11 @@ def label(name: str) -> str:
     return metrics.get(name).label
 
 
+def axis(name: str) -> str:
+    """A chart axis title for a registry figure: its label with its unit."""
+    return metrics.axis(name)
+
+
 def text(name: str, value: object) -> str:
     """`value` in the figure's format (`–` when empty)."""
     return metrics.get(name).text(value)
