@@ -42,6 +42,11 @@ class Metric:
     test: str  # tests/<file>.py::<test function>
     help: str = ""
     page: str = ""
+    short: str = ""  # the label where space is short (a grid column, a tile)
+
+    @property
+    def short_label(self) -> str:
+        return self.short or self.label
 
     @property
     def tooltip(self) -> str:
@@ -171,6 +176,7 @@ _add(
         "repurpose, from the partners file.",
         partners.partner_report,
         _T_PARTNERS,
+        short="Aim",
     ),
     Metric(
         "plan_progress",
@@ -181,6 +187,7 @@ _add(
         "100% or more: ready for the next stage.",
         partners.partner_report,
         "tests/test_partners.py::test_report_plan_progress_and_touches",
+        short="Plan",
     ),
     Metric(
         "added_this_month",
@@ -190,6 +197,7 @@ _add(
         "Clients whose added_date is in D's calendar month, up to D.",
         partners.partner_report,
         _T_PARTNERS,
+        short="Added",
     ),
     Metric(
         "churned_this_week",
@@ -199,6 +207,7 @@ _add(
         "Clients whose churned_date is in D's ISO week (Monday to D).",
         partners.partner_report,
         _T_PARTNERS,
+        short="Churned",
     ),
     Metric(
         "days_since_touch",
@@ -209,6 +218,7 @@ _add(
         "completed task) dated on or before D; empty when never touched.",
         partners.partner_report,
         "tests/test_partners.py::test_report_plan_progress_and_touches",
+        short="Touch",
     ),
     Metric(
         "has_notes_task",
@@ -219,6 +229,7 @@ _add(
         "Management Notes` (after trimming spaces).",
         partners.partner_report,
         "tests/test_activity.py::test_partner_hygiene",
+        short="Notes",
     ),
 )
 
@@ -316,6 +327,7 @@ _add(
         "never, no notes task, an overdue task, or 2+ clients churned this week.",
         activity.attention,
         "tests/test_activity.py::test_attention_export",
+        short="Needing attention",
     ),
 )
 
@@ -854,8 +866,9 @@ def markdown() -> str:
         lines += ["| figure | name | unit | definition | query | test |"]
         lines += ["| --- | --- | --- | --- | --- | --- |"]
         for m in (m for m in REGISTRY if m.page == page):
+            shown = f"{m.label} (short: {m.short})" if m.short else m.label
             lines.append(
-                f"| {m.label} | `{m.name}` | {m.unit} | {m.definition} "
+                f"| {shown} | `{m.name}` | {m.unit} | {m.definition} "
                 f"| `{m.query}` | `{m.test}` |"
             )
     return "\n".join(lines) + "\n"

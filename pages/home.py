@@ -66,6 +66,7 @@ with bottom if phone else top:
         attention_tile,
         "partners_needing_attention",
         kpi["partners_needing_attention"],
+        short=True,  # the whole label does not fit a quarter of 1280 pixels
         help=f"No touch in {f.no_touch_days}+ days, no notes task, an overdue task, "
         "or 2+ clients churned this week.",
         height="stretch",

@@ -55,7 +55,7 @@ if report.empty:
     st.stop()
 
 ready = ui.is_ready(report)
-summary, download = st.columns([4, 1], vertical_alignment="center")
+summary, download = st.columns([3, 2], vertical_alignment="center")
 summary.caption(
     f"{figures.count(len(report))} partners · "
     f"{figures.count(report['clients_total'].sum())} clients · "
@@ -83,7 +83,7 @@ for league_name, grid in ui.league_grids(report, key, f.as_of):
     common.partner_table(
         grid,
         None,
-        ui.grid_columns(grid, several_managers, phone),
+        ui.grid_columns(several_managers, phone),
         key=f"report-{league_name}",
         height=ui.grid_height(grid),
         placeholder="",

@@ -65,3 +65,23 @@ def test_the_app_and_the_digest_label_the_same_charts_alike():
     mail_velocity = digest.velocity_chart(velocity)
     assert app_velocity.layout.yaxis.title.text == mail_velocity.axis_title
     assert mail_velocity.axis_title == "Clients repurposed in the week"
+
+
+class Cell:
+    """Records the st.metric call a tile makes."""
+
+    def metric(self, label, value, **kwargs):
+        self.shown = (label, value, kwargs["help"])
+
+
+def test_a_narrow_tile_takes_the_short_label_and_names_the_figure_in_its_help():
+    from ui import figures
+
+    cell = Cell()
+    figures.tile(cell, "partners_needing_attention", 1234, short=True)
+    label, value, help_text = cell.shown
+    assert (label, value) == ("Needing attention", "1,234")
+    assert help_text.startswith("**Partners needing attention**: Partners (not the")
+    figures.tile(cell, "churned_this_week", 23)
+    assert cell.shown[:2] == ("Churned this week", "23")
+    assert not cell.shown[2].startswith("**")

@@ -37,6 +37,11 @@ def label(name: str) -> str:
     return metrics.get(name).label
 
 
+def short(name: str) -> str:
+    """A registry figure's label where space is short (a grid column, a tile)."""
+    return metrics.get(name).short_label
+
+
 def axis(name: str) -> str:
     """A chart axis title for a registry figure: its label with its unit."""
     return metrics.axis(name)
@@ -47,13 +52,21 @@ def text(name: str, value: object) -> str:
     return metrics.get(name).text(value)
 
 
-def tile(cell: Any, name: str, value: object, **kwargs: Any) -> None:
-    """A KPI tile for a registry figure: its label, formatted value and help
-    (`label=` or `help=` override them)."""
+def tile(
+    cell: Any, name: str, value: object, short: bool = False, **kwargs: Any
+) -> None:
+    """A KPI tile for a registry figure: its label (`short`: its short label, for
+    a narrow tile; the help then starts with the full one), formatted value and
+    help (`label=` or `help=` override them)."""
     metric = metrics.get(name)
-    kwargs.setdefault("help", metric.tooltip)
+    label = metric.short_label if short else metric.label
+    help_text = kwargs.pop("help", metric.tooltip)
+    if label != metric.label:
+        help_text = f"**{metric.label}**: {help_text}"
     kwargs.setdefault("border", True)
-    cell.metric(kwargs.pop("label", metric.label), metric.text(value), **kwargs)
+    cell.metric(
+        kwargs.pop("label", label), metric.text(value), help=help_text, **kwargs
+    )
 
 
 def column(name: str, bar: bool = False, **kwargs: Any) -> Any:

@@ -27,54 +27,52 @@ SUBTOTAL_MARK = "Σ "  # before a status group's name on its subtotal row
 NOTES_OK = "✓"
 NOTES_MISSING = "missing"
 # The partner report's grid, in the order an AM acts on: who (★ when ready for the
-# next stage), when last touched, the notes task, plan progress, then the counts.
-# Widths fit 1280 pixels with the sidebar open. `partner` is a link (by id) to the
-# partner's detail; a status group's first row is its subtotal.
+# next stage; a partner of the mixed status group with its status), when last
+# touched, the notes task, plan progress, then the counts, the AM when several.
+# Headers are the registry's (short) labels. Widths fit 1280 pixels with the
+# sidebar open: 772 of the 820 the grid gets there, beside its row checkboxes.
+# `partner` is a link (by id) to the partner's detail; a status group's first row
+# is its subtotal.
 GRID_COLUMNS = {
     "partner": st.column_config.LinkColumn(
         "Partner",
-        width=186,
+        width=184,
         pinned=True,
         display_text=r"#(.+)$",
         help="★ ready for the next stage (repurposed at or above the business plan "
-        "aim); Σ a status group's subtotal. The name opens the partner in a new "
-        "tab; select the row to open it here.",
+        "aim); Σ a status group's subtotal; in the mixed group, the partner's "
+        "account status in brackets. The name opens the partner in a new tab; "
+        "select the row to open it here.",
     ),
     "last_touch": st.column_config.TextColumn(
-        "Touch",
-        width=66,
+        figures.short("days_since_touch"),
+        width=60,
         help="Days since the last event, call, email or completed task.",
     ),
     "notes": st.column_config.TextColumn(
-        "Notes",
+        figures.short("has_notes_task"),
         width=60,
         help="An open 'Account Management Notes' task; on a subtotal row, how many "
         "of the group's partners have one.",
     ),
     "plan": figures.progress_column(
-        "Plan", width=84, help="Plan progress: repurposed / business plan aim."
+        figures.short("plan_progress"),
+        width=68,
+        help="Plan progress: repurposed / business plan aim.",
     ),
-    "clients_total": figures.count_column(
-        "Clients", width=56, help="Clients added by the as-of date, churned included."
-    ),
-    "clients_active": figures.count_column("Active", width=50),
-    "clients_repurposed": figures.count_column(
-        "Repurposed", width=80, help="Active clients moved onto the product."
-    ),
-    "business_plan_aim": figures.count_column(
-        "Aim", width=40, help="Business plan aim (clients to repurpose)."
-    ),
-    "added_this_month": figures.count_column(
-        "Added", width=52, help="Clients added this month, up to the as-of date."
-    ),
-    "churned_this_week": figures.count_column(
-        "Churned", width=60, help="Clients churned this week, up to the as-of date."
-    ),
-    "account_status": st.column_config.TextColumn(
-        "Status", width=90, help="The account status of a partner in the mixed group."
-    ),
+    **{
+        name: figures.column(name, label=figures.short(name), width=width)
+        for name, width in (
+            ("clients_total", 54),
+            ("clients_active", 48),
+            ("clients_repurposed", 80),
+            ("business_plan_aim", 38),
+            ("added_this_month", 50),
+            ("churned_this_week", 60),
+        )
+    },
     "account_manager": st.column_config.TextColumn(
-        "AM", width=64, help="Account manager."
+        "AM", width=70, help="Account manager."
     ),
 }
 PHONE_COLUMNS = {
@@ -94,15 +92,12 @@ GRID_ROW_PX = 35
 GRID_MAX_ROWS = 25  # a taller block scrolls inside its grid
 
 
-def grid_columns(grid: pd.DataFrame, several_managers: bool, phone: bool) -> dict:
-    """The grid's columns: the status only where the mixed group has rows, the
-    AM only when the report spans several AMs; partner, touch and notes on a
-    phone."""
+def grid_columns(several_managers: bool, phone: bool) -> dict:
+    """The grid's columns: the AM only when the report spans several AMs; partner,
+    touch and notes on a phone."""
     if phone:
         return PHONE_COLUMNS
     columns = dict(GRID_COLUMNS)
-    if not grid["account_status"].astype(bool).any():
-        del columns["account_status"]
     if not several_managers:
         del columns["account_manager"]
     return columns
@@ -131,6 +126,8 @@ def report_grid(block: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     subtotal row (the group's name, partner count and summed counts) and then its
     partners in report order. `partner_id` is empty on subtotal rows."""
     groups = block["account_status"].map(status_group)
+    # a partner of the mixed group shows its own status (blank: none)
+    status = block["account_status"].where(groups == OTHER_STATUSES, "").fillna("")
     link_tail = "&as_of=" + as_of.isoformat() + "#"
     rows = block.assign(
         status_group=groups,
@@ -139,17 +136,19 @@ def report_grid(block: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
             + quote_plus(
                 (READY_MARK if ready else "")
                 + (name if isinstance(name, str) else UNKNOWN_PARTNER)
+                + (f" ({own})" if own.strip() else "")
             )
-            for pid, name, ready in zip(
-                block["partner_id"], block["partner_name"], is_ready(block), strict=True
+            for pid, name, ready, own in zip(
+                block["partner_id"],
+                block["partner_name"],
+                is_ready(block),
+                status,
+                strict=True,
             )
         ],
         last_touch=block["days_since_touch"].map(figures.days),
         notes=block["has_notes_task"].map({True: NOTES_OK, False: NOTES_MISSING}),
         plan=figures.points(block["plan_progress"]),
-        account_status=block["account_status"]
-        .where(groups == OTHER_STATUSES, "")
-        .fillna("(blank)"),
         account_manager=block["account_manager"].map(short_name),
     )
     parts = []
@@ -195,7 +194,6 @@ def _subtotal(
         "plan": None,
         **{column: int(sums[column]) for column in COUNT_COLUMNS},
         "business_plan_aim": members["business_plan_aim"].sum(min_count=1),
-        "account_status": "",
         "account_manager": "",
     }
     return pd.DataFrame([row])
@@ -256,8 +254,8 @@ def timeline_entry(row: object, as_of: dt.date | None = None) -> None:
 
 CALL_LIST_HEIGHT = 35 * 11 + 3  # ten rows, then it scrolls
 CALL_COLUMNS = {
-    "partner_name": st.column_config.TextColumn("Partner", width=200),
-    "reasons": st.column_config.TextColumn("Why call", width=290),
+    "partner_name": st.column_config.TextColumn("Partner", width=224),
+    "reasons": st.column_config.TextColumn("Why call", width=266),
     "last_touch": st.column_config.TextColumn("Last touch", width=76),
     "account_manager": st.column_config.TextColumn("Account manager", width=120),
     "league": st.column_config.TextColumn("League", width=120),
