@@ -10,17 +10,21 @@ from ui import auth, charts, common, figures
 from ui.partners import STATUS_DELTA
 from ui.safe import md
 
+# Widths fit the 514 pixels the leaderboard gets at 1280 with the sidebar open;
+# expected by today and the target's source are in the chart, the caption under
+# the AM's chart and the download.
 LEADERBOARD = {
-    "account_manager": st.column_config.TextColumn("Account manager"),
+    "account_manager": st.column_config.TextColumn("Account manager", width=112),
     "status": charts.status_column(),
-    "pace": figures.column("pace"),
-    "added": figures.column("added"),
-    "target": figures.column("target"),
+    "pace": figures.column("pace", width=46),
+    "added": figures.column("added", width=52),
+    "target": figures.column("target", width=52),
     "expected": figures.column("expected", label="Expected"),
-    "projection": figures.column("projection"),
-    "needed_per_day": figures.column("needed_per_day"),
+    "projection": figures.column("projection", width=74),
+    "needed_per_day": figures.column("needed_per_day", width=90),
     "source": figures.column("source"),
 }
+HIDDEN = ("expected", "source")
 CLIENTS = {
     "client_id": st.column_config.TextColumn("CRN"),
     "partner_name": "Partner",
@@ -98,7 +102,7 @@ def team_tiles(rows: pd.DataFrame, team: pd.Series) -> None:
     apart) and how many AMs are in each status."""
     counts = rows["status"].value_counts()
     colour, arrow = STATUS_DELTA[team["status"]]
-    cells = st.columns(5)
+    cells = st.columns([1.6, 1, 1, 1, 1])  # the team tile has the longest words
     figures.tile(
         cells[0],
         "team_row",
@@ -126,15 +130,15 @@ def by_pace(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def leaderboard(rows: pd.DataFrame, name: str) -> None:
-    """The AMs by pace with status as a coloured label; expected by today is in
-    the chart beside it and in the download."""
+    """The AMs by pace with status as a coloured label (HIDDEN columns only in
+    the download)."""
     board = rows[list(LEADERBOARD)]
     shown = figures.shown(board).assign(status=board["status"].map(lambda s: [s]))
     st.dataframe(
         shown,
         hide_index=True,
         column_config=LEADERBOARD,
-        column_order=[c for c in LEADERBOARD if c != "expected"],
+        column_order=[c for c in LEADERBOARD if c not in HIDDEN],
         placeholder="–",
         key="board",
     )
