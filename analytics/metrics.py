@@ -732,11 +732,14 @@ def axis(name: str) -> str:
 # --- the sentences beside a figure, shared by the pages and the digest ---------
 
 
-def vs_last_week(count: int, as_of: dt.date) -> str:
-    """`vs 16 last Mon–Wed`: the comparison says where it stops (short enough for
-    a tile at 1280 pixels)."""
+def vs_last_week(
+    value: object, as_of: dt.date, write: Callable[[object], str] = count
+) -> str:
+    """`vs 16 last Mon–Wed` (`write` the value's format: `vs 0.32% last Mon–Wed`
+    with `rate`): the comparison says where it stops (short enough for a tile at
+    1280 pixels)."""
     span = dates.last_week_to_date(as_of)
-    return f"vs {count:,} last {span.start:%a}–{span.end:%a}"
+    return f"vs {write(value)} last {span.start:%a}–{span.end:%a}"
 
 
 def vs_last_month(count: int, as_of: dt.date) -> str:

@@ -61,7 +61,9 @@ def week_tiles(counts: dict, flagged: pd.DataFrame, as_of: dt.date) -> None:
         label="Churn rate this week",
         delta=figures.change_in_points(rate_change),
         delta_color="inverse",
-        delta_description="vs last week to the same weekday",
+        delta_description=metrics.vs_last_week(
+            counts["churn_rate_last_week_to_date"], as_of, write=figures.rate
+        ),
         height="stretch",
         help="Churned this week / active at its start. Last week to the same "
         f"weekday: {figures.rate(counts['churn_rate_last_week_to_date'])}; last "

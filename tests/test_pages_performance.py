@@ -394,6 +394,8 @@ def test_weekly_churn_this_week(data_dir, run_app):
     # N9) = 9.09%: +10.91 points.
     assert tiles["Active at the start of the week"][0] == "15"
     assert tiles["Churn rate this week"] == ("20.00%", "+10.91 pts")
+    rate_tile = next(m for m in at.metric if m.label == "Churn rate this week")
+    assert rate_tile.proto.delta_description == "vs 9.09% last Mon–Fri"
     assert tiles["Partners losing 2+ this week"][0] == "1"
     assert [w.value for w in at.warning] == ["2+ clients churned this week: Bolt (2)"]
     churned = frame(

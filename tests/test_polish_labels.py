@@ -85,3 +85,12 @@ def test_a_narrow_tile_takes_the_short_label_and_names_the_figure_in_its_help():
     figures.tile(cell, "churned_this_week", 23)
     assert cell.shown[:2] == ("Churned this week", "23")
     assert not cell.shown[2].startswith("**")
+
+
+def test_a_rate_compares_in_its_own_format():
+    friday = dt.date(2026, 11, 20)
+    # last week Mon-Fri: 1 churned of 11 active at its start = 9.09%
+    assert metrics.vs_last_week(1 / 11, friday, write=metrics.rate) == (
+        "vs 9.09% last Mon–Fri"
+    )
+    assert metrics.vs_last_week(1600, friday) == "vs 1,600 last Mon–Fri"
