@@ -5,7 +5,7 @@ restore, clear and reset, and a comparison of two uploads."""
 import streamlit as st
 
 from analytics import audit, store
-from ui import archive, auth, common
+from ui import archive, auth, common, figures
 from ui import upload_check as check
 from ui import upload_report as report
 from ui.words import show_message
@@ -58,7 +58,10 @@ with upload_tab:
             " `Object:` prefix. Columns that match nothing are listed as ignored."
         )
         common.table(
-            report.accepted_frame(), "accepted_columns", report.ACCEPTED_CONFIG
+            report.accepted_frame(),
+            "accepted_columns",
+            report.ACCEPTED_CONFIG,
+            placeholder=figures.EMPTY,
         )
     uploaded = check.refuse_unstorable_names(uploaded or [])
     if uploaded:
@@ -87,7 +90,12 @@ with history_tab:
         archive.show_reset(directory)
     st.subheader("Audit trail")
     st.caption("Every upload, restore, reset and target edit: who, when, what.")
-    common.table(audit.entries(directory), "audit_trail", column_config=AUDIT_CONFIG)
+    common.table(
+        audit.entries(directory),
+        "audit_trail",
+        column_config=AUDIT_CONFIG,
+        placeholder=figures.EMPTY,
+    )
 
 with compare_tab:
     st.subheader("Clients between two uploads, by CRN")

@@ -103,6 +103,7 @@ with top if phone else bottom:
             key="call_today",
             shown=ui.call_rows(calls_today),
             height=ui.CALL_LIST_HEIGHT,
+            placeholder=figures.EMPTY,
         )
     st.page_link(
         "pages/partners.py", label="Partner report", icon=":material/table_rows:"
@@ -162,7 +163,9 @@ for am in charts.selected(pace_event):
         fiscal_start_month=f.fiscal_start_month,
         account_manager=am,
     )
-    common.table(added, f"clients_added_{am}", key=f"added-{am}")
+    common.table(
+        added, f"clients_added_{am}", key=f"added-{am}", placeholder=figures.EMPTY
+    )
 for week, league, *_ in charts.selected_points(churn_event):
     monday = dt.date.fromisoformat(week)
     who = "all leagues" if league is None else league
@@ -174,7 +177,12 @@ for week, league, *_ in charts.selected_points(churn_event):
         account_manager=f.account_manager,
         **({} if league is None else {"league": league}),
     )
-    common.table(churned, f"churned_{week}_{who}", key=f"churned-{week}-{who}")
+    common.table(
+        churned,
+        f"churned_{week}_{who}",
+        key=f"churned-{week}-{who}",
+        placeholder=figures.EMPTY,
+    )
 if pace_event is not None or churn_event is not None:
     st.caption("Click a bar to list the clients behind it.")
 

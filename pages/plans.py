@@ -203,7 +203,9 @@ for index, entry in enumerate(checklist):
         detail = entry["detail"]
         if detail is not None and not detail.empty:
             with st.expander(f"The rows behind this check ({len(detail):,})"):
-                common.table(detail, f"checklist_{index + 1}")
+                common.table(
+                    detail, f"checklist_{index + 1}", placeholder=figures.EMPTY
+                )
 
 # --- coverage -----------------------------------------------------------------------
 st.subheader("Plan coverage of key partners")
@@ -245,6 +247,7 @@ else:
             "key_partners_without_plan",
             common.PARTNER_COLUMNS,
             key="uncovered_pick",
+            placeholder=figures.EMPTY,
         )
 
 # --- usage and summary by week ----------------------------------------------------
@@ -382,6 +385,7 @@ else:
         },
         key="goals_pick",
         shown=figures.shown(goals),
+        placeholder=figures.EMPTY,
     )
 
 # --- reviews --------------------------------------------------------------------------
@@ -405,4 +409,5 @@ else:
             "account_manager": "Plan owner",
         },
         key="reviews_pick",
+        placeholder=figures.EMPTY,
     )

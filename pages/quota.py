@@ -149,7 +149,14 @@ def clients_table(clients: pd.DataFrame, name: str, span: str) -> None:
     if clients.empty:
         st.info(f"No clients added {span} yet.")
         return
-    common.table(clients, name, CLIENTS, key=f"table-{name}", height=300)
+    common.table(
+        clients,
+        name,
+        CLIENTS,
+        key=f"table-{name}",
+        height=300,
+        placeholder=figures.EMPTY,
+    )
 
 
 def source_text(source: object) -> str:

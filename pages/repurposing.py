@@ -140,6 +140,7 @@ def rate_table(table: pd.DataFrame, by: str, label: str) -> None:
         shown=figures.shown(rows),
         key=f"rate-table-{by}",
         height=320 if by == "partner" else "auto",
+        placeholder=figures.EMPTY,
     )
 
 
@@ -156,6 +157,7 @@ def partners_behind(keys: list, by: str, mine: dict) -> None:
         PARTNER_COLUMNS,
         shown=figures.shown(behind),
         key="drill-partners",
+        placeholder=figures.EMPTY,
     )
 
 
@@ -244,6 +246,7 @@ with right:
             "median_days": figures.column("median_days"),
         },
         key="league-medians",
+        placeholder=figures.EMPTY,
     )
 
 st.subheader("Business plan aims")
@@ -259,6 +262,7 @@ else:
         key="plans-ready",
         shown=figures.shown(ready),
         height=250,
+        placeholder=figures.EMPTY,
     )
 st.markdown("**Closest to their business plan aim**")
 if to_go.empty:
@@ -271,4 +275,5 @@ else:
         key="plans-closest",
         shown=figures.shown(to_go),
         height=250,
+        placeholder=figures.EMPTY,
     )

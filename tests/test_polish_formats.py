@@ -103,3 +103,19 @@ def test_repurposing_rate_table_shows_whole_percentages(make_data_dir, run_app):
     assert config["rate"]["type_config"]["format"] == "%.0f%%"  # 29%, 14%
     assert config["clients_added"]["type_config"]["format"] == "%,d"
     assert config["ever_repurposed"]["type_config"]["format"] == "%,d"
+
+
+def test_an_empty_cell_shows_a_dash_not_none(make_data_dir, run_app):
+    data_dir = make_data_dir(
+        partners=PARTNERS, clients=CLIENTS, quotas=QUOTAS, activities=ACTIVITIES
+    )
+    at = open_page(run_app, data_dir, "pages/repurposing.py", rby="Account manager")
+    assert not at.exception
+    grid = next(e for e in at.dataframe if '"label": "Rate"' in e.proto.columns)
+    medians = grid.value.set_index("account_manager")["median_days"]
+    # Ann's A1 (17 days), N1 (4), A2 (51): median 17; Bob and Cara repurposed
+    # nobody, so no median: an empty cell, drawn as "–" (Streamlit's default
+    # would write "None").
+    assert medians["Ann"] == 17
+    assert medians[["Bob", "Cara"]].isna().all()
+    assert grid.proto.placeholder == "–"
