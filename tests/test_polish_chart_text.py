@@ -51,7 +51,7 @@ def test_pace_bars_escape_the_account_managers_keep_the_key():
             "account_manager": [BOLD, LINK],
             "status": ["Ahead", "Behind"],
             "added": [12, 3],
-            "target": [10, 8],
+            "target": [1234, 8],
             "expected": [9.5, 7.6],
             "pace": [12 / 9.5, 3 / 7.6],
         }
@@ -61,6 +61,8 @@ def test_pace_bars_escape_the_account_managers_keep_the_key():
     assert list(ahead.y) == [BOLD_SHOWN] and list(behind.y) == [LINK_SHOWN]
     assert list(fig.layout.yaxis.categoryarray) == [BOLD_SHOWN, LINK_SHOWN]
     assert ahead.customdata[0][0] == BOLD  # what the drill-down opens
+    # hover figures as text: 1,234 target, 9.5 expected, 12/9.5 = 126% pace
+    assert list(ahead.customdata[0][1:]) == ["1,234", "9.5", "126%"]
     assert list(fig.data[2].y) == [BOLD_SHOWN, LINK_SHOWN]  # the expected marks
     assert_no_raw_markup(fig)
 
@@ -179,3 +181,18 @@ def test_plotly_shows_the_escaped_names_literally(page, tmp_path):
     page.wait_for_selector(".ytick text")
     ticks = [t.text_content() for t in page.query_selector_all(".ytick text")]
     assert ticks == [TEMPLATE]
+
+
+def test_pace_hover_of_an_am_without_a_target_says_dash_not_nan():
+    rows = pd.DataFrame(
+        {
+            "account_manager": ["Hannah"],
+            "status": ["No quota"],
+            "added": [106],
+            "target": [None],
+            "expected": [None],
+            "pace": [None],
+        }
+    )
+    bar = charts.pace_bars(rows, "month").data[0]
+    assert list(bar.customdata[0]) == ["Hannah", "–", "–", "–"]

@@ -150,8 +150,16 @@ def pace_bars(rows: pd.DataFrame, period: str) -> go.Figure:
         part = rows[rows["status"] == status]
         if part.empty:
             continue
-        custom = part[["account_manager", "target", "expected", "pace"]].to_numpy(
-            dtype=object
+        # the AM (the drill-down's key), then the figures as text ("–" without a
+        # target: plotly would write NaN)
+        custom = list(
+            zip(
+                part["account_manager"],
+                part["target"].map(figures.count),
+                part["expected"].map(figures.decimal),
+                part["pace"].map(figures.percent),
+                strict=True,
+            )
         )
         fig.add_bar(
             x=part["added"],
@@ -164,8 +172,8 @@ def pace_bars(rows: pd.DataFrame, period: str) -> go.Figure:
             hovertemplate=(
                 f"<b>%{{y}}</b><br>{label('added')}: %{{x:,}}"
                 f"<br>{label('target')}: %{{customdata[1]}}"
-                f"<br>{label('expected')}: %{{customdata[2]:.1f}}"
-                f"<br>{label('pace')}: %{{customdata[3]:.0%}}<extra>{status}</extra>"
+                f"<br>{label('expected')}: %{{customdata[2]}}"
+                f"<br>{label('pace')}: %{{customdata[3]}}<extra>{status}</extra>"
             ),
         )
     with_target = rows[rows["target"].notna()]
