@@ -2,125 +2,12 @@
 stage asks of a manager, and the account plans behind it (coverage of key partners,
 usage, goal against amount, reviews due)."""
 
-import pandas as pd
-import plotly.express as px
-import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import dates, metrics, plans
 from ui import charts, common, figures
 
-STAGE_COLOURS = (
-    "#1f77b4",
-    "#2ca02c",
-    "#17becf",
-    "#9467bd",
-    "#ff7f0e",
-    "#d62728",
-    "#7f7f7f",
-)
-ON_TRACK_COLOURS = {"On track": "#2e7d32", "Off track": "#c62828", "No goal": "#9e9e9e"}
 BULLET_PLANS = 25
-
-
-def wrap(name: str) -> str:
-    """A stage name on two lines, split at the space nearest its middle."""
-    words = name.split()
-    if len(words) < 2:
-        return name
-    cut = min(
-        range(1, len(words)),
-        key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))),
-    )
-    return " ".join(words[:cut]) + "<br>" + " ".join(words[cut:])
-
-
-def quarter_strip(weeks: pd.DataFrame) -> go.Figure:
-    """The 13 planning weeks as one strip of blocks coloured by stage, the current
-    week solid and outlined, the stage names above their weeks."""
-    current = weeks["is_current"]
-    fig = go.Figure(
-        go.Bar(
-            x=weeks["week"],
-            y=[1] * len(weeks),
-            marker={
-                "color": [STAGE_COLOURS[s - 1] for s in weeks["stage"]],
-                "opacity": [1.0 if c else 0.35 for c in current],
-                "line": {
-                    "color": ["#111" if c else "white" for c in current],
-                    "width": [4 if c else 1 for c in current],
-                },
-            },
-            text=[f"<b>W{w}</b>" for w in weeks["week"]],
-            textposition="inside",
-            textfont={"color": ["white" if c else "#333" for c in current]},
-            insidetextanchor="middle",
-            customdata=list(
-                zip(
-                    weeks["week_start"].astype(str),
-                    weeks["week_end"].astype(str),
-                    weeks["stage"],
-                    weeks["stage_name"],
-                    strict=True,
-                )
-            ),
-            hovertemplate="Week %{x}: %{customdata[0]} to %{customdata[1]}<br>"
-            "Stage %{customdata[2]}: %{customdata[3]}<extra></extra>",
-        )
-    )
-    for number, name, first, last in dates.STAGES:
-        fig.add_annotation(
-            x=(first + last) / 2,
-            y=1.02,
-            yref="y",
-            yanchor="bottom",
-            showarrow=False,
-            text=f"<b>{number}</b> {wrap(name)}",
-            font={"size": 11},
-        )
-    now = weeks[current].iloc[0]
-    fig.add_annotation(
-        x=now["week"], y=-0.12, yref="y", showarrow=False, text="<b>this week</b>"
-    )
-    fig.update_layout(
-        title="The planning quarter: 13 weeks, 7 stages",
-        height=230,
-        bargap=0.08,
-        showlegend=False,
-        xaxis={"visible": False, "range": [0.5, 13.5]},
-        yaxis={"visible": False, "range": [-0.25, 1.4]},
-    )
-    return fig
-
-
-def created_and_updated(
-    frame: pd.DataFrame,
-    x: str,
-    what: dict[str, str],
-    title: str,
-    x_label: str,
-    x_hover: str,
-) -> go.Figure:
-    """Plans created and updated side by side per `x`; `what` names the count
-    columns for the legend, `x_hover` is how an `x` reads on hover."""
-    long = frame.melt(
-        id_vars=x, value_vars=list(what), var_name="what", value_name="plans_count"
-    )
-    long["what"] = long["what"].map(what)
-    fig = px.bar(
-        long,
-        x=x,
-        y="plans_count",
-        color="what",
-        barmode="group",
-        title=title,
-        labels={x: x_label, "plans_count": "Plans", "what": ""},
-    )
-    fig.update_traces(
-        hovertemplate=x_hover + "<br>%{y} plans<extra>%{fullData.name}</extra>"
-    )
-    fig.update_layout(height=360)
-    return fig
 
 
 st.title("Account plans")
@@ -183,7 +70,10 @@ common.note_tile(
 
 weeks = plans.planning_weeks(f.as_of, f.fiscal_start_month)
 common.chart(
-    quarter_strip(weeks), weeks, "planning_quarter", config={"displayModeBar": False}
+    charts.quarter_strip(weeks),
+    weeks,
+    "planning_quarter",
+    config={"displayModeBar": False},
 )
 
 # --- this week's checklist --------------------------------------------------------
@@ -257,12 +147,8 @@ with left:
     if usage.empty or usage["plans"].sum() == 0:
         st.info("No account plans yet.")
     else:
-        fig = created_and_updated(
-            usage.assign(
-                account_manager=charts.plain_groups(
-                    usage["account_manager"], "account_manager"
-                )
-            ),
+        fig = charts.created_and_updated(
+            usage,
             "account_manager",
             {"created_this_quarter": "Created", "updated_this_quarter": "Updated"},
             "Plans created and updated per account manager",
@@ -276,7 +162,7 @@ with right:
     if summary.empty or summary[["created", "updated"]].to_numpy().sum() == 0:
         st.info("No plan created or updated this quarter yet.")
     else:
-        fig = created_and_updated(
+        fig = charts.created_and_updated(
             summary,
             "week_start",
             {"created": "Created", "updated": "Updated"},
@@ -308,67 +194,13 @@ else:
             goals["partner_name"].fillna("") + " · " + goals["plan_id"],
         ),
     ).head(BULLET_PLANS)
-    fig = go.Figure()
-    for name, colour in ON_TRACK_COLOURS.items():
-        part = named[named["track"] == name]
-        if part.empty:
-            continue
-        fig.add_bar(
-            y=part["label"].map(charts.plain),
-            x=part["current_amount"],
-            orientation="h",
-            name=name,
-            marker_color=colour,
-            customdata=list(
-                zip(
-                    part["revenue_goal"],
-                    part["attainment"],
-                    charts.plain_groups(part["account_manager"], "account_manager"),
-                    strict=True,
-                )
-            ),
-            hovertemplate="%{y} (%{customdata[2]})<br>amount %{x:,.0f} of goal "
-            "%{customdata[0]:,.0f} (%{customdata[1]:.0%})"
-            "<extra>%{fullData.name}</extra>",
-        )
-    fig.add_scatter(
-        y=named["label"].map(charts.plain),
-        x=named["revenue_goal"],
-        mode="markers",
-        name=figures.label("revenue_goal"),
-        marker={
-            "symbol": "line-ns-open",
-            "size": 18,
-            "line": {"width": 3},
-            "color": "#111",
-        },
-        hovertemplate="%{y}<br>goal %{x:,.0f}<extra></extra>",
-    )
-    fig.add_scatter(
-        y=named["label"].map(charts.plain),
-        x=named["revenue_goal"] * share_gone,
-        mode="markers",
-        name="Expected by now",
-        marker={"symbol": "diamond", "size": 8, "color": "#555"},
-        hovertemplate="%{y}<br>expected by now %{x:,.0f}<extra></extra>",
-    )
     title = (
         "Current amount against revenue goal"
         if len(goals) <= BULLET_PLANS
         else f"Current amount against revenue goal: the {BULLET_PLANS} plans "
         "furthest behind"
     )
-    fig.update_layout(
-        title=title,
-        barmode="overlay",
-        height=140 + 26 * len(named),
-        yaxis={
-            "autorange": "reversed",
-            "categoryorder": "array",
-            "categoryarray": list(named["label"].map(charts.plain)),
-        },
-        xaxis_title="Amount",
-    )
+    fig = charts.goal_bars(named, share_gone, title)
     common.chart(fig, named.drop(columns=["label"]), "goal_vs_amount_chart")
     st.markdown("**Every plan** · off track first · select a row to open the partner")
     common.partner_table(

@@ -196,3 +196,38 @@ def test_pace_hover_of_an_am_without_a_target_says_dash_not_nan():
     )
     bar = charts.pace_bars(rows, "month").data[0]
     assert list(bar.customdata[0]) == ["Hannah", "–", "–", "–"]
+
+
+def test_account_plan_charts_escape_partners_and_managers():
+    named = pd.DataFrame(
+        {
+            "label": [BOLD, "Acme"],
+            "track": ["Off track", "No goal"],
+            "current_amount": [250.0, 90.0],
+            "revenue_goal": [1000.0, None],
+            "attainment": [0.25, None],
+            "account_manager": [LINK, None],
+        }
+    )
+    goals = charts.goal_bars(named, 0.5, "Goals")
+    off, no_goal = goals.data[0], goals.data[1]
+    assert list(off.y) == [BOLD_SHOWN]
+    # goal 1,000, 250 / 1000 = 25%; no goal: dashes, not NaN
+    assert list(off.customdata[0]) == ["1,000", "25%", LINK_SHOWN]
+    assert list(no_goal.customdata[0]) == ["–", "–", "(no account manager)"]
+    assert list(goals.layout.yaxis.categoryarray) == [BOLD_SHOWN, "Acme"]
+    assert_no_raw_markup(goals)
+
+    usage = pd.DataFrame(
+        {"account_manager": [BOLD], "created_this_quarter": [2], "updated": [1]}
+    )
+    fig = charts.created_and_updated(
+        usage,
+        "account_manager",
+        {"created_this_quarter": "Created", "updated": "Updated"},
+        "Plans",
+        x_label="",
+        x_hover="%{x}",
+    )
+    assert [list(trace.x) for trace in fig.data] == [[BOLD_SHOWN], [BOLD_SHOWN]]
+    assert_no_raw_markup(fig)

@@ -9,10 +9,12 @@ import html
 from collections.abc import Iterable
 
 import pandas as pd
+import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
+from analytics import dates
 from analytics.schema import NO_LEAGUE, UNKNOWN_PARTNER, league_name
 from ui import figures
 from ui.figures import label
@@ -526,5 +528,184 @@ def activity_bars(
         xaxis_title="Week starting",
         yaxis_title="Activities",
         clickmode="event+select",
+    )
+    return fig
+
+
+# --- account plans ---------------------------------------------------------------
+
+STAGE_COLOURS = (
+    "#1f77b4",
+    "#2ca02c",
+    "#17becf",
+    "#9467bd",
+    "#ff7f0e",
+    "#d62728",
+    "#7f7f7f",
+)
+ON_TRACK_COLOURS = {"On track": "#2e7d32", "Off track": "#c62828", "No goal": "#9e9e9e"}
+
+
+def wrap(name: str) -> str:
+    """A stage name on two lines, split at the space nearest its middle."""
+    words = name.split()
+    if len(words) < 2:
+        return name
+    cut = min(
+        range(1, len(words)),
+        key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))),
+    )
+    return " ".join(words[:cut]) + "<br>" + " ".join(words[cut:])
+
+
+def quarter_strip(weeks: pd.DataFrame) -> go.Figure:
+    """The 13 planning weeks as one strip of blocks coloured by stage, the current
+    week solid and outlined, the stage names above their weeks."""
+    current = weeks["is_current"]
+    fig = go.Figure(
+        go.Bar(
+            x=weeks["week"],
+            y=[1] * len(weeks),
+            marker={
+                "color": [STAGE_COLOURS[s - 1] for s in weeks["stage"]],
+                "opacity": [1.0 if c else 0.35 for c in current],
+                "line": {
+                    "color": ["#111" if c else "white" for c in current],
+                    "width": [4 if c else 1 for c in current],
+                },
+            },
+            text=[f"<b>W{w}</b>" for w in weeks["week"]],
+            textposition="inside",
+            textfont={"color": ["white" if c else "#333" for c in current]},
+            insidetextanchor="middle",
+            customdata=list(
+                zip(
+                    weeks["week_start"].astype(str),
+                    weeks["week_end"].astype(str),
+                    weeks["stage"],
+                    weeks["stage_name"],
+                    strict=True,
+                )
+            ),
+            hovertemplate="Week %{x}: %{customdata[0]} to %{customdata[1]}<br>"
+            "Stage %{customdata[2]}: %{customdata[3]}<extra></extra>",
+        )
+    )
+    for number, name, first, last in dates.STAGES:
+        fig.add_annotation(
+            x=(first + last) / 2,
+            y=1.02,
+            yref="y",
+            yanchor="bottom",
+            showarrow=False,
+            text=f"<b>{number}</b> {wrap(name)}",
+            font={"size": 11},
+        )
+    now = weeks[current].iloc[0]
+    fig.add_annotation(
+        x=now["week"], y=-0.12, yref="y", showarrow=False, text="<b>this week</b>"
+    )
+    fig.update_layout(
+        title="The planning quarter: 13 weeks, 7 stages",
+        height=230,
+        bargap=0.08,
+        showlegend=False,
+        xaxis={"visible": False, "range": [0.5, 13.5]},
+        yaxis={"visible": False, "range": [-0.25, 1.4]},
+    )
+    return fig
+
+
+def created_and_updated(
+    frame: pd.DataFrame,
+    x: str,
+    what: dict[str, str],
+    title: str,
+    x_label: str,
+    x_hover: str,
+) -> go.Figure:
+    """Plans created and updated side by side per `x` (account managers shown
+    escaped); `what` names the count columns for the legend, `x_hover` is how an
+    `x` reads on hover."""
+    if x == "account_manager":
+        frame = frame.assign(account_manager=plain_groups(frame[x], x))
+    long = frame.melt(
+        id_vars=x, value_vars=list(what), var_name="what", value_name="plans_count"
+    )
+    long["what"] = long["what"].map(what)
+    fig = px.bar(
+        long,
+        x=x,
+        y="plans_count",
+        color="what",
+        barmode="group",
+        title=title,
+        labels={x: x_label, "plans_count": "Plans", "what": ""},
+    )
+    fig.update_traces(
+        hovertemplate=x_hover + "<br>%{y} plans<extra>%{fullData.name}</extra>"
+    )
+    fig.update_layout(height=360)
+    return fig
+
+
+def goal_bars(named: pd.DataFrame, share_gone: float, title: str) -> go.Figure:
+    """Each plan's current amount (bars coloured on/off track, `track`) against its
+    revenue goal and the amount expected by now (goal x `share_gone`); `label`
+    names the plan's partner."""
+    fig = go.Figure()
+    for name, colour in ON_TRACK_COLOURS.items():
+        part = named[named["track"] == name]
+        if part.empty:
+            continue
+        fig.add_bar(
+            y=part["label"].map(plain),
+            x=part["current_amount"],
+            orientation="h",
+            name=name,
+            marker_color=colour,
+            customdata=list(
+                zip(
+                    part["revenue_goal"].map(figures.money),
+                    part["attainment"].map(figures.percent),
+                    plain_groups(part["account_manager"], "account_manager"),
+                    strict=True,
+                )
+            ),
+            hovertemplate="%{y} (%{customdata[2]})<br>amount %{x:,.0f} of goal "
+            "%{customdata[0]} (%{customdata[1]})"
+            "<extra>%{fullData.name}</extra>",
+        )
+    fig.add_scatter(
+        y=named["label"].map(plain),
+        x=named["revenue_goal"],
+        mode="markers",
+        name=figures.label("revenue_goal"),
+        marker={
+            "symbol": "line-ns-open",
+            "size": 18,
+            "line": {"width": 3},
+            "color": "#111",
+        },
+        hovertemplate="%{y}<br>goal %{x:,.0f}<extra></extra>",
+    )
+    fig.add_scatter(
+        y=named["label"].map(plain),
+        x=named["revenue_goal"] * share_gone,
+        mode="markers",
+        name="Expected by now",
+        marker={"symbol": "diamond", "size": 8, "color": "#555"},
+        hovertemplate="%{y}<br>expected by now %{x:,.0f}<extra></extra>",
+    )
+    fig.update_layout(
+        title=title,
+        barmode="overlay",
+        height=140 + 26 * len(named),
+        yaxis={
+            "autorange": "reversed",
+            "categoryorder": "array",
+            "categoryarray": list(named["label"].map(plain)),
+        },
+        xaxis_title="Amount",
     )
     return fig
