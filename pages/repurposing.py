@@ -251,29 +251,30 @@ with right:
 
 st.subheader("Business plan aims")
 ready, to_go = plans[plans["ready"]], plans[~plans["ready"]]
-st.markdown(f"**Ready for the next stage** ({len(ready):,} partners at or above aim)")
-if ready.empty:
-    st.info("No partner has reached its business plan aim yet.")
-else:
-    common.partner_table(
+for title, rows, name, empty in (
+    (
+        f"**Ready for the next stage** ({len(ready):,} partners at or above aim)",
         ready,
         "partners_ready",
-        PLAN_COLUMNS,
-        key="plans-ready",
-        shown=figures.shown(ready),
-        height=250,
-        placeholder=figures.EMPTY,
-    )
-st.markdown("**Closest to their business plan aim**")
-if to_go.empty:
-    st.info("No partner is still working towards an aim.")
-else:
-    common.partner_table(
+        "No partner has reached its business plan aim yet.",
+    ),
+    (
+        "**Closest to their business plan aim**",
         to_go,
         "partners_closest_to_aim",
+        "No partner is still working towards an aim.",
+    ),
+):
+    st.markdown(title)
+    if rows.empty:
+        st.info(empty)
+        continue
+    common.partner_table(
+        rows,
+        name,
         PLAN_COLUMNS,
-        key="plans-closest",
-        shown=figures.shown(to_go),
+        key=f"plans-{name}",
+        shown=figures.shown(rows),
         height=250,
         placeholder=figures.EMPTY,
     )
