@@ -209,8 +209,8 @@ else:
         {
             "partner_name": "Partner",
             "account_manager": "Plan owner",
-            "revenue_goal": figures.money_column("Revenue goal"),
-            "current_amount": figures.money_column("Current amount"),
+            "revenue_goal": figures.column("revenue_goal"),
+            "current_amount": figures.column("current_amount"),
             "attainment": figures.column("attainment", bar=True),
             "on_track": figures.column("on_track"),
             "status": "Plan status",

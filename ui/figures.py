@@ -47,11 +47,6 @@ def axis(name: str) -> str:
     return metrics.axis(name)
 
 
-def text(name: str, value: object) -> str:
-    """`value` in the figure's format (`–` when empty)."""
-    return metrics.get(name).text(value)
-
-
 def tile(
     cell: Any, name: str, value: object, short: bool = False, **kwargs: Any
 ) -> None:
@@ -118,22 +113,13 @@ def account_manager_label(value: object) -> str:
 # --- table columns of a kind (st.column_config), the same formats --------------
 
 
-def count_column(label: str, **kwargs: Any) -> Any:
-    return st.column_config.NumberColumn(label, format="%,d", **kwargs)
-
-
 def money_column(label: str, **kwargs: Any) -> Any:
-    return st.column_config.NumberColumn(label, format="%,.0f", **kwargs)
-
-
-def percent_column(label: str, **kwargs: Any) -> Any:
-    """A whole percentage of a column holding percent points (see `points`)."""
-    return st.column_config.NumberColumn(label, format="%.0f%%", **kwargs)
+    return st.column_config.NumberColumn(label, format=COLUMN_FORMATS[",.0f"], **kwargs)
 
 
 def progress_column(label: str, **kwargs: Any) -> Any:
     """A bar from 0 to 100% of a column holding percent points (see `points`),
     its whole percentage beside it."""
     return st.column_config.ProgressColumn(
-        label, format="%.0f%%", min_value=0, max_value=100, **kwargs
+        label, format=COLUMN_FORMATS[".0%"], min_value=0, max_value=100, **kwargs
     )
