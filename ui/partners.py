@@ -263,7 +263,8 @@ CALL_COLUMNS = {
 
 
 PHONE_CALL_COLUMNS = {
-    "partner_name": CALL_COLUMNS["partner_name"] | {"width": 140},
+    # pinned: the name stays while the reasons scroll sideways
+    "partner_name": CALL_COLUMNS["partner_name"] | {"width": 140, "pinned": True},
     "reasons": CALL_COLUMNS["reasons"] | {"width": 400},
 }
 
