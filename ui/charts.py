@@ -349,7 +349,11 @@ def cohort_chart(cohorts: pd.DataFrame) -> go.Figure:
     fig.update_layout(
         title="Share repurposed within 30, 60 and 90 days, by month added",
         height=CHART_HEIGHT,
-        yaxis={"tickformat": ".0%", "title": "Repurposed", "rangemode": "tozero"},
+        yaxis={
+            "tickformat": ".0%",
+            "title": "Share repurposed within the window",
+            "rangemode": "tozero",
+        },
         xaxis={"title": "Month added", "tickformat": "%b %Y"},
         legend={"orientation": "h", "y": -0.2},
     )
