@@ -50,7 +50,13 @@ final as (
         max(touch_date) filter (where is_touch and touch_date <= $as_of)
             as last_touch_date,
         count(*) filter (
-            where is_overdue_task(activity_type, status, subject, activity_date, $as_of)
+            where overdue_at(
+                is_open_task,
+                is_notes_task,
+                is_near_miss_notes_task,
+                activity_date,
+                $as_of
+            )
         ) as overdue_tasks
     from activities
     group by partner_id
@@ -196,13 +202,18 @@ def open_tasks(
         """
         -- Open task (SPEC 4): a task whose status is not Completed. Overdue task: an
         -- open task other than the notes task (or a near-miss one) with
-        -- activity_date < D (the is_overdue_task macro).
+        -- activity_date < D (the overdue_at macro on the staged flags).
         -- one row per open task
         with tasks as (
             select
                 *,
-                is_overdue_task(activity_type, status, subject, activity_date, $as_of)
-                    as is_overdue
+                overdue_at(
+                    is_open_task,
+                    is_notes_task,
+                    is_near_miss_notes_task,
+                    activity_date,
+                    $as_of
+                ) as is_overdue
             from stg_activities
             where is_open_task
                 and ($account_manager is null or account_manager = $account_manager)

@@ -74,12 +74,22 @@ create or replace macro is_near_miss_notes_task(activity_type, status, subject) 
     and not is_notes_task(activity_type, status, subject);
 
 -- Overdue task: an open task, neither the notes task nor a near-miss one, due
--- before D.
-create or replace macro is_overdue_task(activity_type, status, subject, activity_date, d) as
-    is_open_task(activity_type, status)
-    and not is_notes_task(activity_type, status, subject)
-    and not is_near_miss_notes_task(activity_type, status, subject)
+-- before D. `overdue_at` takes the three flags as stg_activities stores them, so
+-- a report reads the flags rather than re-running the subject rules per row.
+create or replace macro overdue_at(open_task, notes_task, near_miss_notes_task, activity_date, d) as
+    open_task
+    and not notes_task
+    and not near_miss_notes_task
     and coalesce(activity_date < d, false);
+
+create or replace macro is_overdue_task(activity_type, status, subject, activity_date, d) as
+    overdue_at(
+        is_open_task(activity_type, status),
+        is_notes_task(activity_type, status, subject),
+        is_near_miss_notes_task(activity_type, status, subject),
+        activity_date,
+        d
+    );
 
 -- Quota pace (SPEC 4) from the clients added, the target and the working days gone
 -- (Mon-Fri up to and including D) and in the period. Expected by D = target x gone
