@@ -111,14 +111,16 @@ def _league_rank(leagues: pd.Series) -> pd.Series:
     return named.map(lambda league: 0 if league == "" else rank[league])
 
 
-# Overdue task (SPEC 4): an open task other than the notes task with
-# activity_date < D (as activity.open_tasks).
+# Overdue task (SPEC 4): an open task other than the notes task (or a near-miss
+# one) with activity_date < D: the overdue_at macro, as activity.open_tasks.
 AGENDA_SQL = """
 -- one row per activity dated in the range
 with activities as (
     select
         *,
-        is_open_task and not is_notes_task and activity_date < $as_of as is_overdue
+        overdue_at(
+            is_open_task, is_notes_task, is_near_miss_notes_task, activity_date, $as_of
+        ) as is_overdue
     from stg_activities
     where activity_date between $start and $end
         and ($account_manager is null or account_manager = $account_manager)
@@ -153,7 +155,9 @@ select
     count(*) as items,
     count(*) filter (where activity_type = 'Task' and not is_open_task) as completed,
     count(*) filter (
-        where is_open_task and not is_notes_task and activity_date < $as_of
+        where overdue_at(
+            is_open_task, is_notes_task, is_near_miss_notes_task, activity_date, $as_of
+        )
     ) as overdue
 from stg_activities
 where activity_date between $start and $end
