@@ -52,6 +52,7 @@ NARROWED = {
     "stg_quotas": f"trim(account_manager) {_IN_BOOK}",
     "quotas": f"trim(account_manager) {_IN_BOOK}",
     "manual_quotas": f"trim(account_manager) {_IN_BOOK}",
+    "rollup_client_days": f"account_manager {_IN_BOOK}",
 }
 # Tables shown whole: who is who (names shown for owner ids) is not anyone's book.
 SHARED = ("users", "stg_users")
@@ -65,6 +66,7 @@ COPIED = {
     "manual_quotas",
     "users",
     "stg_users",
+    "rollup_client_days",
 }
 
 

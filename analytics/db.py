@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from analytics import rollups
 from analytics.schema import MANUAL_QUOTAS, TABLES
 
 SQL_DIR = Path(__file__).with_name("sql")
@@ -28,9 +29,9 @@ STORED_TABLES = (*TABLES, MANUAL_QUOTAS.name)
 
 
 def rules_version() -> str:
-    """A fingerprint of the macros and the staging SQL: a file built with other
-    rules is rebuilt in memory when read."""
-    text = MACROS_SQL.read_text() + STAGING_SQL.read_text()
+    """A fingerprint of the macros, the staging SQL and the rollups: a file built
+    with other rules is rebuilt in memory when read."""
+    text = MACROS_SQL.read_text() + STAGING_SQL.read_text() + rollups.ROLLUPS_SQL
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -62,6 +63,7 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
         memory.execute(f"create view {table} as select * from stored.{table}")
     create_macros(memory)
     memory.execute(STAGING_SQL.read_text())
+    rollups.build(memory)
     return memory
 
 
