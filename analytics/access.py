@@ -53,6 +53,7 @@ NARROWED = {
     "quotas": f"trim(account_manager) {_IN_BOOK}",
     "manual_quotas": f"trim(account_manager) {_IN_BOOK}",
     "rollup_client_days": f"account_manager {_IN_BOOK}",
+    "rollup_partner_activity": "partner_id in (select partner_id from stg_partners)",
 }
 # Tables shown whole: who is who (names shown for owner ids) is not anyone's book.
 SHARED = ("users", "stg_users")

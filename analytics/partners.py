@@ -33,6 +33,8 @@ REPORT_COLUMNS = [
     "has_notes_task",
 ]
 
+HYGIENE_EXTRA = ["last_touch_date", "overdue_tasks"]
+
 CLIENT_STATUSES = ("Repurposed", "Active", "Churned", "Not yet added")
 
 # Partner report row (SPEC 4), one row per partner, `(unknown partner)` included:
@@ -43,7 +45,10 @@ CLIENT_STATUSES = ("Repurposed", "Active", "Churned", "Not yet added")
 # - plan progress: repurposed at D / business_plan_aim (empty when the aim is empty
 #   or 0);
 # - days since touch: D minus the latest touch dated <= D, empty when never touched;
-# - has_notes_task: the partner has an open `Account Management Notes` task.
+# - has_notes_task: the partner has an open `Account Management Notes` task;
+# - overdue_tasks (for activity.partner_hygiene): its open tasks, neither the notes
+#   task nor a near-miss one, due before D.
+# The activity figures come from rollup_partner_activity (analytics/rollups.py).
 # Order: league (none, the four, others A-Z), status (the four, then all others and
 # blank as one group), clients_total descending, partner name.
 PARTNER_REPORT_SQL = f"""
@@ -85,17 +90,14 @@ client_counts as (
     group by partner_id
 ),
 
-last_touches as (
-    select partner_id, max(touch_date) as last_touch_date
-    from stg_activities
-    where is_touch and touch_date <= $as_of
-    group by partner_id
-),
-
-notes_tasks as (
-    select distinct partner_id
-    from stg_activities
-    where is_notes_task
+activities as (
+    select
+        partner_id,
+        has_notes_task,
+        list_filter(touch_dates, lambda day: day <= $as_of)[1] as last_touch_date,
+        len(list_filter(open_task_dates, lambda due: is_due_before(due, $as_of)))
+            as overdue_tasks
+    from rollup_partner_activity
 ),
 
 final as (
@@ -113,12 +115,13 @@ final as (
             as plan_progress,
         coalesce(c.added_this_month, 0) as added_this_month,
         coalesce(c.churned_this_week, 0) as churned_this_week,
-        $as_of - t.last_touch_date as days_since_touch,
-        n.partner_id is not null as has_notes_task
+        $as_of - a.last_touch_date as days_since_touch,
+        coalesce(a.has_notes_task, false) as has_notes_task,
+        a.last_touch_date,
+        coalesce(a.overdue_tasks, 0) as overdue_tasks
     from partners as p
     left join client_counts as c on c.partner_id = p.partner_id
-    left join last_touches as t on t.partner_id = p.partner_id
-    left join notes_tasks as n on n.partner_id = p.partner_id
+    left join activities as a on a.partner_id = p.partner_id
 )
 
 select * from final
@@ -159,8 +162,17 @@ def partner_report(
     )
 
 
+def partner_rows(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
+    """Every partner's report row (REPORT_COLUMNS, report order) with its
+    last_touch_date and overdue_tasks: what activity.partner_hygiene builds on."""
+    return _report(con, as_of, columns=[*REPORT_COLUMNS, *HYGIENE_EXTRA])
+
+
 def _report(
-    con: duckdb.DuckDBPyConnection, as_of: dt.date, **filters: Any
+    con: duckdb.DuckDBPyConnection,
+    as_of: dt.date,
+    columns: list[str] = REPORT_COLUMNS,
+    **filters: Any,
 ) -> pd.DataFrame:
     params = {
         "account_manager": None,
@@ -174,7 +186,7 @@ def _report(
         "month_start": dates.month(as_of).start,
         "week_start": dates.week_start(as_of),
     }
-    return query(con, PARTNER_REPORT_SQL, params)[REPORT_COLUMNS]
+    return query(con, PARTNER_REPORT_SQL, params)[columns]
 
 
 def own_partner_id(con: duckdb.DuckDBPyConnection, partner_id: str) -> str | None:

@@ -18,6 +18,11 @@ days up to D (or within a period):
 - repurposed_ended: added, repurposed and churned by the day, so repurposed at D
   (active and repurposed by D) = added_repurposed up to D - repurposed_ended up
   to D.
+
+`rollup_partner_activity` holds, per partner, what its activities say at any D:
+whether it has a notes task (a current state), its touch dates (newest first: the
+last touch at D is the first on or before D) and the due dates of its ordinary
+open tasks (overdue at D: those due before D).
 """
 
 from __future__ import annotations
@@ -84,10 +89,32 @@ final as (
 
 select * from final
 order by day, account_manager, league;
+
+-- Grain: one row per partner with activities.
+create or replace table rollup_partner_activity as
+select
+    partner_id,
+    bool_or(is_notes_task) as has_notes_task,
+    coalesce(
+        list(distinct touch_date order by touch_date desc)
+            filter (where is_touch and touch_date is not null),
+        []
+    ) as touch_dates,
+    coalesce(
+        list(activity_date order by activity_date) filter (
+            where is_ordinary_open_task(
+                is_open_task, is_notes_task, is_near_miss_notes_task
+            )
+        ),
+        []
+    ) as open_task_dates
+from stg_activities
+group by partner_id
+order by partner_id;
 """
 
 # The tables built here, for analytics.access's rules.
-TABLES = ("rollup_client_days",)
+TABLES = ("rollup_client_days", "rollup_partner_activity")
 
 
 def build(con: duckdb.DuckDBPyConnection) -> None:

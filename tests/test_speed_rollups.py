@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from analytics import access, churn, kpis, partners, repurposing, rollups, store
@@ -147,3 +148,88 @@ def test_a_book_sees_its_own_rollup_rows_only(data_dir):
         ("Bob", None, "2026-11-04"),
     }
     assert set(rollups.TABLES) <= set(access.NARROWED)
+
+
+# rollup_partner_activity, as of Friday 2026-11-20. P1 Ash: a call Nov 10, a
+# completed task dated Nov 2 but completed Nov 12 (touch on the 12th), a call
+# planned for Nov 25 (after D), the notes task, an ordinary open task due Nov 3
+# and one due Nov 30, a near-miss "Acct Mgmt Notes" open task due Nov 1. P2 Beech:
+# one email with no date at all (never a touch at any D), nothing else.
+def act(aid, pid, kind, date, subject="Catch-up", status="Completed", done=None):
+    return {
+        "activity_id": aid,
+        "partner_id": pid,
+        "account_manager": "Ann",
+        "activity_type": kind,
+        "subject": subject,
+        "status": status,
+        "activity_date": date,
+        "completed_date": done,
+    }
+
+
+ACTIVITIES = [
+    act("A1", "P1", "Call", "2026-11-10"),
+    act("A2", "P1", "Task", "2026-11-02", done="2026-11-12"),
+    act("A3", "P1", "Call", "2026-11-25", status="Not Started"),
+    act("A4", "P1", "Task", "2026-01-05", "Account Management Notes", "Not Started"),
+    act("A5", "P1", "Task", "2026-11-03", "Send pack", "Not Started"),
+    act("A6", "P1", "Task", "2026-11-30", "Review", "In Progress"),
+    act("A7", "P1", "Task", "2026-11-01", "Acct Mgmt Notes", "Not Started"),
+    act("A8", "P2", "Email", None),
+]
+
+
+@pytest.fixture
+def activity_con(make_dataset):
+    return make_dataset(partners=PARTNERS, activities=ACTIVITIES)
+
+
+def test_partner_activity_rollup_by_hand(activity_con):
+    found = activity_con.execute(
+        "select partner_id, has_notes_task, touch_dates, open_task_dates"
+        " from rollup_partner_activity order by partner_id"
+    ).fetchall()
+    # P1: touches A1 (10th), A2 (completed 12th), A3 (call, any status: 25th),
+    # newest first; ordinary open tasks A5 (3rd) and A6 (30th), oldest first (A4 is
+    # the notes task, A7 a near-miss). P2: an undated email, no touch date.
+    assert found == [
+        (
+            "P1",
+            True,
+            [d("2026-11-25"), d("2026-11-12"), d("2026-11-10")],
+            [
+                d("2026-11-03"),
+                d("2026-11-30"),
+            ],
+        ),
+        ("P2", False, [], []),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "days_since_touch", "overdue_tasks"),
+    [
+        # Nov 20: last touch the 12th (8 days; the 25th is after D); A5 overdue.
+        ("2026-11-20", 8, 1),
+        # Nov 11: last touch the 10th (1 day); A5 overdue.
+        ("2026-11-11", 1, 1),
+        # Dec 1: last touch the 25th (6 days); A5 and A6 overdue.
+        ("2026-12-01", 6, 2),
+        # Nov 3: never touched yet; A5 due that day is not before D.
+        ("2026-11-03", None, 0),
+    ],
+)
+def test_touch_and_overdue_at_d_from_the_rollup(
+    activity_con, as_of, days_since_touch, overdue_tasks
+):
+    rows = partners.partner_rows(activity_con, d(as_of)).set_index("partner_id")
+    ash = rows.loc["P1"]
+    days = ash["days_since_touch"]
+    found = None if pd.isna(days) else int(days)
+    assert found == days_since_touch
+    assert ash["overdue_tasks"] == overdue_tasks
+    assert bool(ash["has_notes_task"])
+    # Beech is never touched and has no notes task at any D.
+    assert rows.loc["P2", "last_touch_date"] is None
+    assert not rows.loc["P2", "has_notes_task"]

@@ -75,12 +75,17 @@ create or replace macro is_near_miss_notes_task(activity_type, status, subject) 
 
 -- Overdue task: an open task, neither the notes task nor a near-miss one, due
 -- before D. `overdue_at` takes the three flags as stg_activities stores them, so
--- a report reads the flags rather than re-running the subject rules per row.
+-- a report reads the flags rather than re-running the subject rules per row; the
+-- first half does not depend on D (analytics/rollups.py keeps those tasks' dates).
+create or replace macro is_ordinary_open_task(open_task, notes_task, near_miss_notes_task) as
+    open_task and not notes_task and not near_miss_notes_task;
+
+create or replace macro is_due_before(activity_date, d) as
+    coalesce(activity_date < d, false);
+
 create or replace macro overdue_at(open_task, notes_task, near_miss_notes_task, activity_date, d) as
-    open_task
-    and not notes_task
-    and not near_miss_notes_task
-    and coalesce(activity_date < d, false);
+    is_ordinary_open_task(open_task, notes_task, near_miss_notes_task)
+    and is_due_before(activity_date, d);
 
 create or replace macro is_overdue_task(activity_type, status, subject, activity_date, d) as
     overdue_at(
