@@ -30,7 +30,7 @@ with weeks as (
 partners as (
     select
         partner_id,
-        coalesce(league, $no_league) as league,
+        league_name(league) as league,
         {schema.league_rank_sql("league")} as league_rank,
         coalesce(account_manager, '') as account_manager,
         case when account_manager is null then 1 else 0 end as account_manager_rank
@@ -46,7 +46,7 @@ groups as (
 days as (
     -- the rollup_client_days rows of those partners: few however many clients
     select
-        coalesce(league, $no_league) as league,
+        league_name(league) as league,
         coalesce(account_manager, '') as account_manager,
         day,
         added,
@@ -114,7 +114,6 @@ def weekly_churn(
         {
             "weeks": week_starts(as_of, weeks),
             "as_of": as_of,
-            "no_league": schema.NO_LEAGUE,
             "account_manager": account_manager,
         },
     )
@@ -181,11 +180,7 @@ def churned_clients(
                 c.partner_churn_count
             from churned as c
             join stg_partners as p on p.partner_id = c.partner_id
-            where (
-                    $league is null
-                    or ($league = $no_league and p.league is null)
-                    or p.league = $league
-                )
+            where ($league is null or league_name(p.league) = $league)
                 and (
                     $account_manager is null
                     or coalesce(p.account_manager, '') = $account_manager
@@ -200,7 +195,6 @@ def churned_clients(
             "monday": monday,
             "as_of": as_of,
             "league": league,
-            "no_league": schema.NO_LEAGUE,
             "account_manager": account_manager,
         },
     )

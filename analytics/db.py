@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from analytics import rollups
-from analytics.schema import MANUAL_QUOTAS, TABLES
+from analytics.schema import MANUAL_QUOTAS, NO_LEAGUE, TABLES
 
 SQL_DIR = Path(__file__).with_name("sql")
 MACROS_SQL = SQL_DIR / "macros.sql"
@@ -31,12 +31,15 @@ STORED_TABLES = (*TABLES, MANUAL_QUOTAS.name)
 def rules_version() -> str:
     """A fingerprint of the macros, the staging SQL and the rollups: a file built
     with other rules is rebuilt in memory when read."""
-    text = MACROS_SQL.read_text() + STAGING_SQL.read_text() + rollups.ROLLUPS_SQL
+    text = NO_LEAGUE + MACROS_SQL.read_text() + STAGING_SQL.read_text()
+    text += rollups.ROLLUPS_SQL
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def create_macros(con: duckdb.DuckDBPyConnection) -> None:
     """Create the rule macros (and the rules' fingerprint) in `con`'s database."""
+    # the label from schema.NO_LEAGUE, our own constant (league_name uses it)
+    con.execute(f"create or replace macro no_league() as '{NO_LEAGUE}'")
     con.execute(MACROS_SQL.read_text())
     con.execute(f"create or replace macro rules_version() as '{rules_version()}'")
 

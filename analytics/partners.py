@@ -56,11 +56,7 @@ with partners as (
     select *
     from stg_partners
     where ($account_manager is null or account_manager = $account_manager)
-        and (
-            $league is null
-            or ($league = $no_league and league is null)
-            or league = $league
-        )
+        and ($league is null or league_name(league) = $league)
         and ($account_status is null or coalesce(account_status, '') = $account_status)
         and (
             $search is null
@@ -181,7 +177,6 @@ def _report(
         "search": None,
         "partner_id": None,
         **filters,
-        "no_league": schema.NO_LEAGUE,
         "as_of": as_of,
         "month_start": dates.month(as_of).start,
         "week_start": dates.week_start(as_of),
@@ -367,12 +362,11 @@ def leagues(con: duckdb.DuckDBPyConnection) -> list[str]:
         con,
         f"""
         select distinct
-            coalesce(league, $no_league) as league,
+            league_name(league) as league,
             {schema.league_rank_sql("league")} as league_rank
         from stg_partners
         order by league_rank, league
         """,
-        {"no_league": schema.NO_LEAGUE},
     )
     return frame["league"].tolist()
 

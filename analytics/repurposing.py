@@ -10,7 +10,7 @@ import pandas as pd
 
 from analytics import dates
 from analytics.db import query
-from analytics.schema import NO_LEAGUE, league_rank_sql, status_rank_sql
+from analytics.schema import league_rank_sql, status_rank_sql
 
 WINDOWS = (30, 60, 90)
 
@@ -55,7 +55,7 @@ partners as (
         p.partner_id,
         p.partner_name,
         p.account_manager,
-        coalesce(p.league, $no_league) as league,
+        league_name(p.league) as league,
         {league_rank_sql("p.league")} as league_rank,
         {status_rank_sql("p.account_status")} as status_rank
     from stg_partners as p
@@ -67,7 +67,6 @@ def _params(as_of: dt.date, account_manager: str | None, **more: object) -> dict
     return {
         "as_of": as_of,
         "account_manager": account_manager,
-        "no_league": NO_LEAGUE,
         **more,
     }
 
@@ -155,7 +154,7 @@ def _group_rates(
 
     clients as (
         select
-            coalesce(league, $no_league) as league,
+            league_name(league) as league,
             account_manager,
             added,
             added_repurposed

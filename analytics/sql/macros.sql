@@ -7,6 +7,11 @@
 create or replace macro partner_key(id) as
     case when length(id) = 18 then left(id, 15) else id end;
 
+-- A partner's league as the reports name it: a blank or missing league is
+-- `No league` (schema.NO_LEAGUE, created as no_league() by db.create_macros).
+create or replace macro league_name(league) as
+    case when nullif(trim(league), '') is null then no_league() else league end;
+
 -- Active client at D: added by D and not churned by D.
 create or replace macro is_active_at(added_date, churned_date, d) as
     added_date <= d and (churned_date is null or churned_date > d);
