@@ -78,6 +78,15 @@ def _period_params(prefix: str, as_of: dt.date, span: dates.Period) -> dict:
     }
 
 
+# The pace figures of a row with added, target, elapsed_working_days and
+# working_days (the macros of sql/macros.sql): an AM's row and the team's.
+PACE_FIGURES = """
+    expected_by(target, elapsed_working_days, working_days) as expected,
+    pace(added, target, elapsed_working_days, working_days) as pace,
+    projection(added, elapsed_working_days, working_days) as projection,
+    pace_status(added, target, elapsed_working_days, working_days) as status"""
+
+
 # SPEC 4 "Quota pace": target for the month (or the sum of the quarter's months).
 # Expected by D = target x elapsed working days (Mon-Fri, up to and including D) /
 # working days in the period. Pace = added / expected. Projection = added / elapsed
@@ -152,10 +161,7 @@ final as (
         period,
         target,
         added,
-        expected_by(target, elapsed_working_days, working_days) as expected,
-        pace(added, target, elapsed_working_days, working_days) as pace,
-        projection(added, elapsed_working_days, working_days) as projection,
-        pace_status(added, target, elapsed_working_days, working_days) as status,
+        {PACE_FIGURES},
         source,
         elapsed_working_days,
         working_days,
@@ -181,7 +187,7 @@ QUOTA_DETAIL_SQL = (
 # period.
 TEAM_PACE_SQL = (
     QUOTA_ROWS_SQL
-    + """,
+    + f""",
 
 team as (
     select
@@ -212,10 +218,7 @@ team_final as (
         period,
         target,
         added,
-        expected_by(target, elapsed_working_days, working_days) as expected,
-        pace(added, target, elapsed_working_days, working_days) as pace,
-        projection(added, elapsed_working_days, working_days) as projection,
-        pace_status(added, target, elapsed_working_days, working_days) as status,
+        {PACE_FIGURES},
         managers,
         no_quota_managers,
         no_quota_added
