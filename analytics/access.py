@@ -52,6 +52,8 @@ NARROWED = {
     "stg_quotas": f"trim(account_manager) {_IN_BOOK}",
     "quotas": f"trim(account_manager) {_IN_BOOK}",
     "manual_quotas": f"trim(account_manager) {_IN_BOOK}",
+    "rollup_partner_days": "partner_id in (select partner_id from stg_partners)",
+    "rollup_partner_clients": "partner_id in (select partner_id from stg_partners)",
     "rollup_client_days": f"account_manager {_IN_BOOK}",
     "rollup_partner_activity": "partner_id in (select partner_id from stg_partners)",
 }
@@ -68,6 +70,7 @@ COPIED = {
     "users",
     "stg_users",
     "rollup_client_days",
+    "rollup_partner_clients",
 }
 
 

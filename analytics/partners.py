@@ -48,7 +48,8 @@ CLIENT_STATUSES = ("Repurposed", "Active", "Churned", "Not yet added")
 # - has_notes_task: the partner has an open `Account Management Notes` task;
 # - overdue_tasks (for activity.partner_hygiene): its open tasks, neither the notes
 #   task nor a near-miss one, due before D.
-# The activity figures come from rollup_partner_activity (analytics/rollups.py).
+# The client counts come from rollup_partner_clients and rollup_partner_days, the
+# activity figures from rollup_partner_activity (analytics/rollups.py).
 # Order: league (none, the four, others A-Z), status (the four, then all others and
 # blank as one group), clients_total descending, partner name.
 PARTNER_REPORT_SQL = f"""
@@ -66,24 +67,40 @@ with partners as (
         and ($partner_id is null or partner_id = $partner_id)
 ),
 
-client_counts as (
+recent_days as (
+    -- the days from the month's or the week's start (both <= D) on
     select
         partner_id,
-        count(*) filter (where added_date <= $as_of) as clients_total,
-        count(*) filter (
-            where is_active_at(added_date, churned_date, $as_of)
-        ) as clients_active,
-        count(*) filter (
-            where is_repurposed_at(added_date, repurposed_date, churned_date, $as_of)
-        ) as clients_repurposed,
-        count(*) filter (
-            where is_in_period(added_date, $month_start, $as_of)
+        sum(added) filter (where day > $as_of) as added_after,
+        sum(added - ended) filter (where day > $as_of) as active_after,
+        sum(added_repurposed - repurposed_ended) filter (where day > $as_of)
+            as repurposed_after,
+        sum(added) filter (
+            where is_in_period(day, $month_start, $as_of)
         ) as added_this_month,
-        count(*) filter (
-            where is_in_period(churned_date, $week_start, $as_of)
+        sum(churned) filter (
+            where is_in_period(day, $week_start, $as_of)
         ) as churned_this_week
-    from stg_clients
+    from rollup_partner_days
+    where day >= least($month_start, $week_start)
     group by partner_id
+),
+
+client_counts as (
+    -- counts up to D: over all days, less the days after D
+    select
+        t.partner_id,
+        (t.added - coalesce(r.added_after, 0))::bigint as clients_total,
+        (t.added - t.ended - coalesce(r.active_after, 0))::bigint as clients_active,
+        (
+            t.added_repurposed
+            - t.repurposed_ended
+            - coalesce(r.repurposed_after, 0)
+        )::bigint as clients_repurposed,
+        coalesce(r.added_this_month, 0)::bigint as added_this_month,
+        coalesce(r.churned_this_week, 0)::bigint as churned_this_week
+    from rollup_partner_clients as t
+    left join recent_days as r on r.partner_id = t.partner_id
 ),
 
 activities as (

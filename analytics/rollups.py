@@ -6,9 +6,12 @@ staging tables (store.commit, and db.connect for a file made with other rules)
 and stored in it: a read-only connection sees them, and a book (analytics.access)
 narrows them like the tables they come from.
 
-`rollup_client_days` holds, per day, how many clients reached each of the dates
-the SPEC 4 definitions test, so that every client count at D is a sum over the
-days up to D (or within a period):
+`rollup_partner_days` holds, per partner and day, how many of its clients
+reached each of the dates the SPEC 4 definitions test, so that every client
+count at D is a sum over the days up to D (or within a period);
+`rollup_partner_clients` is its sum over all days per partner (a count up to D
+is that minus the days after D, few when D is recent) and `rollup_client_days`
+its sum per account manager and league (the team figures). The counts:
 
 - added / churned / repurposed: clients with that date on the day;
 - ended: added and churned by the day (the later of the two dates), so active at
@@ -29,40 +32,37 @@ from __future__ import annotations
 
 import duckdb
 
-# Grain: one row per account manager, league (the partner's, as stg_partners has
-# them: null for none) and day on which any client reached one of the dates.
-ROLLUPS_SQL = """
-create or replace table rollup_client_days as
+COUNTS = ("added", "churned", "repurposed", "ended", "added_repurposed")
+COUNTS += ("repurposed_ended",)
+_SUMS = ",\n    ".join(f"sum({n})::bigint as {n}" for n in COUNTS)
+
+ROLLUPS_SQL = f"""
+-- Grain: one row per partner and day on which any of its clients reached one of
+-- the dates; ordered by day, so that a query of the days after a date reads only
+-- the last row groups.
+create or replace table rollup_partner_days as
 with clients as (
-    select p.account_manager, p.league, c.added_date, c.churned_date, c.repurposed_date
-    from stg_clients as c
-    inner join stg_partners as p on p.partner_id = c.partner_id
+    select partner_id, added_date, churned_date, repurposed_date from stg_clients
 ),
 
 events as (
-    select account_manager, league, added_date as day, 'added' as kind
-    from clients
+    select partner_id, added_date as day, 'added' as kind from clients
     union all
-    select account_manager, league, churned_date, 'churned' from clients
+    select partner_id, churned_date, 'churned' from clients
     union all
-    select account_manager, league, repurposed_date, 'repurposed' from clients
+    select partner_id, repurposed_date, 'repurposed' from clients
     union all
     -- greatest() skips a null, so the dates are required explicitly
-    select account_manager, league, greatest(added_date, churned_date), 'ended'
+    select partner_id, greatest(added_date, churned_date), 'ended'
     from clients
     where added_date is not null and churned_date is not null
     union all
-    select
-        account_manager,
-        league,
-        greatest(added_date, repurposed_date),
-        'added_repurposed'
+    select partner_id, greatest(added_date, repurposed_date), 'added_repurposed'
     from clients
     where added_date is not null and repurposed_date is not null
     union all
     select
-        account_manager,
-        league,
+        partner_id,
         greatest(added_date, repurposed_date, churned_date),
         'repurposed_ended'
     from clients
@@ -73,21 +73,32 @@ events as (
 
 final as (
     select
-        account_manager,
-        league,
+        partner_id,
         day,
-        count(*) filter (where kind = 'added') as added,
-        count(*) filter (where kind = 'churned') as churned,
-        count(*) filter (where kind = 'repurposed') as repurposed,
-        count(*) filter (where kind = 'ended') as ended,
-        count(*) filter (where kind = 'added_repurposed') as added_repurposed,
-        count(*) filter (where kind = 'repurposed_ended') as repurposed_ended
+        {", ".join(f"count(*) filter (where kind = '{n}') as {n}" for n in COUNTS)}
     from events
     where day is not null
     group by all
 )
 
 select * from final
+order by day, partner_id;
+
+-- Grain: one row per partner with clients: its counts over all days, so that a
+-- count up to D is this minus the days after D.
+create or replace table rollup_partner_clients as
+select partner_id, {_SUMS}
+from rollup_partner_days
+group by partner_id
+order by partner_id;
+
+-- Grain: one row per account manager, league (the partner's, as stg_partners has
+-- them: null for none) and day.
+create or replace table rollup_client_days as
+select p.account_manager, p.league, d.day, {_SUMS}
+from rollup_partner_days as d
+inner join stg_partners as p on p.partner_id = d.partner_id
+group by all
 order by day, account_manager, league;
 
 -- Grain: one row per partner with activities.
@@ -114,7 +125,12 @@ order by partner_id;
 """
 
 # The tables built here, for analytics.access's rules.
-TABLES = ("rollup_client_days", "rollup_partner_activity")
+TABLES = (
+    "rollup_partner_days",
+    "rollup_partner_clients",
+    "rollup_client_days",
+    "rollup_partner_activity",
+)
 
 
 def build(con: duckdb.DuckDBPyConnection) -> None:

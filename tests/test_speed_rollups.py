@@ -92,6 +92,38 @@ def test_rollup_rows_worked_out_by_hand(data_dir):
     }
 
 
+def test_partner_rollups_by_hand(data_dir):
+    with store.connect(data_dir) as con:
+        days = con.execute(
+            f"select partner_id, day, {', '.join(COLUMNS)} from rollup_partner_days"
+        ).fetchall()
+        totals = con.execute(
+            f"select partner_id, {', '.join(COLUMNS)} from rollup_partner_clients"
+            " order by partner_id"
+        ).fetchall()
+    # The same days as above, per partner (Ann's are Ash's, Bob's Beech's, the
+    # unknown partner's ''), in day order.
+    assert [(pid, day.isoformat()) for pid, day, *_ in days] == [
+        ("P1", "2026-11-02"),
+        ("P2", "2026-11-02"),
+        ("P1", "2026-11-03"),
+        ("P1", "2026-11-04"),
+        ("P2", "2026-11-04"),
+        ("", "2026-11-05"),
+        ("P1", "2026-11-05"),
+        ("", "2026-11-06"),
+        ("P1", "2026-11-10"),
+    ]
+    # Over all days: Ash added 3 (C1-C3), churned 2 (C2, C3), repurposed 2 (C1,
+    # C2), ended 2, added_repurposed 2, repurposed_ended 1 (C2); Beech added and
+    # repurposed C4; the unknown partner added and churned C5.
+    assert totals == [
+        ("", 1, 1, 0, 1, 0, 0),
+        ("P1", 3, 2, 2, 2, 2, 1),
+        ("P2", 1, 0, 1, 0, 1, 0),
+    ]
+
+
 @pytest.mark.parametrize("as_of", ["2026-11-07", "2026-11-10"])
 def test_sums_match_the_client_by_client_report(data_dir, as_of):
     day = d(as_of)
@@ -108,6 +140,8 @@ def test_sums_match_the_client_by_client_report(data_dir, as_of):
     expected = {"2026-11-07": (2, 2), "2026-11-10": (1, 1)}[as_of]
     assert (active, repurposed) == expected
     assert (ash["clients_active"], ash["clients_repurposed"]) == expected
+    # Added by D: 3 over all days less C3 (the 10th) after Nov 7; all 3 by Nov 10.
+    assert ash["clients_total"] == {"2026-11-07": 2, "2026-11-10": 3}[as_of]
 
 
 def test_figures_summed_from_the_rollup(data_dir):
