@@ -55,6 +55,7 @@ NARROWED = {
     "rollup_partner_days": "partner_id in (select partner_id from stg_partners)",
     "rollup_partner_clients": "partner_id in (select partner_id from stg_partners)",
     "rollup_client_days": f"account_manager {_IN_BOOK}",
+    "rollup_activity_days": f"partner_account_manager {_IN_BOOK}",
     "rollup_partner_activity": "partner_id in (select partner_id from stg_partners)",
 }
 # Tables shown whole: who is who (names shown for owner ids) is not anyone's book.
@@ -71,6 +72,7 @@ COPIED = {
     "stg_users",
     "rollup_client_days",
     "rollup_partner_clients",
+    "rollup_activity_days",
 }
 
 

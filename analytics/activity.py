@@ -93,7 +93,7 @@ def activity_by_week(
     """Activities counted in the ISO week of their activity_date (up to D), one row
     per week, account manager (the activity's) and activity type seen in the
     window, zeros included; a week with no activity at all still has one row
-    (empty manager and type, count 0)."""
+    (empty manager and type, count 0). Summed from rollup_activity_days."""
     mondays = churn.week_starts(as_of, weeks)
     return query(
         con,
@@ -105,11 +105,12 @@ def activity_by_week(
 
         activities as (
             select
-                date_trunc('week', activity_date)::date as week_start,
+                date_trunc('week', day)::date as week_start,
                 account_manager,
-                activity_type
-            from stg_activities
-            where activity_date between $first_monday and $as_of
+                activity_type,
+                activities
+            from rollup_activity_days
+            where day between $first_monday and $as_of
                 and ($account_manager is null or account_manager = $account_manager)
         ),
 
@@ -118,7 +119,11 @@ def activity_by_week(
         ),
 
         counts as (
-            select week_start, account_manager, activity_type, count(*) as count
+            select
+                week_start,
+                account_manager,
+                activity_type,
+                sum(activities)::bigint as count
             from activities
             group by all
         ),

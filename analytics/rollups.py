@@ -22,10 +22,11 @@ its sum per account manager and league (the team figures). The counts:
   (active and repurposed by D) = added_repurposed up to D - repurposed_ended up
   to D.
 
-`rollup_partner_activity` holds, per partner, what its activities say at any D:
-whether it has a notes task (a current state), its touch dates (newest first: the
-last touch at D is the first on or before D) and the due dates of its ordinary
-open tasks (overdue at D: those due before D).
+`rollup_activity_days` counts activities per assignee, type and day (the activity
+charts and the month grid); `rollup_partner_activity` holds, per partner, what
+its activities say at any D: whether it has a notes task (a current state), its
+touch dates (newest first: the last touch at D is the first on or before D) and
+the due dates of its ordinary open tasks (overdue at D: those due before D).
 """
 
 from __future__ import annotations
@@ -101,6 +102,31 @@ inner join stg_partners as p on p.partner_id = d.partner_id
 group by all
 order by day, account_manager, league;
 
+-- Grain: one row per partner's account manager (what a book narrows on),
+-- activity's account manager (the assignee the pages filter on), activity type
+-- and activity date: activities, completed tasks (type Task, not open) and the
+-- ordinary open tasks (overdue once D is after their day).
+create or replace table rollup_activity_days as
+select
+    p.account_manager as partner_account_manager,
+    a.account_manager,
+    a.activity_type,
+    a.activity_date as day,
+    count(*) as activities,
+    count(*) filter (
+        where a.activity_type = 'Task' and not a.is_open_task
+    ) as completed_tasks,
+    count(*) filter (
+        where is_ordinary_open_task(
+            a.is_open_task, a.is_notes_task, a.is_near_miss_notes_task
+        )
+    ) as ordinary_open_tasks
+from stg_activities as a
+inner join stg_partners as p on p.partner_id = a.partner_id
+where a.activity_date is not null
+group by all
+order by day, account_manager, activity_type;
+
 -- Grain: one row per partner with activities.
 create or replace table rollup_partner_activity as
 select
@@ -130,6 +156,7 @@ TABLES = (
     "rollup_partner_clients",
     "rollup_client_days",
     "rollup_partner_activity",
+    "rollup_activity_days",
 )
 
 

@@ -19,7 +19,17 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from analytics import access, churn, kpis, partners, repurposing, rollups, store
+from analytics import (
+    access,
+    activity,
+    calls,
+    churn,
+    kpis,
+    partners,
+    repurposing,
+    rollups,
+    store,
+)
 from tests.conftest import d
 
 PARTNERS = [
@@ -267,3 +277,42 @@ def test_touch_and_overdue_at_d_from_the_rollup(
     # Beech is never touched and has no notes task at any D.
     assert rows.loc["P2", "last_touch_date"] is None
     assert not rows.loc["P2", "has_notes_task"]
+
+
+AS_OF = d("2026-11-20")
+
+
+def test_activity_days_rollup_by_hand(activity_con):
+    found = activity_con.execute(
+        "select partner_account_manager, account_manager, activity_type, day,"
+        " activities, completed_tasks, ordinary_open_tasks"
+        " from rollup_activity_days order by day"
+    ).fetchall()
+    # (activities, completed tasks, ordinary open tasks) per day: A4 the notes
+    # task and A7 a near-miss are open but not ordinary; A2 a completed Task; A5
+    # and A6 ordinary open tasks; the calls A1 and A3 neither; Beech's undated A8
+    # has no day.
+    assert [(*row[:3], row[3].isoformat(), *row[4:]) for row in found] == [
+        ("Ann", "Ann", "Task", "2026-01-05", 1, 0, 0),
+        ("Ann", "Ann", "Task", "2026-11-01", 1, 0, 0),
+        ("Ann", "Ann", "Task", "2026-11-02", 1, 1, 0),
+        ("Ann", "Ann", "Task", "2026-11-03", 1, 0, 1),
+        ("Ann", "Ann", "Call", "2026-11-10", 1, 0, 0),
+        ("Ann", "Ann", "Call", "2026-11-25", 1, 0, 0),
+        ("Ann", "Ann", "Task", "2026-11-30", 1, 0, 1),
+    ]
+    counts = calls.day_counts(activity_con, d("2026-11-01"), d("2026-11-30"), AS_OF)
+    # At Nov 20 only A5 (the 3rd) is overdue; A6 (the 30th) is not yet.
+    assert counts["overdue"].tolist() == [0, 0, 1, 0, 0, 0]
+    assert counts["completed"].tolist() == [0, 1, 0, 0, 0, 0]
+    weeks = activity.activity_by_week(activity_con, AS_OF, weeks=3)
+    # Weeks of Nov 2, 9 and 16 up to the 20th: Calls 0, 1, 0; Tasks 2 (A2, A5), 0,
+    # 0 (A4, A7 before the window; A3, A6 after D).
+    assert weeks[["activity_type", "count"]].values.tolist() == [
+        ["Call", 0],
+        ["Task", 2],
+        ["Call", 1],
+        ["Task", 0],
+        ["Call", 0],
+        ["Task", 0],
+    ]
