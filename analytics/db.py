@@ -5,8 +5,8 @@ version file.
 A version file written since the macros exist holds them (store.commit calls
 `create_macros` before it builds the staging tables), so a read-only connection
 sees them. A file written before, or with older rules, is read through an
-in-memory database that attaches it and rebuilds the macros and the staging
-tables there: the file itself is never changed.
+in-memory database that attaches it and rebuilds the macros, the staging tables
+and the rollups (analytics/rollups.py) there: the file itself is never changed.
 """
 
 from __future__ import annotations
