@@ -52,6 +52,11 @@ NARROWED = {
     "stg_quotas": f"trim(account_manager) {_IN_BOOK}",
     "quotas": f"trim(account_manager) {_IN_BOOK}",
     "manual_quotas": f"trim(account_manager) {_IN_BOOK}",
+    "rollup_partner_days": "partner_id in (select partner_id from stg_partners)",
+    "rollup_partner_clients": "partner_id in (select partner_id from stg_partners)",
+    "rollup_client_days": f"account_manager {_IN_BOOK}",
+    "rollup_activity_days": f"partner_account_manager {_IN_BOOK}",
+    "rollup_partner_activity": "partner_id in (select partner_id from stg_partners)",
 }
 # Tables shown whole: who is who (names shown for owner ids) is not anyone's book.
 SHARED = ("users", "stg_users")
@@ -65,6 +70,9 @@ COPIED = {
     "manual_quotas",
     "users",
     "stg_users",
+    "rollup_client_days",
+    "rollup_partner_clients",
+    "rollup_activity_days",
 }
 
 

@@ -34,31 +34,6 @@ NOTES_FIXES = {
     "reopen_and_rename": f"reopen and rename to {schema.NOTES_SUBJECT}",
 }
 
-# Touch (SPEC 4): an event, call or email (any status), or a task with status
-# Completed, dated coalesce(completed_date, activity_date) <= D.
-# Overdue task: an open task (status not Completed) other than the notes task (and a
-# near-miss notes task, which is a hygiene problem of its own) with activity_date < D.
-# One row per partner with activities.
-PARTNER_ACTIVITY_SQL = """
-with activities as (
-    select * from stg_activities
-),
-
-final as (
-    select
-        partner_id,
-        max(touch_date) filter (where is_touch and touch_date <= $as_of)
-            as last_touch_date,
-        count(*) filter (
-            where is_overdue_task(activity_type, status, subject, activity_date, $as_of)
-        ) as overdue_tasks
-    from activities
-    group by partner_id
-)
-
-select * from final
-"""
-
 
 def partner_hygiene(
     con: duckdb.DuckDBPyConnection,
@@ -68,14 +43,7 @@ def partner_hygiene(
     """One row per partner (the `(unknown partner)` included) in partner report
     order, with its last touch, notes task, overdue tasks, churn this week and the
     reasons it needs attention, '; '-joined in SPEC order ('' when none)."""
-    report = partners.partner_report(con, as_of)
-    per_partner = query(con, PARTNER_ACTIVITY_SQL, {"as_of": as_of})
-    frame = report.merge(per_partner, on="partner_id", how="left")
-    frame["overdue_tasks"] = frame["overdue_tasks"].fillna(0).astype("int64")
-    touched = frame["last_touch_date"].notna()
-    frame["last_touch_date"] = (
-        frame["last_touch_date"].astype(object).where(touched, None)
-    )
+    frame = partners.partner_rows(con, as_of)
     frame["reasons"] = attention_reasons(frame, no_touch_days)
     return frame[HYGIENE_COLUMNS]
 
@@ -125,7 +93,7 @@ def activity_by_week(
     """Activities counted in the ISO week of their activity_date (up to D), one row
     per week, account manager (the activity's) and activity type seen in the
     window, zeros included; a week with no activity at all still has one row
-    (empty manager and type, count 0)."""
+    (empty manager and type, count 0). Summed from rollup_activity_days."""
     mondays = churn.week_starts(as_of, weeks)
     return query(
         con,
@@ -137,11 +105,12 @@ def activity_by_week(
 
         activities as (
             select
-                date_trunc('week', activity_date)::date as week_start,
+                date_trunc('week', day)::date as week_start,
                 account_manager,
-                activity_type
-            from stg_activities
-            where activity_date between $first_monday and $as_of
+                activity_type,
+                activities
+            from rollup_activity_days
+            where day between $first_monday and $as_of
                 and ($account_manager is null or account_manager = $account_manager)
         ),
 
@@ -150,7 +119,11 @@ def activity_by_week(
         ),
 
         counts as (
-            select week_start, account_manager, activity_type, count(*) as count
+            select
+                week_start,
+                account_manager,
+                activity_type,
+                sum(activities)::bigint as count
             from activities
             group by all
         ),
@@ -196,13 +169,18 @@ def open_tasks(
         """
         -- Open task (SPEC 4): a task whose status is not Completed. Overdue task: an
         -- open task other than the notes task (or a near-miss one) with
-        -- activity_date < D (the is_overdue_task macro).
+        -- activity_date < D (the overdue_at macro on the staged flags).
         -- one row per open task
         with tasks as (
             select
                 *,
-                is_overdue_task(activity_type, status, subject, activity_date, $as_of)
-                    as is_overdue
+                overdue_at(
+                    is_open_task,
+                    is_notes_task,
+                    is_near_miss_notes_task,
+                    activity_date,
+                    $as_of
+                ) as is_overdue
             from stg_activities
             where is_open_task
                 and ($account_manager is null or account_manager = $account_manager)
@@ -337,7 +315,7 @@ def notes_hygiene(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFram
         ),
 
         notes_tasks as (
-            select distinct partner_id from stg_activities where is_notes_task
+            select partner_id from rollup_partner_activity where has_notes_task
         ),
 
         flagged as (
@@ -385,8 +363,8 @@ def partners_missing_notes(
         where p.partner_id <> ''
             and ($account_manager is null or p.account_manager = $account_manager)
             and not exists (
-                select 1 from stg_activities as a
-                where a.partner_id = p.partner_id and a.is_notes_task
+                select 1 from rollup_partner_activity as a
+                where a.partner_id = p.partner_id and a.has_notes_task
             )
         order by p.account_manager, p.partner_name, p.partner_id
         """,

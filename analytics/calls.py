@@ -111,14 +111,16 @@ def _league_rank(leagues: pd.Series) -> pd.Series:
     return named.map(lambda league: 0 if league == "" else rank[league])
 
 
-# Overdue task (SPEC 4): an open task other than the notes task with
-# activity_date < D (as activity.open_tasks).
+# Overdue task (SPEC 4): an open task other than the notes task (or a near-miss
+# one) with activity_date < D: the overdue_at macro, as activity.open_tasks.
 AGENDA_SQL = """
 -- one row per activity dated in the range
 with activities as (
     select
         *,
-        is_open_task and not is_notes_task and activity_date < $as_of as is_overdue
+        overdue_at(
+            is_open_task, is_notes_task, is_near_miss_notes_task, activity_date, $as_of
+        ) as is_overdue
     from stg_activities
     where activity_date between $start and $end
         and ($account_manager is null or account_manager = $account_manager)
@@ -145,18 +147,21 @@ order by date, is_overdue desc, partner_name, activity_type, activity_id
 limit $limit offset $offset
 """
 
+# Completed: a Task that is not open; overdue: the ordinary open tasks (neither
+# the notes task nor a near-miss one) of a day before D. Summed from
+# rollup_activity_days (analytics/rollups.py).
 DAY_COUNTS_SQL = """
 -- one row per day and activity type in the range
 select
-    activity_date as date,
+    day as date,
     activity_type,
-    count(*) as items,
-    count(*) filter (where activity_type = 'Task' and not is_open_task) as completed,
-    count(*) filter (
-        where is_open_task and not is_notes_task and activity_date < $as_of
-    ) as overdue
-from stg_activities
-where activity_date between $start and $end
+    sum(activities)::bigint as items,
+    sum(completed_tasks)::bigint as completed,
+    coalesce(
+        sum(ordinary_open_tasks) filter (where is_due_before(day, $as_of)), 0
+    )::bigint as overdue
+from rollup_activity_days
+where day between $start and $end
     and ($account_manager is null or account_manager = $account_manager)
 group by all
 order by date, activity_type

@@ -17,6 +17,7 @@ DEFAULT_WEEKS = 26
 # Weekly churn (SPEC 4): clients whose churned_date falls in the week (and <= D).
 # Active at the start of a week: added_date before its Monday and (churned_date empty
 # or on/after that Monday). Churn rate: churned / active at start, empty when 0.
+# Both summed from rollup_client_days (analytics.rollups).
 # A client's league is its partner's current league; the `(unknown partner)`'s
 # clients count under No league and a blank account manager.
 # One row per week and group (every group of stg_partners in every week, zeros
@@ -29,7 +30,7 @@ with weeks as (
 partners as (
     select
         partner_id,
-        coalesce(league, $no_league) as league,
+        league_name(league) as league,
         {schema.league_rank_sql("league")} as league_rank,
         coalesce(account_manager, '') as account_manager,
         case when account_manager is null then 1 else 0 end as account_manager_rank
@@ -42,28 +43,31 @@ groups as (
     from partners
 ),
 
-clients as (
-    -- one row per group, added_date and churned_date: few rows however many clients
-    select p.{{by}} as group_key, c.added_date, c.churned_date, count(*) as clients
-    from stg_clients as c
-    join partners as p on p.partner_id = c.partner_id
-    group by all
+days as (
+    -- the rollup_client_days rows of those partners: few however many clients
+    select
+        league_name(league) as league,
+        coalesce(account_manager, '') as account_manager,
+        day,
+        added,
+        churned,
+        ended
+    from rollup_client_days
+    where $account_manager is null or coalesce(account_manager, '') = $account_manager
 ),
 
 counts as (
     select
         w.week_start,
-        c.group_key,
-        sum(c.clients) filter (
-            where is_in_period(
-                c.churned_date, w.week_start, least(w.week_start + 6, $as_of)
-            )
+        d.{{by}} as group_key,
+        sum(d.churned) filter (
+            where is_in_period(d.day, w.week_start, least(w.week_start + 6, $as_of))
         ) as churned,
-        sum(c.clients) filter (
-            where is_active_at(c.added_date, c.churned_date, w.week_start - 1)
-        ) as active_at_start
+        -- active at the day before the Monday: added by then, not churned by then
+        sum(d.added - d.ended) filter (where d.day <= w.week_start - 1)
+            as active_at_start
     from weeks as w
-    cross join clients as c
+    cross join days as d
     group by all
 ),
 
@@ -110,7 +114,6 @@ def weekly_churn(
         {
             "weeks": week_starts(as_of, weeks),
             "as_of": as_of,
-            "no_league": schema.NO_LEAGUE,
             "account_manager": account_manager,
         },
     )
@@ -177,11 +180,7 @@ def churned_clients(
                 c.partner_churn_count
             from churned as c
             join stg_partners as p on p.partner_id = c.partner_id
-            where (
-                    $league is null
-                    or ($league = $no_league and p.league is null)
-                    or p.league = $league
-                )
+            where ($league is null or league_name(p.league) = $league)
                 and (
                     $account_manager is null
                     or coalesce(p.account_manager, '') = $account_manager
@@ -196,7 +195,6 @@ def churned_clients(
             "monday": monday,
             "as_of": as_of,
             "league": league,
-            "no_league": schema.NO_LEAGUE,
             "account_manager": account_manager,
         },
     )

@@ -18,56 +18,51 @@ from analytics import activity, dates, quota, schema
 from analytics.db import query
 
 # Period counts over the clients of the AM's partners (all clients, those of no
-# known partner included, when no AM is given):
+# known partner included, when no AM is given), summed from rollup_client_days:
 # - churned / repurposed in a period: the date within it, up to D (or up to the
 #   same weekday or day of the month for the previous period);
-# - active at the start of a week: active at the day before its Monday, so the
-#   churn rate of a week up to a day is churned up to then / active at its start.
+# - active at the start of a week: active at the day before its Monday (added by
+#   then minus added and churned by then), so the churn rate of a week up to a day
+#   is churned up to then / active at its start.
 # Grain: one row.
 PERIOD_COUNTS_SQL = """
 with
-partners as (
-    select partner_id
-    from stg_partners
+days as (
+    select *
+    from rollup_client_days
     where $account_manager is null or account_manager = $account_manager
-),
-
-clients as (
-    select c.*
-    from stg_clients as c
-    inner join partners as p on p.partner_id = c.partner_id
 ),
 
 final as (
     select
-        count(*) filter (
-            where is_in_period(repurposed_date, $month_start, $as_of)
+        sum(repurposed) filter (
+            where is_in_period(day, $month_start, $as_of)
         ) as repurposed_this_month,
-        count(*) filter (
-            where is_in_period(repurposed_date, $last_month_start, $last_month_point)
+        sum(repurposed) filter (
+            where is_in_period(day, $last_month_start, $last_month_point)
         ) as repurposed_last_month_to_date,
-        count(*) filter (
-            where is_in_period(repurposed_date, $week_start, $as_of)
+        sum(repurposed) filter (
+            where is_in_period(day, $week_start, $as_of)
         ) as repurposed_this_week,
-        count(*) filter (
-            where is_in_period(repurposed_date, $last_week_start, $last_week_point)
+        sum(repurposed) filter (
+            where is_in_period(day, $last_week_start, $last_week_point)
         ) as repurposed_last_week_to_date,
-        count(*) filter (
-            where is_in_period(churned_date, $week_start, $as_of)
+        sum(churned) filter (
+            where is_in_period(day, $week_start, $as_of)
         ) as churned_this_week,
-        count(*) filter (
-            where is_in_period(churned_date, $last_week_start, $last_week_point)
+        sum(churned) filter (
+            where is_in_period(day, $last_week_start, $last_week_point)
         ) as churned_last_week_to_date,
-        count(*) filter (
-            where is_in_period(churned_date, $last_week_start, $week_start - 1)
+        sum(churned) filter (
+            where is_in_period(day, $last_week_start, $week_start - 1)
         ) as churned_last_week_full,
-        count(*) filter (
-            where is_active_at(added_date, churned_date, $week_start - 1)
+        sum(added - ended) filter (
+            where day <= $week_start - 1
         ) as active_at_start_this_week,
-        count(*) filter (
-            where is_active_at(added_date, churned_date, $last_week_start - 1)
+        sum(added - ended) filter (
+            where day <= $last_week_start - 1
         ) as active_at_start_last_week
-    from clients
+    from days
 )
 
 select * from final
@@ -104,7 +99,7 @@ def period_counts(
     active_at_start_this_week / _last_week, churn_rate_this_week /
     _last_week_to_date / _last_week_full (None when nobody was active)."""
     row = query(con, PERIOD_COUNTS_SQL, _period_params(as_of, account_manager))
-    counts = {k: int(v) for k, v in row.iloc[0].items()}
+    counts = {k: 0 if pd.isna(v) else int(v) for k, v in row.iloc[0].items()}
     counts["churn_rate_this_week"] = _rate(
         counts["churned_this_week"], counts["active_at_start_this_week"]
     )

@@ -33,6 +33,8 @@ REPORT_COLUMNS = [
     "has_notes_task",
 ]
 
+HYGIENE_EXTRA = ["last_touch_date", "overdue_tasks"]
+
 CLIENT_STATUSES = ("Repurposed", "Active", "Churned", "Not yet added")
 
 # Partner report row (SPEC 4), one row per partner, `(unknown partner)` included:
@@ -43,7 +45,11 @@ CLIENT_STATUSES = ("Repurposed", "Active", "Churned", "Not yet added")
 # - plan progress: repurposed at D / business_plan_aim (empty when the aim is empty
 #   or 0);
 # - days since touch: D minus the latest touch dated <= D, empty when never touched;
-# - has_notes_task: the partner has an open `Account Management Notes` task.
+# - has_notes_task: the partner has an open `Account Management Notes` task;
+# - overdue_tasks (for activity.partner_hygiene): its open tasks, neither the notes
+#   task nor a near-miss one, due before D.
+# The client counts come from rollup_partner_clients and rollup_partner_days, the
+# activity figures from rollup_partner_activity (analytics/rollups.py).
 # Order: league (none, the four, others A-Z), status (the four, then all others and
 # blank as one group), clients_total descending, partner name.
 PARTNER_REPORT_SQL = f"""
@@ -51,11 +57,7 @@ with partners as (
     select *
     from stg_partners
     where ($account_manager is null or account_manager = $account_manager)
-        and (
-            $league is null
-            or ($league = $no_league and league is null)
-            or league = $league
-        )
+        and ($league is null or league_name(league) = $league)
         and ($account_status is null or coalesce(account_status, '') = $account_status)
         and (
             $search is null
@@ -65,37 +67,50 @@ with partners as (
         and ($partner_id is null or partner_id = $partner_id)
 ),
 
-client_counts as (
+recent_days as (
+    -- the days from the month's or the week's start (both <= D) on
     select
         partner_id,
-        count(*) filter (where added_date <= $as_of) as clients_total,
-        count(*) filter (
-            where is_active_at(added_date, churned_date, $as_of)
-        ) as clients_active,
-        count(*) filter (
-            where is_repurposed_at(added_date, repurposed_date, churned_date, $as_of)
-        ) as clients_repurposed,
-        count(*) filter (
-            where is_in_period(added_date, $month_start, $as_of)
+        sum(added) filter (where day > $as_of) as added_after,
+        sum(added - ended) filter (where day > $as_of) as active_after,
+        sum(added_repurposed - repurposed_ended) filter (where day > $as_of)
+            as repurposed_after,
+        sum(added) filter (
+            where is_in_period(day, $month_start, $as_of)
         ) as added_this_month,
-        count(*) filter (
-            where is_in_period(churned_date, $week_start, $as_of)
+        sum(churned) filter (
+            where is_in_period(day, $week_start, $as_of)
         ) as churned_this_week
-    from stg_clients
+    from rollup_partner_days
+    where day >= least($month_start, $week_start)
     group by partner_id
 ),
 
-last_touches as (
-    select partner_id, max(touch_date) as last_touch_date
-    from stg_activities
-    where is_touch and touch_date <= $as_of
-    group by partner_id
+client_counts as (
+    -- counts up to D: over all days, less the days after D
+    select
+        t.partner_id,
+        (t.added - coalesce(r.added_after, 0))::bigint as clients_total,
+        (t.added - t.ended - coalesce(r.active_after, 0))::bigint as clients_active,
+        (
+            t.added_repurposed
+            - t.repurposed_ended
+            - coalesce(r.repurposed_after, 0)
+        )::bigint as clients_repurposed,
+        coalesce(r.added_this_month, 0)::bigint as added_this_month,
+        coalesce(r.churned_this_week, 0)::bigint as churned_this_week
+    from rollup_partner_clients as t
+    left join recent_days as r on r.partner_id = t.partner_id
 ),
 
-notes_tasks as (
-    select distinct partner_id
-    from stg_activities
-    where is_notes_task
+activities as (
+    select
+        partner_id,
+        has_notes_task,
+        list_filter(touch_dates, lambda day: day <= $as_of)[1] as last_touch_date,
+        len(list_filter(open_task_dates, lambda due: is_due_before(due, $as_of)))
+            as overdue_tasks
+    from rollup_partner_activity
 ),
 
 final as (
@@ -113,12 +128,13 @@ final as (
             as plan_progress,
         coalesce(c.added_this_month, 0) as added_this_month,
         coalesce(c.churned_this_week, 0) as churned_this_week,
-        $as_of - t.last_touch_date as days_since_touch,
-        n.partner_id is not null as has_notes_task
+        $as_of - a.last_touch_date as days_since_touch,
+        coalesce(a.has_notes_task, false) as has_notes_task,
+        a.last_touch_date,
+        coalesce(a.overdue_tasks, 0) as overdue_tasks
     from partners as p
     left join client_counts as c on c.partner_id = p.partner_id
-    left join last_touches as t on t.partner_id = p.partner_id
-    left join notes_tasks as n on n.partner_id = p.partner_id
+    left join activities as a on a.partner_id = p.partner_id
 )
 
 select * from final
@@ -159,8 +175,17 @@ def partner_report(
     )
 
 
+def partner_rows(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
+    """Every partner's report row (REPORT_COLUMNS, report order) with its
+    last_touch_date and overdue_tasks: what activity.partner_hygiene builds on."""
+    return _report(con, as_of, columns=[*REPORT_COLUMNS, *HYGIENE_EXTRA])
+
+
 def _report(
-    con: duckdb.DuckDBPyConnection, as_of: dt.date, **filters: Any
+    con: duckdb.DuckDBPyConnection,
+    as_of: dt.date,
+    columns: list[str] = REPORT_COLUMNS,
+    **filters: Any,
 ) -> pd.DataFrame:
     params = {
         "account_manager": None,
@@ -169,12 +194,11 @@ def _report(
         "search": None,
         "partner_id": None,
         **filters,
-        "no_league": schema.NO_LEAGUE,
         "as_of": as_of,
         "month_start": dates.month(as_of).start,
         "week_start": dates.week_start(as_of),
     }
-    return query(con, PARTNER_REPORT_SQL, params)[REPORT_COLUMNS]
+    return query(con, PARTNER_REPORT_SQL, params)[columns]
 
 
 def own_partner_id(con: duckdb.DuckDBPyConnection, partner_id: str) -> str | None:
@@ -355,12 +379,11 @@ def leagues(con: duckdb.DuckDBPyConnection) -> list[str]:
         con,
         f"""
         select distinct
-            coalesce(league, $no_league) as league,
+            league_name(league) as league,
             {schema.league_rank_sql("league")} as league_rank
         from stg_partners
         order by league_rank, league
         """,
-        {"no_league": schema.NO_LEAGUE},
     )
     return frame["league"].tolist()
 

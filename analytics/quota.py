@@ -78,6 +78,15 @@ def _period_params(prefix: str, as_of: dt.date, span: dates.Period) -> dict:
     }
 
 
+# The pace figures of a row with added, target, elapsed_working_days and
+# working_days (the macros of sql/macros.sql): an AM's row and the team's.
+PACE_FIGURES = """
+    expected_by(target, elapsed_working_days, working_days) as expected,
+    pace(added, target, elapsed_working_days, working_days) as pace,
+    projection(added, elapsed_working_days, working_days) as projection,
+    pace_status(added, target, elapsed_working_days, working_days) as status"""
+
+
 # SPEC 4 "Quota pace": target for the month (or the sum of the quarter's months).
 # Expected by D = target x elapsed working days (Mon-Fri, up to and including D) /
 # working days in the period. Pace = added / expected. Projection = added / elapsed
@@ -85,7 +94,7 @@ def _period_params(prefix: str, as_of: dt.date, span: dates.Period) -> dict:
 # (0.95-1.05), Behind (< 0.95), No quota (no target, or a target of 0: then target,
 # expected and pace are empty, and the projection is still given).
 # SPEC 4 "Clients added": added_date within the period (up to D), credited to the
-# partner's account manager.
+# partner's account manager (summed from rollup_client_days).
 # No working day elapsed yet (D on the first weekend of a month): expected 0, pace and
 # projection empty, Ahead when anything was added, else On pace.
 # Grain: one row per account manager and period (month, then quarter).
@@ -118,16 +127,13 @@ targets as (
 
 added as (
     select
-        partners.account_manager,
+        d.account_manager,
         p.period,
-        count(*) as added
-    from stg_clients as c
-    inner join stg_partners as partners on partners.partner_id = c.partner_id
+        sum(d.added)::bigint as added
+    from rollup_client_days as d
     inner join periods as p
-        on is_in_period(
-            c.added_date, p.period_start, least(p.period_end, $as_of::date)
-        )
-    where partners.account_manager is not null
+        on is_in_period(d.day, p.period_start, least(p.period_end, $as_of::date))
+    where d.account_manager is not null
     group by all
 ),
 
@@ -155,10 +161,7 @@ final as (
         period,
         target,
         added,
-        expected_by(target, elapsed_working_days, working_days) as expected,
-        pace(added, target, elapsed_working_days, working_days) as pace,
-        projection(added, elapsed_working_days, working_days) as projection,
-        pace_status(added, target, elapsed_working_days, working_days) as status,
+        {PACE_FIGURES},
         source,
         elapsed_working_days,
         working_days,
@@ -184,7 +187,7 @@ QUOTA_DETAIL_SQL = (
 # period.
 TEAM_PACE_SQL = (
     QUOTA_ROWS_SQL
-    + """,
+    + f""",
 
 team as (
     select
@@ -215,10 +218,7 @@ team_final as (
         period,
         target,
         added,
-        expected_by(target, elapsed_working_days, working_days) as expected,
-        pace(added, target, elapsed_working_days, working_days) as pace,
-        projection(added, elapsed_working_days, working_days) as projection,
-        pace_status(added, target, elapsed_working_days, working_days) as status,
+        {PACE_FIGURES},
         managers,
         no_quota_managers,
         no_quota_added
@@ -305,10 +305,9 @@ targets as (
 ),
 
 daily as (
-    select partners.account_manager, c.added_date as day, count(*) as added
-    from stg_clients as c
-    inner join stg_partners as partners on partners.partner_id = c.partner_id
-    where is_in_period(c.added_date, $period_start::date, $as_of::date)
+    select account_manager, day, sum(added)::bigint as added
+    from rollup_client_days
+    where is_in_period(day, $period_start::date, $as_of::date)
     group by all
 ),
 

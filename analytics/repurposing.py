@@ -10,7 +10,7 @@ import pandas as pd
 
 from analytics import dates
 from analytics.db import query
-from analytics.schema import NO_LEAGUE, league_rank_sql, status_rank_sql
+from analytics.schema import league_rank_sql, status_rank_sql
 
 WINDOWS = (30, 60, 90)
 
@@ -55,7 +55,7 @@ partners as (
         p.partner_id,
         p.partner_name,
         p.account_manager,
-        coalesce(p.league, $no_league) as league,
+        league_name(p.league) as league,
         {league_rank_sql("p.league")} as league_rank,
         {status_rank_sql("p.account_status")} as status_rank
     from stg_partners as p
@@ -67,7 +67,6 @@ def _params(as_of: dt.date, account_manager: str | None, **more: object) -> dict
     return {
         "as_of": as_of,
         "account_manager": account_manager,
-        "no_league": NO_LEAGUE,
         **more,
     }
 
@@ -88,9 +87,11 @@ def rates(
     over clients added by D (churned clients included in both); `ranked` is false
     for the blank AM and the `(unknown partner)`, which never rank as best."""
     columns = ", ".join(f"p.{column}" for column in _group_columns(by))
+    if by != "partner":
+        return _group_rates(con, as_of, by, account_manager)
     # SPEC 4 "Repurposing rate": clients ever repurposed by D (churned later
     # included) / clients added by D.
-    # Grain: one row per group (league, AM or partner), groups with no clients kept.
+    # Grain: one row per partner, partners with no clients kept.
     sql = f"""
     with
     {PARTNERS_CTE},
@@ -123,6 +124,70 @@ def rates(
 
     select * from final
     """
+    return query(con, sql, _params(as_of, account_manager))
+
+
+def _group_rates(
+    con: duckdb.DuckDBPyConnection,
+    as_of: dt.date,
+    by: str,
+    account_manager: str | None,
+) -> pd.DataFrame:
+    """`rates` per league or AM, summed from rollup_client_days: clients added by
+    D, and of them those repurposed by D (added_repurposed)."""
+    (column,) = _group_columns(by)
+    order = (
+        "p.league_rank, p.league"
+        if by == "league"
+        else "p.account_manager is null, p.account_manager"
+    )
+    # Grain: one row per group of the partners, groups with no clients kept.
+    sql = f"""
+    with
+    {PARTNERS_CTE},
+
+    groups as (
+        select {column}, min(league_rank) as league_rank
+        from partners
+        group by {column}
+    ),
+
+    clients as (
+        select
+            league_name(league) as league,
+            account_manager,
+            added,
+            added_repurposed
+        from rollup_client_days
+        where day <= $as_of::date
+            and ($account_manager is null or account_manager = $account_manager)
+    ),
+
+    sums as (
+        select
+            {column},
+            sum(added) as clients_added,
+            sum(added_repurposed) as ever_repurposed
+        from clients
+        group by {column}
+    ),
+
+    final as (
+        select
+            p.{column},
+            coalesce(c.clients_added, 0)::bigint as clients_added,
+            coalesce(c.ever_repurposed, 0)::bigint as ever_repurposed,
+            coalesce(c.ever_repurposed, 0) * 1.0
+                / nullif(coalesce(c.clients_added, 0), 0) as rate,
+            {_ranked(by)} as ranked
+        from groups as p
+        left join sums as c on c.{column} is not distinct from p.{column}
+        order by {order}
+    )
+
+    select * from final
+    """
+    return query(con, sql, _params(as_of, account_manager))
     return query(con, sql, _params(as_of, account_manager))
 
 
@@ -210,12 +275,11 @@ def weekly_velocity(
     """Clients repurposed per ISO week, the `weeks` weeks ending with D's week."""
     last_week = dates.week_start(as_of)
     first_week = last_week - dt.timedelta(weeks=weeks - 1)
-    # Repurposed in a week: repurposed_date within the week (Monday-Sunday) and <= D.
-    # Grain: one row per week, oldest first, zeros included.
-    sql = f"""
+    # Repurposed in a week: repurposed_date within the week (Monday-Sunday) and <= D,
+    # summed from rollup_client_days. Grain: one row per week, oldest first, zeros
+    # included.
+    sql = """
     with
-    {PARTNERS_CTE},
-
     weeks as (
         select unnest(generate_series(
             $first_week::date, $last_week::date, interval 7 day
@@ -223,10 +287,10 @@ def weekly_velocity(
     ),
 
     repurposed as (
-        select date_trunc('week', c.repurposed_date)::date as week_start, count(*) as n
-        from stg_clients as c
-        inner join partners as p on p.partner_id = c.partner_id
-        where is_in_period(c.repurposed_date, $first_week::date, $as_of::date)
+        select date_trunc('week', day)::date as week_start, sum(repurposed) as n
+        from rollup_client_days
+        where is_in_period(day, $first_week::date, $as_of::date)
+            and ($account_manager is null or account_manager = $account_manager)
         group by all
     ),
 
@@ -239,7 +303,12 @@ def weekly_velocity(
 
     select * from final
     """
-    params = _params(as_of, account_manager, first_week=first_week, last_week=last_week)
+    params = {
+        "as_of": as_of,
+        "account_manager": account_manager,
+        "first_week": first_week,
+        "last_week": last_week,
+    }
     return query(con, sql, params)
 
 

@@ -31,7 +31,7 @@ try:
 except ImportError:  # Windows: commits are serialised within one process only
     fcntl = None
 
-from analytics import db
+from analytics import db, rollups
 from analytics.schema import DUCKDB_TYPES, MANUAL_QUOTAS, TABLES, Table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -250,6 +250,7 @@ def _commit(
                 frame.release()
         db.create_macros(con)
         con.execute(STAGING_SQL.read_text())
+        rollups.build(con)
         counts = {
             name: con.execute(f"select count(*) from {name}").fetchone()[0]
             for name in ALL_TABLES

@@ -7,6 +7,11 @@
 create or replace macro partner_key(id) as
     case when length(id) = 18 then left(id, 15) else id end;
 
+-- A partner's league as the reports name it: a blank or missing league is
+-- `No league` (schema.NO_LEAGUE, created as no_league() by db.create_macros).
+create or replace macro league_name(league) as
+    case when nullif(trim(league), '') is null then no_league() else league end;
+
 -- Active client at D: added by D and not churned by D.
 create or replace macro is_active_at(added_date, churned_date, d) as
     added_date <= d and (churned_date is null or churned_date > d);
@@ -74,12 +79,27 @@ create or replace macro is_near_miss_notes_task(activity_type, status, subject) 
     and not is_notes_task(activity_type, status, subject);
 
 -- Overdue task: an open task, neither the notes task nor a near-miss one, due
--- before D.
+-- before D. `overdue_at` takes the three flags as stg_activities stores them, so
+-- a report reads the flags rather than re-running the subject rules per row; the
+-- first half does not depend on D (analytics/rollups.py keeps those tasks' dates).
+create or replace macro is_ordinary_open_task(open_task, notes_task, near_miss_notes_task) as
+    open_task and not notes_task and not near_miss_notes_task;
+
+create or replace macro is_due_before(activity_date, d) as
+    coalesce(activity_date < d, false);
+
+create or replace macro overdue_at(open_task, notes_task, near_miss_notes_task, activity_date, d) as
+    is_ordinary_open_task(open_task, notes_task, near_miss_notes_task)
+    and is_due_before(activity_date, d);
+
 create or replace macro is_overdue_task(activity_type, status, subject, activity_date, d) as
-    is_open_task(activity_type, status)
-    and not is_notes_task(activity_type, status, subject)
-    and not is_near_miss_notes_task(activity_type, status, subject)
-    and coalesce(activity_date < d, false);
+    overdue_at(
+        is_open_task(activity_type, status),
+        is_notes_task(activity_type, status, subject),
+        is_near_miss_notes_task(activity_type, status, subject),
+        activity_date,
+        d
+    );
 
 -- Quota pace (SPEC 4) from the clients added, the target and the working days gone
 -- (Mon-Fri up to and including D) and in the period. Expected by D = target x gone
