@@ -1,12 +1,18 @@
 """A dataset folder's first use: the app imports the demo data into an empty
-folder; every command that reads a dataset requires one and creates nothing."""
+folder, and re-commits a version built with older rules once; every command that
+reads a dataset requires one and creates nothing."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from analytics import store
+import duckdb
+
+from analytics import db, store
 from analytics.ingest import import_demo
+
+# Version files this process has seen built with the current rules.
+_CURRENT: set[Path] = set()
 
 
 class NoDataset(store.StoreError):
@@ -18,7 +24,25 @@ def ensure_dataset(directory: Path) -> str:
     dataset yet. Only the app calls this: it opens on demo data out of the box."""
     version = store.current_version(directory)
     if version is None:
-        version = import_demo(directory)
+        return import_demo(directory)
+    return with_current_rules(directory, version)
+
+
+def with_current_rules(directory: Path, version: str) -> str:
+    """`version`, or a new version with the same tables when its file was built
+    with older rules (macros, staging tables, rollups): an admin's connection
+    rebuilds such a file in memory on every open, but an AM's book reads the
+    file's own macros and tables, so the app re-commits it once."""
+    path = store.version_path(directory, version)
+    if path not in _CURRENT:
+        with duckdb.connect(str(path), read_only=True) as con:
+            current = db.has_current_rules(con)
+        if not current:
+            note = f"rebuilt {version} with the current rules"
+            version = store.commit(
+                directory, {}, kind="restore", note=note, base_version=version
+            ).version
+        _CURRENT.add(store.version_path(directory, version))
     return version
 
 

@@ -44,7 +44,7 @@ def create_macros(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create or replace macro rules_version() as '{rules_version()}'")
 
 
-def _has_current_rules(con: duckdb.DuckDBPyConnection) -> bool:
+def has_current_rules(con: duckdb.DuckDBPyConnection) -> bool:
     try:
         # fetchall: a result left unfinished blocks the connection's next query.
         (found,) = con.execute("select rules_version()").fetchall()[0]
@@ -57,7 +57,7 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the version file at `path`, with the current
     macros and staging tables (rebuilt in memory for a file made before them)."""
     con = duckdb.connect(str(path), read_only=True)
-    if _has_current_rules(con):
+    if has_current_rules(con):
         return con
     con.close()
     memory = duckdb.connect()
