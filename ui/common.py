@@ -3,6 +3,8 @@ filters (kept in the URL), and charts/tables with the data one click away."""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import datetime as dt
 import inspect
 import os
@@ -57,6 +59,23 @@ def start_run() -> str:
     version = bootstrap.ensure_dataset(store.data_dir())
     st.session_state[_RUN_VERSION] = version
     return version
+
+
+# glibc's allocator: one heap per thread up to 8 per core (Streamlit runs every
+# rerun in a new thread), each keeping the pages it freed. Two heaps, and the
+# free pages handed back after each run, keep the server's memory near what it
+# holds (measured in scripts/bench_server_memory.py).
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c") or None)
+_M_ARENA_MAX = -8  # mallopt's parameter number, from glibc's malloc.h
+MALLOC_ARENAS = 2
+if hasattr(_LIBC, "mallopt"):
+    _LIBC.mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
+
+
+def release_memory() -> None:
+    """Hand the memory a finished run freed back to the system (glibc only)."""
+    if hasattr(_LIBC, "malloc_trim"):
+        _LIBC.malloc_trim(0)
 
 
 def dataset_version() -> str:
