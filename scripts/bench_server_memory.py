@@ -5,8 +5,9 @@ every page, on a given dataset folder.
 
 Starts the real app (`streamlit run app.py`, as the browser tests: `serve_app`),
 opens it in headless Chromium and visits every page at the default as-of date,
-then the common interactions: the Dashboard, Activity and the partner report at
-the day before (an as-of change) and a partner opened from its URL. After each step
+every page again (its reports cached), then the common interactions: a partner
+opened from its URL, and the Dashboard, the partner report and Activity at the
+day before (an as-of change). After each step
 it reads the server process's VmRSS (resident now) and VmHWM (peak resident since
 start) from /proc, and the seconds from the navigation until the page is idle
 (the script finished and the browser drew it: an upper bound under load). Prints
@@ -31,18 +32,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from analytics import dates, ingest, store  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, serve_app  # noqa: E402
 
-# sidebar links, in order: one session visits every page
-PAGES = (
-    "Dashboard",
-    "Partner report",
-    "Partner detail",
-    "Quota pace",
-    "Repurposing",
-    "Weekly churn",
-    "Activity",
-    "Account plans",
-    "Data",
-)
+# sidebar links and their URL paths, in order: one session visits every page
+PAGES = {
+    "Dashboard": "",
+    "Partner report": "partners",
+    "Partner detail": "partner",
+    "Quota pace": "quota",
+    "Repurposing": "repurposing",
+    "Weekly churn": "churn",
+    "Activity": "activity",
+    "Account plans": "plans",
+    "Data": "data",
+}
 TIMEOUT_MS = 900_000  # a cold page at 5M clients under load takes minutes
 
 
@@ -80,6 +81,7 @@ def steps(data_dir: Path) -> list[tuple[str, str, str]]:
     return [
         ("open the app (Dashboard)", "goto", ""),
         *((label, "click", label) for label in PAGES),
+        *((f"{label} again (cached)", "click", label) for label in PAGES),
         ("a partner opened by its link", "goto", f"partner?partner={partner_id}"),
         *(
             (f"as of {before}: {label}", "goto", f"{path}?as_of={before}")
@@ -133,9 +135,11 @@ def main() -> None:
             start = time.perf_counter()
             if how == "goto":
                 page.goto(f"{url}/{target}")
-            else:
+            else:  # the URL changes once the new page's run has started
                 nav = page.get_by_test_id("stSidebarNavLink")
                 nav.filter(has_text=target).first.click()
+                path = f"{url}/{PAGES[target]}"
+                page.wait_for_url(lambda now, path=path: now.split("?")[0] == path)
             idle(page)
             seconds = time.perf_counter() - start
             rss, hwm = memory_mb(pid)
