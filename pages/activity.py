@@ -18,15 +18,6 @@ CADENCE_KEYS = {
 }
 
 
-def task_list(con, as_of: dt.date, account_manager: str | None, overdue_only: bool):
-    """The open tasks this page lists, oldest due first: the notes task is meant to
-    stay open, and a near-miss one is a hygiene problem of its own, so both are
-    followed in the notes-task section instead."""
-    tasks = activity.open_tasks(con, as_of, account_manager, overdue_only)
-    notes_like = tasks["is_notes_task"] | tasks["is_near_miss_notes_task"]
-    return tasks[~notes_like].reset_index(drop=True)
-
-
 st.title("Activity")
 st.caption(
     "Who is calling, meeting and following up, what is open or overdue, and which "
@@ -39,13 +30,10 @@ with st.spinner("Reading activities..."):
     by_week = common.report(
         activity.activity_by_week, as_of=f.as_of, weeks=26, account_manager=am
     )
-    # At 5M clients there are 10^5-10^6 open tasks: the cache and the browser get
-    # the rows drawn and the counts; the download queries the whole list.
-    tasks, overdue = (
-        common.report_head(
-            task_list, as_of=f.as_of, account_manager=am, overdue_only=only
-        )
-        for only in (False, True)
+    # The notes task is meant to stay open, and a near-miss one is a hygiene
+    # problem of its own: both are followed in the notes-task section.
+    task_counts = common.report(
+        activity.open_task_counts, as_of=f.as_of, account_manager=am
     )
     fixes = common.report(activity.notes_task_fixes, account_manager=am)
     attention = common.report(
@@ -71,8 +59,8 @@ tiles[0].metric(
 common.note_tile(
     tiles[1],
     figures.label("overdue_tasks"),
-    f"{overdue.total:,}",
-    f"{tasks.total:,} open",
+    f"{task_counts['overdue']:,}",
+    f"{task_counts['open']:,} open",
     help=metrics.get("overdue_tasks").definition,
 )
 tiles[2].metric(
@@ -127,8 +115,15 @@ st.subheader("Open and overdue tasks")
 overdue_only = st.toggle(
     "Overdue only", value=False, key="overdue", bind="query-params"
 )
-shown = overdue if overdue_only else tasks
-if shown.total == 0:
+# 10^5 open tasks and more at 5M clients: the first rows drawn, all downloaded
+listed = {
+    "as_of": f.as_of,
+    "account_manager": am,
+    "overdue_only": overdue_only,
+    "without_notes_tasks": True,
+}
+shown = common.report_head(activity.open_tasks, **listed)
+if shown.rows.empty:
     st.info("No overdue tasks." if overdue_only else "No open tasks.")
 else:
     st.caption(
@@ -148,15 +143,9 @@ else:
             "days_overdue": st.column_config.NumberColumn("Days overdue"),
         },
         key="open_tasks_pick",
-        total=shown.total,
+        more=shown.more,
     )
-    common.download_report(
-        task_list,
-        "open_tasks",
-        as_of=f.as_of,
-        account_manager=am,
-        overdue_only=overdue_only,
-    )
+    common.download_report(activity.open_tasks, "open_tasks", **listed)
 
 # --- calendar -------------------------------------------------------------------
 st.subheader("Calendar")

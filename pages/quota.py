@@ -158,14 +158,14 @@ def clients_table(args: dict, name: str, span: str) -> None:
     """The clients added (quota.clients_added with `args`): the first rows drawn
     and cached, the whole list queried by its download (10^5 a month at 5M)."""
     clients = common.report_head(quota.clients_added, **args)
-    if clients.total == 0:
+    if clients.rows.empty:
         st.info(f"No clients added {span} yet.")
         return
     common.table(
         clients.rows,
         None,
         CLIENTS,
-        total=clients.total,
+        more=clients.more,
         key=f"table-{name}",
         height=300,
     )

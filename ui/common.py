@@ -148,16 +148,13 @@ def _cached_report(
     _fn: Callable[..., Any],
     kwargs: dict,
     books: tuple[str, ...] | None = None,
-    head: int | None = None,
 ) -> Any:
     """Report results (small tables) per dataset version, function, arguments and
     books (None: all), at most CACHE_MB of them: unchanged data is never
     recomputed, a new version is a new key. The function itself stays out of the
-    hash (`_fn`); its qualified `name` keys it. `head`: keep only the first rows
-    of a long result, and its length (a `Head`)."""
+    hash (`_fn`); its qualified `name` keys it."""
     with _database(directory, version, books).cursor() as cur:
-        result = _fn(cur, **kwargs)
-    return result if head is None else Head(result.head(head), len(result))
+        return _fn(cur, **kwargs)
 
 
 def _database(directory: str, version: str, books: tuple[str, ...] | None):
@@ -169,10 +166,11 @@ def _database(directory: str, version: str, books: tuple[str, ...] | None):
 
 @dataclass(frozen=True)
 class Head:
-    """The first rows of a long result (what a page draws) and its whole length."""
+    """The first rows of a long result (what a page draws), and whether it has
+    more."""
 
     rows: pd.DataFrame
-    total: int
+    more: bool
 
 
 def report(fn: Callable[..., Any], **kwargs: Any) -> Any:
@@ -183,33 +181,24 @@ def report(fn: Callable[..., Any], **kwargs: Any) -> Any:
 
 def report_head(fn: Callable[..., Any], rows: int = MAX_ROWS, **kwargs: Any) -> Head:
     """`report` for a long result of which a page draws the first `rows` (e.g. one
-    row per task): the cache keeps those rows and the count, not the whole list
-    (offer the rest with `download_report`)."""
-    return _report(fn, kwargs, head=rows)
+    row per client), for a function taking a `limit`: neither the query, the cache
+    nor the browser holds the whole list (offer it with `download_report`)."""
+    first = _report(fn, {**kwargs, "limit": rows + 1})
+    return Head(first.head(rows), len(first) > rows)
 
 
-def _report(fn: Callable[..., Any], kwargs: dict, head: int | None = None) -> Any:
+def _report(fn: Callable[..., Any], kwargs: dict) -> Any:
     from ui import auth  # auth builds on this module
 
     version = dataset_version()  # first: it may rerun the page through app.py
     return _cached_report(
         data_directory(),
         version,
-        qualified_name(fn),
+        f"{fn.__module__}.{fn.__qualname__}",
         fn,
         arguments(fn, kwargs),
         auth.books(),
-        head,
     )
-
-
-def qualified_name(fn: Callable[..., Any]) -> str:
-    """What keys `fn`'s results: module and name (a page's own function, run as
-    `__main__`, by its file's name)."""
-    module = fn.__module__
-    if module == "__main__":
-        module = f"pages.{os.path.basename(fn.__code__.co_filename)[:-3]}"
-    return f"{module}.{fn.__qualname__}"
 
 
 def arguments(fn: Callable[..., Any], kwargs: dict) -> dict:
@@ -327,21 +316,22 @@ def table(
     name: str | None,
     columns: dict | None = None,
     shown: pd.DataFrame | None = None,
-    total: int | None = None,
+    more: bool = False,
     **kwargs: Any,
 ) -> Any:
     """A dataframe (`shown`, default `df`; at most MAX_ROWS rows drawn) with the CSV
     download of `df` beneath it (none when `name` is None). `columns`: the column
-    settings in the order shown (only those columns). `total`: the rows of the
-    whole list when `df` is its head (`report_head`)."""
+    settings in the order shown (only those columns). `more`: `df` is the head of
+    a longer list (`report_head`)."""
     grid = df if shown is None else shown
-    total = len(grid) if total is None else total
     if columns is not None:
         kwargs |= {"column_config": columns, "column_order": list(columns)}
     result = st.dataframe(grid.head(MAX_ROWS), hide_index=True, **kwargs)
-    if total > MAX_ROWS:
+    if more:
+        st.caption(f"Showing the first {len(grid):,} rows; the download has them all.")
+    elif len(grid) > MAX_ROWS:
         st.caption(
-            f"Showing {MAX_ROWS:,} of {total:,} rows; the download has them all."
+            f"Showing {MAX_ROWS:,} of {len(grid):,} rows; the download has them all."
         )
     if name is not None:
         download(df, name)
