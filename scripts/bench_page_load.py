@@ -60,7 +60,7 @@ PAGES = {
     "Account plans": TABLE,
     "Data": '[data-testid="stFileUploaderDropzone"]',
 }
-TIMEOUT = 60_000
+TIMEOUT = 600_000  # a cold page at 1M clients under load takes minutes
 # The floor: Streamlit's own cost of a page switch and of a first plotly chart.
 FLOOR_APP = """\
 import plotly.graph_objects as go
