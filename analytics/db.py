@@ -31,7 +31,7 @@ STORED_TABLES = (*TABLES, MANUAL_QUOTAS.name)
 # memory; beyond it a query spills to a temporary folder): its default, 80% of
 # the machine's memory per connection, let one app process grow to gigabytes.
 MEMORY_ENV = "AMD_DUCKDB_MEMORY_MB"
-DEFAULT_MEMORY_MB = 256
+DEFAULT_MEMORY_MB = 128
 
 
 def rules_version() -> str:
@@ -58,7 +58,7 @@ def _has_current_rules(con: duckdb.DuckDBPyConnection) -> bool:
 
 def limits() -> dict[str, str]:
     """DuckDB settings of every reading connection: at most $AMD_DUCKDB_MEMORY_MB
-    (default 256), spilling beyond it to a folder of this process's own under the
+    (default 128), spilling beyond it to a folder of this process's own under the
     system's temporary folder (a version file's folder may be read-only, and two
     processes must not share spill files)."""
     megabytes = int(os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY_MB)

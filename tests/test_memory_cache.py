@@ -19,8 +19,8 @@ def memory_limit(data_dir) -> str:
 def test_duckdb_memory_limit_from_the_environment(make_data_dir, monkeypatch):
     data_dir = make_data_dir(partners=PARTNERS)
     monkeypatch.delenv(db.MEMORY_ENV, raising=False)
-    # the default 256 MB: 256,000,000 bytes / 1,048,576 = 244.14 MiB
-    assert memory_limit(data_dir) == "244.1 MiB"
+    # the default 128 MB: 128,000,000 bytes / 1,048,576 = 122.07 MiB
+    assert memory_limit(data_dir) == "122.0 MiB"
     monkeypatch.setenv(db.MEMORY_ENV, "64")
     # 64,000,000 / 1,048,576 = 61.04 MiB
     assert memory_limit(data_dir) == "61.0 MiB"
