@@ -144,4 +144,7 @@ with st.sidebar:
     )
 
 common.newer_data_notice()
-page.run()
+try:
+    page.run()
+finally:
+    common.release_memory()  # what this run freed goes back to the system

@@ -154,65 +154,95 @@ def activity_by_week(
     )
 
 
+OPEN_TASKS_SQL = """
+-- Open task (SPEC 4): a task whose status is not Completed. Overdue task: an
+-- open task other than the notes task (or a near-miss one) with
+-- activity_date < D (the overdue_at macro on the staged flags).
+-- one row per open task
+with tasks as (
+    select
+        *,
+        overdue_at(
+            is_open_task,
+            is_notes_task,
+            is_near_miss_notes_task,
+            activity_date,
+            $as_of
+        ) as is_overdue
+    from stg_activities
+    where is_open_task
+        and ($account_manager is null or account_manager = $account_manager)
+),
+
+final as (
+    select
+        t.account_manager,
+        t.partner_id,
+        p.partner_name,
+        t.activity_id,
+        t.subject,
+        t.activity_date,
+        case when t.is_overdue then $as_of - t.activity_date else 0 end
+            as days_overdue,
+        t.is_overdue,
+        t.is_notes_task,
+        t.is_near_miss_notes_task
+    from tasks as t
+    left join stg_partners as p on p.partner_id = t.partner_id
+)
+"""
+
+
 def open_tasks(
     con: duckdb.DuckDBPyConnection,
     as_of: dt.date,
     account_manager: str | None = None,
     overdue_only: bool = False,
+    without_notes_tasks: bool = False,
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """Open tasks (status not Completed), oldest due first, with days_overdue (D
     minus the due date for an overdue task: an open task other than the notes task
     or a near-miss one, due before D; else 0). `account_manager` is the task's
-    assignee."""
+    assignee. `without_notes_tasks`: leave out the notes tasks and the near-miss
+    ones; `limit`: the first rows only (None: all)."""
     return query(
         con,
-        """
-        -- Open task (SPEC 4): a task whose status is not Completed. Overdue task: an
-        -- open task other than the notes task (or a near-miss one) with
-        -- activity_date < D (the overdue_at macro on the staged flags).
-        -- one row per open task
-        with tasks as (
-            select
-                *,
-                overdue_at(
-                    is_open_task,
-                    is_notes_task,
-                    is_near_miss_notes_task,
-                    activity_date,
-                    $as_of
-                ) as is_overdue
-            from stg_activities
-            where is_open_task
-                and ($account_manager is null or account_manager = $account_manager)
-        ),
-
-        final as (
-            select
-                t.account_manager,
-                t.partner_id,
-                p.partner_name,
-                t.activity_id,
-                t.subject,
-                t.activity_date,
-                case when t.is_overdue then $as_of - t.activity_date else 0 end
-                    as days_overdue,
-                t.is_overdue,
-                t.is_notes_task,
-                t.is_near_miss_notes_task
-            from tasks as t
-            left join stg_partners as p on p.partner_id = t.partner_id
-            where not $overdue_only or t.is_overdue
-        )
-
+        OPEN_TASKS_SQL
+        + """
         select * from final
+        where (not $overdue_only or is_overdue)
+            and not ($without_notes_tasks
+                and (is_notes_task or is_near_miss_notes_task))
         order by activity_date, account_manager, partner_name, activity_id
+        limit $limit
         """,
         {
             "as_of": as_of,
             "account_manager": account_manager,
             "overdue_only": overdue_only,
+            "without_notes_tasks": without_notes_tasks,
+            "limit": limit,
         },
     )
+
+
+def open_task_counts(
+    con: duckdb.DuckDBPyConnection, as_of: dt.date, account_manager: str | None = None
+) -> dict[str, int]:
+    """How many open tasks there are besides the notes tasks and the near-miss ones
+    (`open`), and how many of them are overdue (`overdue`): `open_tasks` counted."""
+    frame = query(
+        con,
+        OPEN_TASKS_SQL
+        + """
+        select count(*) as open, count(*) filter (where is_overdue) as overdue
+        from final
+        where not (is_notes_task or is_near_miss_notes_task)
+        """,
+        {"as_of": as_of, "account_manager": account_manager},
+    )
+    return {name: int(frame[name].iloc[0]) for name in ("open", "overdue")}
 
 
 def notes_task_fixes(

@@ -12,6 +12,8 @@ and the rollups (analytics/rollups.py) there: the file itself is never changed.
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,11 @@ MACROS_SQL = SQL_DIR / "macros.sql"
 STAGING_SQL = SQL_DIR / "staging.sql"
 # The tables a version file stores (schema.TABLES and the targets typed in the app).
 STORED_TABLES = (*TABLES, MANUAL_QUOTAS.name)
+# DuckDB's memory for a reading connection (its buffer pool and query working
+# memory; beyond it a query spills to a temporary folder): its default, 80% of
+# the machine's memory per connection, let one app process grow to gigabytes.
+MEMORY_ENV = "AMD_DUCKDB_MEMORY_MB"
+DEFAULT_MEMORY_MB = 128
 
 
 def rules_version() -> str:
@@ -53,14 +60,31 @@ def has_current_rules(con: duckdb.DuckDBPyConnection) -> bool:
         return False
 
 
+def limits() -> dict[str, str]:
+    """DuckDB settings of every reading connection: at most $AMD_DUCKDB_MEMORY_MB
+    (default 128), spilling beyond it to a folder of this process's own under the
+    system's temporary folder (a version file's folder may be read-only, and two
+    processes must not share spill files)."""
+    megabytes = int(os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY_MB)
+    spill = Path(tempfile.gettempdir()) / f"amd-duckdb-{os.getpid()}"
+    return {"memory_limit": f"{megabytes}MB", "temp_directory": str(spill)}
+
+
+def set_limits(con: duckdb.DuckDBPyConnection) -> None:
+    """Apply `limits()` to a connection opened elsewhere (e.g. a book)."""
+    for name, value in limits().items():
+        con.execute(f"set {name} = ?", [value])  # names from limits() only
+
+
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the version file at `path`, with the current
-    macros and staging tables (rebuilt in memory for a file made before them)."""
-    con = duckdb.connect(str(path), read_only=True)
+    macros and staging tables (rebuilt in memory for a file made before them),
+    within `limits()`."""
+    con = duckdb.connect(str(path), read_only=True, config=limits())
     if has_current_rules(con):
         return con
     con.close()
-    memory = duckdb.connect()
+    memory = duckdb.connect(config=limits())
     memory.execute("attach ? as stored (read_only)", [str(path)])
     for table in STORED_TABLES:
         memory.execute(f"create view {table} as select * from stored.{table}")

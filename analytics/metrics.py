@@ -589,8 +589,8 @@ _add(
         ",",
         "Open tasks (status not Completed) due before D, neither the notes task "
         "nor a near-miss notes task.",
-        activity.open_tasks,
-        "tests/test_activity.py::test_open_tasks",
+        activity.open_task_counts,
+        "tests/test_memory_lists.py::test_open_task_counts",
     ),
     Metric(
         "days_overdue",

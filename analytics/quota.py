@@ -386,6 +386,7 @@ final as (
 
 select * from final
 order by added_date desc, client_id
+limit $limit
 """
 
 
@@ -395,12 +396,15 @@ def clients_added(
     period: str = "month",
     fiscal_start_month: int = 1,
     account_manager: str | None = None,
+    limit: int | None = None,
 ) -> pd.DataFrame:
-    """The clients added in the month (or quarter) up to D, newest first."""
+    """The clients added in the month (or quarter) up to D, newest first (`limit`:
+    the first rows only; None: all)."""
     span = period_of(as_of, period, fiscal_start_month)
     params = {
         "as_of": as_of,
         "period_start": span.start,
         "account_manager": account_manager,
+        "limit": limit,
     }
     return query(con, CLIENTS_ADDED_SQL, params)

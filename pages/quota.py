@@ -145,18 +145,23 @@ def leaderboard(rows: pd.DataFrame, name: str) -> None:
     common.download(board, name)
 
 
-def clients_table(clients: pd.DataFrame, name: str, span: str) -> None:
-    if clients.empty:
+def clients_table(args: dict, name: str, span: str) -> None:
+    """The clients added (quota.clients_added with `args`): the first rows drawn
+    and cached, the whole list queried by its download (10^5 a month at 5M)."""
+    clients = common.report_head(quota.clients_added, **args)
+    if clients.rows.empty:
         st.info(f"No clients added {span} yet.")
         return
     common.table(
-        clients,
-        name,
+        clients.rows,
+        None,
         CLIENTS,
+        more=clients.more,
         key=f"table-{name}",
         height=300,
         placeholder=figures.EMPTY,
     )
+    common.download_report(quota.clients_added, name, **args)
 
 
 def source_text(source: object) -> str:
@@ -198,7 +203,6 @@ period_args = {
 with st.spinner("Working out the pace..."):
     detail = common.report(quota.quota_detail, **period_args)
     team = common.report(quota.team_pace, **period_args)
-    clients = common.report(quota.clients_added, period=period, **period_args)
 rows = by_pace(detail[detail["period"] == period])
 
 if rows.empty:
@@ -229,8 +233,11 @@ else:
         st.session_state["qam"] = chosen[0]  # the chart below follows the bar
     for am in chosen:
         st.subheader(f"Clients {md(am)} added {span}")
-        am_clients = clients[clients["account_manager"] == am]
-        clients_table(am_clients, f"clients_added_{period}_{am}", span)
+        clients_table(
+            {**period_args, "period": period, "account_manager": am},
+            f"clients_added_{period}_{am}",
+            span,
+        )
     if not chosen:
         st.caption("Select a bar to see the clients that account manager added.")
     chart_am = None
@@ -275,4 +282,4 @@ common.pack_buttons(
     account_manager=chart_am,
 )
 st.markdown(f"**Clients added {span}**")
-clients_table(clients, f"clients_added_{period}", span)
+clients_table({**period_args, "period": period}, f"clients_added_{period}", span)

@@ -6,9 +6,11 @@ dataset folder, medians of `--runs`:
 - a row click in the partner report until the partner detail shows the partner;
 - a bar click on Quota pace until its drill-down lists the clients;
 - an as-of change on the Dashboard until the page is idle again;
-- the first chart of a new browser session (a fresh tab on the Dashboard).
+- the first chart of a new browser session (a fresh tab on the Dashboard);
+- the floor Streamlit and plotly set on this machine, the same ways on a two-page
+  app that draws one line (and one small chart): a sidebar click, a new session.
 
-    python scripts/bench_page_load.py [--data-dir DIR] [--runs 5]
+    python scripts/bench_page_load.py [--data-dir DIR] [--runs 5] [--floor-only]
 
 The server runs once (`serve_app`, as the browser tests); the first visit after its
 start is timed apart (it computes every report the Dashboard needs: cold).
@@ -17,12 +19,15 @@ start is timed apart (it computes every report the Dashboard needs: cold).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,7 +37,13 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from analytics import dates, ingest, store  # noqa: E402
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, serve_app, wait_for_app  # noqa: E402
+from tests.conftest import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    free_port,
+    serve_app,
+    wait_for_app,
+)
 
 TABLE = '[data-testid="stDataFrame"] table td'
 CHART = ".plotly .main-svg"
@@ -49,7 +60,26 @@ PAGES = {
     "Account plans": TABLE,
     "Data": '[data-testid="stFileUploaderDropzone"]',
 }
-TIMEOUT = 60_000
+TIMEOUT = 600_000  # a cold page at 1M clients under load takes minutes
+# The floor: Streamlit's own cost of a page switch and of a first plotly chart.
+FLOOR_APP = """\
+import plotly.graph_objects as go
+import streamlit as st
+
+
+def line():
+    st.write("one line")
+
+
+def chart():
+    st.write("one chart")
+    st.plotly_chart(go.Figure(go.Bar(x=["a", "b", "c"], y=[1, 3, 2])))
+
+
+st.navigation(
+    [st.Page(line, title="Line"), st.Page(chart, title="Chart")]
+).run()
+"""
 
 
 def timed(action: Callable[[], None]) -> float:
@@ -64,10 +94,14 @@ def new_page(browser):
     return page
 
 
-def sidebar_click(browser, url: str, label: str, ready: str) -> float:
-    """From a click on `label` in the sidebar (another page open) to `ready`."""
+def sidebar_click(
+    browser, url: str, label: str, ready: str, start_at: str | None = None
+) -> float:
+    """From a click on `label` in the sidebar (another page open: `start_at`) to
+    `ready`."""
     page = new_page(browser)
-    start_at = "partners" if label == "Dashboard" else ""
+    if start_at is None:
+        start_at = "partners" if label == "Dashboard" else ""
     page.goto(f"{url}/{start_at}")
     wait_for_app(page)
     link = page.get_by_test_id("stSidebarNavLink").filter(has_text=label).first
@@ -153,6 +187,44 @@ def first_chart(browser, url: str) -> float:
     return seconds
 
 
+@contextlib.contextmanager
+def serve_floor_app():
+    """FLOOR_APP served as the app is (`streamlit run`, headless); its base URL."""
+    folder = Path(tempfile.mkdtemp(prefix="amd-floor-"))
+    (folder / "floor_app.py").write_text(FLOOR_APP)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "floor_app.py",
+         "--server.port", str(port), "--server.headless", "true",
+         "--browser.gatherUsageStats", "false"],
+        cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+                break
+            time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def floor(browser, runs: range) -> None:
+    """The floor lines: FLOOR_APP's sidebar click to its one line, and a new
+    session until its one chart is drawn."""
+    with serve_floor_app() as url:
+        first_chart(browser, f"{url}/chart")  # plotly.js fetched once, as the app's
+        clicks = [
+            sidebar_click(browser, url, "Chart", CHART, start_at="") for _ in runs
+        ]
+        print(line("floor: sidebar click, one line and a chart", clicks))
+        charts = [first_chart(browser, f"{url}/chart") for _ in runs]
+        print(line("floor: first chart, new session", charts), flush=True)
+
+
 def line(name: str, values: list[float]) -> str:
     runs = ", ".join(f"{v:.2f}" for v in values)
     return f"| {name} | {statistics.median(values):.2f} | {runs} |"
@@ -165,7 +237,20 @@ def main() -> None:
     parser.add_argument(
         "--skip-pages", action="store_true", help="skip the sidebar clicks"
     )
+    parser.add_argument(
+        "--floor-only", action="store_true", help="measure the floor alone"
+    )
     args = parser.parse_args()
+    runs = range(args.runs)
+    if args.floor_only:
+        print(f"load {os.getloadavg()}")
+        print("| what | median (s) | runs (s) |\n| --- | --- | --- |")
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            floor(browser, runs)
+            browser.close()
+        print(f"load after: {os.getloadavg()}")
+        return
     data_dir = args.data_dir
     if data_dir is None:
         data_dir = Path(tempfile.mkdtemp(prefix="amd-load-")) / "store"
@@ -173,7 +258,6 @@ def main() -> None:
     with store.connect(data_dir) as con:
         as_of = dates.default_as_of(store.latest_date(con))
     log = Path(tempfile.mkdtemp(prefix="amd-load-log-")) / "server.log"
-    runs = range(args.runs)
     print(f"dataset {data_dir}; load {os.getloadavg()}")
     with serve_app(data_dir, log) as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -192,6 +276,7 @@ def main() -> None:
         print(line("as-of change", [as_of_change(browser, url, d) for d in days]))
         charts = [first_chart(browser, url) for _ in runs]
         print(line("first chart, new session", charts))
+        floor(browser, runs)
         browser.close()
     print(f"load after: {os.getloadavg()}")
 

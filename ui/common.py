@@ -3,7 +3,10 @@ filters (kept in the URL), and charts/tables with the data one click away."""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import datetime as dt
+import inspect
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -58,6 +61,23 @@ def start_run() -> str:
     return version
 
 
+# glibc's allocator: one heap per thread up to 8 per core (Streamlit runs every
+# rerun in a new thread), each keeping the pages it freed. Two heaps, and the
+# free pages handed back after each run, keep the server's memory near what it
+# holds (measured in scripts/bench_server_memory.py).
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c") or None)
+_M_ARENA_MAX = -8  # mallopt's parameter number, from glibc's malloc.h
+MALLOC_ARENAS = 2
+if hasattr(_LIBC, "mallopt"):
+    _LIBC.mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
+
+
+def release_memory() -> None:
+    """Hand the memory a finished run freed back to the system (glibc only)."""
+    if hasattr(_LIBC, "malloc_trim"):
+        _LIBC.malloc_trim(0)
+
+
 def dataset_version() -> str:
     """The dataset version this run reads (read once by `start_run`)."""
     return st.session_state.get(_RUN_VERSION) or start_run()
@@ -91,10 +111,17 @@ def leave_legacy_pages_mode() -> None:
         st.rerun()
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+# The pickled bytes the report cache keeps (least recently used dropped first):
+# several as-of dates of every page at 5M clients, within the server's 0.5 GB.
+CACHE_ENV = "AMD_CACHE_MB"
+CACHE_MB = int(os.environ.get(CACHE_ENV) or 96)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
 def _connection(directory: str, version: str):
-    """One read-only DuckDB connection per dataset version for the whole process;
-    queries take a cursor of it, as a connection must not be shared by threads."""
+    """One read-only DuckDB connection per dataset version for the whole process
+    (the current one and the one before, for runs that started on it); queries
+    take a cursor of it, as a connection must not be shared by threads."""
     return db.connect(store.version_path(store.data_dir(directory), version))
 
 
@@ -102,15 +129,18 @@ def cursor():
     return _connection(data_directory(), dataset_version()).cursor()
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=16, ttl="2h", show_spinner=False)
 def _book(directory: str, version: str, account_managers: tuple[str, ...]):
     """The dataset narrowed to some AMs' books (analytics.access), in memory, per
-    version: what an AM's or a manager's reports read."""
+    version: what an AM's or a manager's reports read (16 at most, each made
+    again after 2 h: every book is an in-memory DuckDB of its own)."""
     path = store.version_path(store.data_dir(directory), version)
-    return access.book(path, account_managers)
+    con = access.book(path, account_managers)
+    db.set_limits(con)  # an in-memory database: its own buffer pool
+    return con
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+@st.cache_data(max_entries=512, max_size=CACHE_MB * 2**20, show_spinner=False)
 def _cached_report(
     directory: str,
     version: str,
@@ -120,26 +150,64 @@ def _cached_report(
     books: tuple[str, ...] | None = None,
 ) -> Any:
     """Report results (small tables) per dataset version, function, arguments and
-    books (None: all): unchanged data is never recomputed, a new version is a new
-    key. The function itself stays out of the hash (`_fn`); its qualified `name`
-    keys it."""
-    con = (
-        _connection(directory, version)
-        if books is None
-        else _book(directory, version, books)
-    )
-    with con.cursor() as cur:
+    books (None: all), at most CACHE_MB of them: unchanged data is never
+    recomputed, a new version is a new key. The function itself stays out of the
+    hash (`_fn`); its qualified `name` keys it."""
+    with _database(directory, version, books).cursor() as cur:
         return _fn(cur, **kwargs)
+
+
+def _database(directory: str, version: str, books: tuple[str, ...] | None):
+    """The whole dataset (books None) or those AMs' books, at `version`."""
+    if books is None:
+        return _connection(directory, version)
+    return _book(directory, version, books)
+
+
+@dataclass(frozen=True)
+class Head:
+    """The first rows of a long result (what a page draws), and whether it has
+    more."""
+
+    rows: pd.DataFrame
+    more: bool
 
 
 def report(fn: Callable[..., Any], **kwargs: Any) -> Any:
     """`report(partners.partner_report, as_of=d)` runs that analytics function on
     the dataset version of this run, cached, over the viewer's books only."""
+    return _report(fn, kwargs)
+
+
+def report_head(fn: Callable[..., Any], rows: int = MAX_ROWS, **kwargs: Any) -> Head:
+    """`report` for a long result of which a page draws the first `rows` (e.g. one
+    row per client), for a function taking a `limit`: neither the query, the cache
+    nor the browser holds the whole list (offer it with `download_report`)."""
+    first = _report(fn, {**kwargs, "limit": rows + 1})
+    return Head(first.head(rows), len(first) > rows)
+
+
+def _report(fn: Callable[..., Any], kwargs: dict) -> Any:
     from ui import auth  # auth builds on this module
 
-    name = f"{fn.__module__}.{fn.__qualname__}"
     version = dataset_version()  # first: it may rerun the page through app.py
-    return _cached_report(data_directory(), version, name, fn, kwargs, auth.books())
+    return _cached_report(
+        data_directory(),
+        version,
+        f"{fn.__module__}.{fn.__qualname__}",
+        fn,
+        arguments(fn, kwargs),
+        auth.books(),
+    )
+
+
+def arguments(fn: Callable[..., Any], kwargs: dict) -> dict:
+    """`kwargs` with `fn`'s defaults filled in, in its parameters' order: one cache
+    entry for one result however a page spells the call (`as_of=d` alone or with
+    `account_manager=None`)."""
+    bound = inspect.signature(fn).bind_partial(**kwargs)
+    bound.apply_defaults()
+    return dict(bound.arguments)
 
 
 def last_upload() -> store.Upload | None:
@@ -204,11 +272,14 @@ def download_report(
     fn: Callable[..., Any], name: str, key: str | None = None, **kwargs: Any
 ) -> None:
     """A CSV download of `fn`'s whole result (e.g. every page of a paged table),
-    queried only when the button is clicked, on this run's dataset version."""
-    directory, version = data_directory(), dataset_version()
+    queried only when the button is clicked, on this run's dataset version and
+    the viewer's books."""
+    from ui import auth  # auth builds on this module
+
+    directory, version, books = data_directory(), dataset_version(), auth.books()
 
     def build() -> bytes:
-        with _connection(directory, version).cursor() as cur:
+        with _database(directory, version, books).cursor() as cur:
             return _csv_bytes(fn(cur, **kwargs))
 
     st.download_button(
@@ -232,7 +303,7 @@ def _csv_bytes(df: pd.DataFrame) -> bytes:
     return _cached_csv(fingerprint, tuple(df.columns), len(df), df)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=8, max_size=CACHE_MB * 2**20, show_spinner=False)
 def _cached_csv(
     fingerprint: int, columns: tuple, rows: int, _df: pd.DataFrame
 ) -> bytes:
@@ -245,16 +316,20 @@ def table(
     name: str | None,
     columns: dict | None = None,
     shown: pd.DataFrame | None = None,
+    more: bool = False,
     **kwargs: Any,
 ) -> Any:
     """A dataframe (`shown`, default `df`; at most MAX_ROWS rows drawn) with the CSV
     download of `df` beneath it (none when `name` is None). `columns`: the column
-    settings in the order shown (only those columns)."""
+    settings in the order shown (only those columns). `more`: `df` is the head of
+    a longer list (`report_head`)."""
     grid = df if shown is None else shown
     if columns is not None:
         kwargs |= {"column_config": columns, "column_order": list(columns)}
     result = st.dataframe(grid.head(MAX_ROWS), hide_index=True, **kwargs)
-    if len(grid) > MAX_ROWS:
+    if more:
+        st.caption(f"Showing the first {len(grid):,} rows; the download has them all.")
+    elif len(grid) > MAX_ROWS:
         st.caption(
             f"Showing {MAX_ROWS:,} of {len(grid):,} rows; the download has them all."
         )

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.schema import STATUSES, UNKNOWN_PARTNER, league_names
-from ui import figures
+from ui import common, figures
 from ui.safe import md
 
 OTHER_STATUSES = "Other or no status"
@@ -160,14 +160,15 @@ def report_grid(block: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     ]
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=32, max_size=common.CACHE_MB * 2**20, show_spinner=False)
 def league_grids(
     _report: pd.DataFrame, key: tuple, as_of: dt.date
 ) -> list[tuple[str, pd.DataFrame]]:
     """(league, grid) per league block of a partner report in report order (leagues
     named). Cached on `key` (the dataset version and the report's arguments) rather
     than on the frame: building 20,000 partners' grids takes a few tenths of a
-    second, reading them back milliseconds."""
+    second, reading them back milliseconds. Bounded like the reports (the
+    report they come from pickles to 9.5 MB at 50,000 partners)."""
     named = _report.assign(league=league_names(_report["league"]))
     return [
         (league, report_grid(block, as_of))
