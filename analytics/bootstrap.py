@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
 from analytics import db, store
 from analytics.ingest import import_demo
 
@@ -35,9 +33,7 @@ def with_current_rules(directory: Path, version: str) -> str:
     file's own macros and tables, so the app re-commits it once."""
     path = store.version_path(directory, version)
     if path not in _CURRENT:
-        with duckdb.connect(str(path), read_only=True) as con:
-            current = db.has_current_rules(con)
-        if not current:
+        if not db.built_with_current_rules(path):
             note = f"rebuilt {version} with the current rules"
             version = store.commit(
                 directory, {}, kind="restore", note=note, base_version=version

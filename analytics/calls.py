@@ -37,8 +37,12 @@ def cadence_for(
 ) -> pd.Series:
     """The days allowed between touches for each partner's league (None: no
     league): its schema.DEFAULT_CADENCE_DAYS entry, else DEFAULT_NO_TOUCH_DAYS."""
-    named = leagues.fillna(schema.NO_LEAGUE).replace("", schema.NO_LEAGUE)
-    return named.map(cadence_days).fillna(schema.DEFAULT_NO_TOUCH_DAYS).astype("int64")
+    return (
+        schema.league_names(leagues)
+        .map(cadence_days)
+        .fillna(schema.DEFAULT_NO_TOUCH_DAYS)
+        .astype("int64")
+    )
 
 
 def call_list(

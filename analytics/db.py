@@ -60,6 +60,13 @@ def has_current_rules(con: duckdb.DuckDBPyConnection) -> bool:
         return False
 
 
+def built_with_current_rules(path: Path) -> bool:
+    """Whether the version file at `path` has the current macros and staging tables
+    (opened as `connect` opens it: DuckDB refuses a second configuration)."""
+    with duckdb.connect(str(path), read_only=True, config=limits()) as con:
+        return has_current_rules(con)
+
+
 def limits() -> dict[str, str]:
     """DuckDB settings of every reading connection: at most $AMD_DUCKDB_MEMORY_MB
     (default 128), spilling beyond it to a folder of this process's own under the

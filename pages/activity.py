@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from analytics import activity, calls, dates, metrics, partners, schema
-from ui import calendar_grid, charts, common, figures, formats
+from ui import calendar_grid, charts, common, figures
 
 CADENCE_KEYS = {
     "Champions League": "cad_cl",
@@ -63,8 +63,8 @@ common.note_tile(
     f"{task_counts['open']:,} open",
     help=metrics.get("overdue_tasks").definition,
 )
-tiles[2].metric(
-    "Partners needing attention", f"{len(attention):,}", border=True, height="stretch"
+figures.tile(
+    tiles[2], "partners_needing_attention", len(attention), short=True, height="stretch"
 )
 common.note_tile(
     tiles[3],
@@ -189,14 +189,14 @@ span = {"start": start, "end": end, "as_of": f.as_of, "account_manager": am}
 if view == "Month":
     counts = common.report(calls.day_counts, **span)
     st.markdown(
-        f"**{anchor:%B %Y}** · {formats.count(counts['items'].sum())} items · "
+        f"**{anchor:%B %Y}** · {figures.count(counts['items'].sum())} items · "
         "click a day to see it alone"
     )
     calendar_grid.draw_month(counts, start, end, anchor, f.as_of)
 else:
     counts = common.report(calls.day_counts, **span)
     total, overdue = int(counts["items"].sum()), int(counts["overdue"].sum())
-    summary = f"{formats.count(total)} items · {formats.count(overdue)} overdue"
+    summary = f"{figures.count(total)} items · {figures.count(overdue)} overdue"
     if view == "Week":
         st.markdown(
             f"**Week of {start:%d %b %Y}** · {summary} · click a day to see it alone"
@@ -241,7 +241,7 @@ else:
     named = chart_data.assign(
         account_manager=chart_data["account_manager"].map(figures.account_manager_label)
     )
-    fig = common.share_bars(
+    fig = charts.share_bars(
         named,
         title="Share of partners with an open notes task",
         axis_title="Partners with a notes task",
@@ -311,7 +311,7 @@ else:
     st.markdown(f"**Partners outside their cadence** ({len(outside):,})")
     common.partner_table(
         outside.assign(
-            league=outside["league"].fillna(schema.NO_LEAGUE),
+            league=schema.league_names(outside["league"]),
             never_touched=outside["days_since_touch"].isna(),
         ),
         "cadence",

@@ -86,9 +86,7 @@ def week_tiles(counts: dict, flagged: pd.DataFrame, as_of: dt.date) -> None:
 
 
 def clients_table(clients: pd.DataFrame, name: str, key: str) -> None:
-    common.table(
-        for_display(clients), name, CLIENT_COLUMNS, key=key, placeholder=figures.EMPTY
-    )
+    common.table(for_display(clients), name, CLIENT_COLUMNS, key=key)
 
 
 def drill_down(points: list[tuple], by: str, mine: dict) -> None:

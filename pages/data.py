@@ -5,7 +5,7 @@ restore, clear and reset, and a comparison of two uploads."""
 import streamlit as st
 
 from analytics import audit, store
-from ui import archive, auth, common, figures
+from ui import archive, auth, common
 from ui import upload_check as check
 from ui import upload_report as report
 from ui.words import show_message
@@ -61,7 +61,6 @@ with upload_tab:
             report.accepted_frame(),
             "accepted_columns",
             report.ACCEPTED_CONFIG,
-            placeholder=figures.EMPTY,
         )
     uploaded = check.refuse_unstorable_names(uploaded or [])
     if uploaded:
@@ -94,7 +93,6 @@ with history_tab:
         audit.entries(directory),
         "audit_trail",
         column_config=AUDIT_CONFIG,
-        placeholder=figures.EMPTY,
     )
 
 with compare_tab:

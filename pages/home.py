@@ -163,9 +163,7 @@ for am in charts.selected(pace_event):
         fiscal_start_month=f.fiscal_start_month,
         account_manager=am,
     )
-    common.table(
-        added, f"clients_added_{am}", key=f"added-{am}", placeholder=figures.EMPTY
-    )
+    common.table(added, f"clients_added_{am}", key=f"added-{am}")
 for week, league, *_ in charts.selected_points(churn_event):
     monday = dt.date.fromisoformat(week)
     who = "all leagues" if league is None else league
@@ -181,7 +179,6 @@ for week, league, *_ in charts.selected_points(churn_event):
         churned,
         f"churned_{week}_{who}",
         key=f"churned-{week}-{who}",
-        placeholder=figures.EMPTY,
     )
 if pace_event is not None or churn_event is not None:
     st.caption("Click a bar to list the clients behind it.")

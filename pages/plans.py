@@ -93,9 +93,7 @@ for index, entry in enumerate(checklist):
         detail = entry["detail"]
         if detail is not None and not detail.empty:
             with st.expander(f"The rows behind this check ({len(detail):,})"):
-                common.table(
-                    detail, f"checklist_{index + 1}", placeholder=figures.EMPTY
-                )
+                common.table(detail, f"checklist_{index + 1}")
 
 # --- coverage -----------------------------------------------------------------------
 st.subheader("Plan coverage of key partners")
@@ -104,7 +102,7 @@ if key_total == 0:
     st.info("No key partners.")
 else:
     shown = coverage[coverage["key_partners"] > 0]
-    fig = common.share_bars(
+    fig = charts.share_bars(
         shown.assign(
             account_manager=charts.plain_groups(
                 shown["account_manager"], "account_manager"

@@ -159,7 +159,6 @@ def clients_table(args: dict, name: str, span: str) -> None:
         more=clients.more,
         key=f"table-{name}",
         height=300,
-        placeholder=figures.EMPTY,
     )
     common.download_report(quota.clients_added, name, **args)
 

@@ -140,7 +140,6 @@ def rate_table(table: pd.DataFrame, by: str, label: str) -> None:
         shown=figures.shown(rows),
         key=f"rate-table-{by}",
         height=320 if by == "partner" else "auto",
-        placeholder=figures.EMPTY,
     )
 
 
@@ -157,7 +156,6 @@ def partners_behind(keys: list, by: str, mine: dict) -> None:
         PARTNER_COLUMNS,
         shown=figures.shown(behind),
         key="drill-partners",
-        placeholder=figures.EMPTY,
     )
 
 
@@ -246,7 +244,6 @@ with right:
             "median_days": figures.column("median_days"),
         },
         key="league-medians",
-        placeholder=figures.EMPTY,
     )
 
 st.subheader("Business plan aims")

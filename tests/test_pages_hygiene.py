@@ -152,7 +152,7 @@ def test_activity_tiles(run_app, activity_data):
     # overdue: A4 (11-10) and A9 (11-17); open besides the notes tasks: A4, A8, A9
     assert metric(at, "Overdue tasks") == ("2", "3 open")
     # Cedar, Birch, Dale and Elm (worked out in test_attention_list)
-    assert metric(at, "Partners needing attention")[0] == "4"
+    assert metric(at, "Needing attention")[0] == "4"
     # notes tasks on Alder and Birch only: 2 of 5 partners = 40%, 3 missing
     assert metric(at, "Partners with a notes task") == ("40%", "3 missing")
 

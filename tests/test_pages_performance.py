@@ -293,9 +293,10 @@ def test_repurposing_rates_by_league(data_dir, run_app):
     # 2/7; median of 17 and 4 days = 10.5. 1st Division: Bolt 7 added, A2 (51 days):
     # 1/7. No league: Dale 3, none. 2nd Division: Eden 1, none.
     assert table.loc["Premiership", "clients_added"] == 7
-    assert table.loc["Premiership", "rate"] == pytest.approx(2 / 7)
+    # (tables show a share as percent points: 2/7 = 28.6%)
+    assert table.loc["Premiership", "rate"] == pytest.approx(100 * 2 / 7)
     assert table.loc["Premiership", "median_days"] == pytest.approx(10.5)
-    assert table.loc["1st Division", "rate"] == pytest.approx(1 / 7)
+    assert table.loc["1st Division", "rate"] == pytest.approx(100 * 1 / 7)
     assert table.loc["1st Division", "median_days"] == pytest.approx(51)
     assert table.loc["No league", "rate"] == 0
     assert list(table.index) == [
@@ -328,12 +329,12 @@ def test_repurposing_cohorts_and_plans(data_dir, run_app):
         "rate_90",
     ).set_index("cohort_month")
     # August: A1 (17 days), A2 (51 days), A3 (never), all 95+ days old on 20 Nov:
-    # within 30 days 1/3, within 60 and 90 days 2/3.
+    # within 30 days 1/3, within 60 and 90 days 2/3 (shown as percent points).
     august = cohorts.loc["2026-08"]
     assert august["eligible_30"] == 3
-    assert august["rate_30"] == pytest.approx(1 / 3)
-    assert august["rate_60"] == pytest.approx(2 / 3)
-    assert august["rate_90"] == pytest.approx(2 / 3)
+    assert august["rate_30"] == pytest.approx(100 / 3)
+    assert august["rate_60"] == pytest.approx(200 / 3)
+    assert august["rate_90"] == pytest.approx(200 / 3)
     # September: nobody added, a row of zeros; November: nobody 30 days old yet.
     assert cohorts.loc["2026-09", "clients_added"] == 0
     assert pd.isna(cohorts.loc["2026-11", "rate_30"])
@@ -369,9 +370,9 @@ def test_repurposing_rates_by_account_manager(data_dir, run_app):
         at, "account_manager", "clients_added", "ever_repurposed", "rate", "median_days"
     )
     # Ann: Acme 5 + Bolt 7 = 12 added, A1, N1, A2 repurposed: 3/12 = 0.25; Bob 5
-    # and Cara 1, none. Highest rate first.
+    # and Cara 1, none. Highest rate first; shown as percent points.
     assert table["account_manager"].tolist() == ["Ann", "Bob", "Cara"]
-    assert table["rate"].tolist() == pytest.approx([0.25, 0, 0])
+    assert table["rate"].tolist() == pytest.approx([25, 0, 0])
     # Median of 17, 51 and 4 days = 17.
     assert table["median_days"].iloc[0] == pytest.approx(17)
 

@@ -11,7 +11,7 @@ import streamlit as st
 
 from analytics import calls, dates
 from analytics.schema import UNKNOWN_PARTNER
-from ui import common, formats
+from ui import common, figures
 from ui.partners import short_name
 
 VIEWS = ("Day", "Week", "Month")
@@ -149,7 +149,7 @@ def day_buttons(counts: pd.DataFrame, start: dt.date, as_of: dt.date) -> None:
         day = start + dt.timedelta(days=offset)
         items, overdue = per_day.loc[day] if day in per_day.index else (0, 0)
         label = _day_label(day, as_of, "%a %d")
-        note = f"{formats.count(items)}" + (f" · ⚠ {overdue:,}" if overdue else "")
+        note = f"{figures.count(items)}" + (f" · ⚠ {overdue:,}" if overdue else "")
         column.button(
             f"{label}  \n{note}",
             key=f"cal-week-{day.isoformat()}",

@@ -111,6 +111,39 @@ def plain_groups(values: Iterable[object], by: str) -> list[str]:
     return [plain(name(value)) for value in values]
 
 
+def share_bars(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    axis_title: str,
+    text: list[str],
+    custom_data: list[str],
+    hovertemplate: str,
+    colour: str,
+) -> go.Figure:
+    """A share (0 to 1, column `share`) per account manager as horizontal bars, in
+    the frame's order, with `text` written on the bars."""
+    fig = go.Figure(
+        go.Bar(
+            x=frame["share"],
+            y=plain_groups(frame["account_manager"], "account_manager"),
+            orientation="h",
+            customdata=frame[custom_data].to_numpy(dtype=object),
+            text=text,
+            hovertemplate=hovertemplate,
+            marker_color=colour,
+        )
+    )
+    fig.update_layout(title=title, xaxis_title=axis_title)
+    fig.update_layout(
+        xaxis_tickformat=".0%",
+        xaxis_range=[0, 1.05],
+        yaxis_autorange="reversed",
+        height=120 + 40 * len(frame),
+    )
+    return fig
+
+
 def selected_points(event: object) -> list[tuple]:
     """The customdata of the points selected in a chart event, as tuples, in
     order and without repeats (empty when nothing is selected)."""

@@ -17,10 +17,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import access, bootstrap, dates, db, store
+from analytics import access, bootstrap, dates, db, metrics, store
 from analytics.export import to_csv_bytes, to_excel_bytes
 from analytics.schema import DEFAULT_NO_TOUCH_DAYS, UNKNOWN_PARTNER
-from ui import formats
+from ui import figures
 
 ALL = "All account managers"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -322,8 +322,9 @@ def table(
     """A dataframe (`shown`, default `df`; at most MAX_ROWS rows drawn) with the CSV
     download of `df` beneath it (none when `name` is None). `columns`: the column
     settings in the order shown (only those columns). `more`: `df` is the head of
-    a longer list (`report_head`)."""
+    a longer list (`report_head`). An empty cell shows as "–", never "None"."""
     grid = df if shown is None else shown
+    kwargs.setdefault("placeholder", figures.EMPTY)
     if columns is not None:
         kwargs |= {"column_config": columns, "column_order": list(columns)}
     result = st.dataframe(grid.head(MAX_ROWS), hide_index=True, **kwargs)
@@ -385,11 +386,13 @@ def open_partner(partner_id: str) -> None:
 
 
 def chart(fig: go.Figure, df: pd.DataFrame, name: str, **kwargs: Any) -> Any:
-    """A plotly chart with the table behind it one click away."""
+    """A plotly chart with the table behind it one click away (registry figures
+    in their formats, as in every other table)."""
     fig.update_layout(margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend_title_text="")
     event = st.plotly_chart(fig, key=f"chart-{name}", **kwargs)
     with st.expander("Table behind this chart"):
-        table(df, name)
+        settings = {c: figures.column(c) for c in df.columns if c in metrics.METRICS}
+        table(df, name, shown=figures.shown(df), column_config=settings)
     return event
 
 
@@ -397,39 +400,6 @@ def drill_chart(fig: go.Figure, df: pd.DataFrame, name: str) -> Any:
     """A chart whose clicked points come back (`event.selection.points`) for a
     drill-down below it."""
     return chart(fig, df, name, on_select="rerun", selection_mode="points")
-
-
-def share_bars(
-    frame: pd.DataFrame,
-    *,
-    title: str,
-    axis_title: str,
-    text: list[str],
-    custom_data: list[str],
-    hovertemplate: str,
-    colour: str,
-) -> go.Figure:
-    """A share (0 to 1, column `share`) per account manager as horizontal bars, in
-    the frame's order, with `text` written on the bars."""
-    fig = go.Figure(
-        go.Bar(
-            x=frame["share"],
-            y=frame["account_manager"],
-            orientation="h",
-            customdata=frame[custom_data].to_numpy(dtype=object),
-            text=text,
-            hovertemplate=hovertemplate,
-            marker_color=colour,
-        )
-    )
-    fig.update_layout(title=title, xaxis_title=axis_title)
-    fig.update_layout(
-        xaxis_tickformat=".0%",
-        xaxis_range=[0, 1.05],
-        yaxis_autorange="reversed",
-        height=120 + 40 * len(frame),
-    )
-    return fig
 
 
 def is_phone() -> bool:
@@ -461,7 +431,7 @@ def note_tile(cell: Any, label: str, value: str, note: str, **kwargs: Any) -> No
 
 
 def pct(value: float | None) -> str:
-    return formats.percent(value)
+    return figures.percent(value)
 
 
 # On import, before any page draws: see the function's docstring (and app.py).
