@@ -3,20 +3,20 @@
 The package, along its seams: `text` (bytes to CSV text: encoding, NUL, line
 endings, delimiter, footer), `headers` (which table and column each header means),
 `parse` (dates and numbers, in SQL), `rules` (one function per rule, with its
-problem code), `check` (one file through the pipeline), `report` (the results) and
+problem code), `read` (a file read once into the check's database on disk),
+`check` (one file through the pipeline), `report` (the results) and
 `upload` (a whole upload: check, cross-file checks, commit).
 """
 
-from analytics.ingest.check import (
-    EXTRA_FIELDS,
+from analytics.ingest.headers import normalise
+from analytics.ingest.options import BadMapping, ImportOptions, import_options
+from analytics.ingest.parse import DEFAULT_LABEL, MACROS
+from analytics.ingest.read import (
     MAX_FILE_MB_ENV,
     PLACEHOLDERS,
     max_file_bytes,
     too_large,
 )
-from analytics.ingest.headers import normalise
-from analytics.ingest.options import BadMapping, ImportOptions, import_options
-from analytics.ingest.parse import DEFAULT_LABEL, MACROS
 from analytics.ingest.recognise import Recognition, recognise, recognise_table
 from analytics.ingest.report import (
     ERROR,
@@ -28,7 +28,7 @@ from analytics.ingest.report import (
     ImportResult,
     Problem,
 )
-from analytics.ingest.rules import CODES
+from analytics.ingest.rules import CODES, EXTRA_FIELDS
 from analytics.ingest.text import (
     _UTF8_LATIN,
     DELIMITER_NAMES,
