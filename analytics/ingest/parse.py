@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analytics.ingest.text import TRIM_CHARS
+from analytics.ingest.lines import TRIM_CHARS
 from analytics.schema import DATE, DECIMAL, INT, TEXT, Column
 
 DEFAULT_LABEL = " (default: column could not tell)"

@@ -11,8 +11,9 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from analytics.ingest.lines import prepare_text
 from analytics.ingest.report import ERROR, ImportReport
-from analytics.ingest.text import decode, prepare_text
+from analytics.ingest.text import decode
 
 if TYPE_CHECKING:
     from analytics.ingest.check import FileCheck

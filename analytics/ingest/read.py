@@ -20,13 +20,11 @@ import duckdb
 
 from analytics import schema, store
 from analytics.ingest.kinds import activity_type_select
+from analytics.ingest.lines import DELIMITERS, NUL_MARK, TRIM_CHARS
 from analytics.ingest.parse import date_parts_ctes, stage_selects
 from analytics.ingest.rules import EXTRA_FIELDS
 from analytics.ingest.text import (
     CHUNK,
-    DELIMITERS,
-    NUL_MARK,
-    TRIM_CHARS,
     Body,
     MixedEncodings,
     NotCsvText,
