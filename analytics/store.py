@@ -86,13 +86,20 @@ def is_disk_full(error: BaseException) -> bool:
 class Staged:
     """A table's new rows already in a DuckDB database: the table or view
     `relation` of the database `con` is connected to, in its order (missing
-    canonical columns are stored as null)."""
+    canonical columns are stored as null).
+
+    With `finish`, `relation` is a table of `database`, a DuckDB file attached to
+    `con`, and the commit makes that file the new version's (when every staged
+    table of the commit is in it): `finish(con, name)` turns the relation into the
+    table `name` there, so the rows are never copied."""
 
     con: duckdb.DuckDBPyConnection
     relation: str
     # called once the rows are in the new version's file, to free what holds
     # them before the staging tables are built with the same memory
     release: Callable[[], None] | None = None
+    database: str | None = None
+    finish: Callable[[duckdb.DuckDBPyConnection, str], None] | None = None
 
 
 @dataclass
@@ -227,7 +234,9 @@ def _commit(
     archived = _archive(directory, version, files)
     _crash_point("archived")
     staged = [t for t in tables.values() if isinstance(t, Staged)]
-    with _new_database(tmp_path, staged[0].con if staged else None) as (con, work):
+    adopted = _adoptable(staged)
+    staging = staged[0].con if staged else None
+    with _new_database(tmp_path, staging, adopted) as (con, work):
         if base is not None:
             con.execute(
                 "attach ? as old (read_only)", [str(version_path(directory, base))]
@@ -235,7 +244,9 @@ def _commit(
         for name, table in ALL_TABLES.items():
             if name in tables:
                 frame = tables[name]
-                if isinstance(frame, Staged):
+                if isinstance(frame, Staged) and adopted:
+                    frame.finish(con, name)
+                elif isinstance(frame, Staged):
                     _insert_staged(con, table, f"{work}.{frame.relation}")
                 else:
                     _insert_frame(con, table, frame)
@@ -245,6 +256,8 @@ def _commit(
                 _create_empty(con, table)
         if base is not None:
             con.execute("detach old")
+        if adopted:
+            _drop_strays(con)
         for frame in staged:
             if frame.release is not None:
                 frame.release()
@@ -281,15 +294,38 @@ def _commit(
     return upload
 
 
+def _adoptable(staged: list[Staged]) -> str | None:
+    """The database holding every staged table, when the commit can make its file
+    the new version's (see Staged), else None."""
+    databases = {(s.database if s.finish else None) for s in staged}
+    if len(databases) == 1 and None not in databases:
+        return databases.pop()
+    return None
+
+
+def _drop_strays(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop what an adopted database holds beside the dataset's tables (the rows
+    of files not committed)."""
+    strays = con.execute(
+        "select table_name from duckdb_tables()"
+        " where database_name = current_database()"
+    ).fetchall()
+    for (name,) in strays:
+        if name not in ALL_TABLES:
+            con.execute(f'drop table "{name}"')
+
+
 @contextmanager
 def _new_database(
-    path: Path, staging: duckdb.DuckDBPyConnection | None
+    path: Path, staging: duckdb.DuckDBPyConnection | None, adopted: str | None = None
 ) -> Iterator[tuple[duckdb.DuckDBPyConnection, str | None]]:
     """A connection whose default database is a new file at `path`, and the name
     of the staging database it can read. With a staging connection (the check's
     database, on disk) the file is attached to it: the staged rows go from one
     DuckDB file to the other, within DuckDB's memory limit, with no copy in
-    Python."""
+    Python. With `adopted`, a database file attached to the staging connection,
+    that file is moved to `path` (the same file system: it lies in the dataset
+    folder) and becomes the new file, its rows in place."""
     if staging is None:
         con = duckdb.connect(str(path))
         try:
@@ -299,6 +335,12 @@ def _new_database(
         return
     name = staging.execute("select current_database()").fetchone()[0]
     work = '"' + name.replace('"', '""') + '"'
+    if adopted is not None:
+        (source,) = staging.execute(
+            "select path from duckdb_databases() where database_name = ?", [adopted]
+        ).fetchone()
+        staging.execute(f"detach {adopted}")  # checkpointed: no log beside it
+        os.replace(source, path)
     staging.execute("attach ? as new_version", [str(path)])
     try:
         staging.execute("use new_version")

@@ -1,22 +1,30 @@
 """Read, normalise and check CSV exports (SPEC sections 2 and 3) -> an import report.
 
 The package, along its seams: `text` (bytes to CSV text: encoding, NUL, line
-endings, delimiter, footer), `headers` (which table and column each header means),
-`parse` (dates and numbers, in SQL), `rules` (one function per rule, with its
-problem code), `check` (one file through the pipeline), `report` (the results) and
-`upload` (a whole upload: check, cross-file checks, commit).
+endings), `lines` (delimiter, header row, footer, blank lines), `headers` (which
+table and column each header means), `parse` (dates and numbers, in SQL),
+`rules` (one function per rule, with its problem code), `read` (a file read once
+into the check's database on disk), `check` (one file through the pipeline),
+`report` (the results) and `upload` (a whole upload: check, cross-file checks,
+commit).
 """
 
-from analytics.ingest.check import (
-    EXTRA_FIELDS,
+from analytics.ingest.headers import normalise
+from analytics.ingest.lines import (
+    DELIMITER_NAMES,
+    DELIMITERS,
+    TRIM_CHARS,
+    prepare_text,
+    split_footer,
+)
+from analytics.ingest.options import BadMapping, ImportOptions, import_options
+from analytics.ingest.parse import DEFAULT_LABEL, MACROS
+from analytics.ingest.read import (
     MAX_FILE_MB_ENV,
     PLACEHOLDERS,
     max_file_bytes,
     too_large,
 )
-from analytics.ingest.headers import normalise
-from analytics.ingest.options import BadMapping, ImportOptions, import_options
-from analytics.ingest.parse import DEFAULT_LABEL, MACROS
 from analytics.ingest.recognise import Recognition, recognise, recognise_table
 from analytics.ingest.report import (
     ERROR,
@@ -28,17 +36,12 @@ from analytics.ingest.report import (
     ImportResult,
     Problem,
 )
-from analytics.ingest.rules import CODES
+from analytics.ingest.rules import CODES, EXTRA_FIELDS
 from analytics.ingest.text import (
     _UTF8_LATIN,
-    DELIMITER_NAMES,
-    DELIMITERS,
-    TRIM_CHARS,
     MixedEncodings,
     NotCsvText,
     decode,
-    prepare_text,
-    split_footer,
 )
 from analytics.ingest.upload import (
     check_files,

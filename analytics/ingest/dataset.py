@@ -78,7 +78,7 @@ def load_keys(
         )
     try:
         con.execute(
-            f"create or replace table {target} as select distinct id_key({column})"
+            f"create or replace table {target} as select distinct partner_key({column})"
             f" as key from {source} where {column} is not null"
         )
     except duckdb.CatalogException:  # the dataset has no such table yet
@@ -187,7 +187,7 @@ def _demo_cleared(partners: FileCheck, cleared: list[str]) -> Problem:
 
 def _new_keys(partners: FileCheck) -> str:
     return (
-        f"(select id_key(partner_id) from typed_{partners.k}"
+        f"(select partner_key(partner_id) from typed_{partners.k}"
         " where partner_id is not null)"
     )
 
@@ -197,20 +197,22 @@ def _orphans(
 ) -> list[Problem]:
     """Current clients and activities the new partners leave without a partner
     (they had one before)."""
-    old = f"(select id_key(partner_id) from {BASE}.partners)"
+    old = f"(select partner_key(partner_id) from {BASE}.partners)"
     counts = {}
     for table in ("clients", "activities"):
         if table in replaced:
             continue
         counts[table] = con.execute(
-            f"select count(*) from {BASE}.{table} where id_key(partner_id) in {old}"
-            f" and id_key(partner_id) not in {_new_keys(partners)}"
+            f"select count(*) from {BASE}.{table}"
+            f" where partner_key(partner_id) in {old}"
+            f" and partner_key(partner_id) not in {_new_keys(partners)}"
         ).fetchone()[0]
     if not any(counts.values()):
         return []
     dropped, examples = con.execute(
         f"select count(*), list(partner_id order by partner_id)[1:3]"
-        f" from {BASE}.partners where id_key(partner_id) not in {_new_keys(partners)}"
+        f" from {BASE}.partners"
+        f" where partner_key(partner_id) not in {_new_keys(partners)}"
     ).fetchone()
     moved = " and ".join(_count(n, t) for t, n in counts.items() if n)
     reason = (
@@ -231,11 +233,11 @@ def _stale(
         " where account_manager is not null)"
     )
     fits = {
-        "account_plans": f"id_key(partner_id) in {keys}",
-        "contacts": f"id_key(partner_id) in {keys}",
+        "account_plans": f"partner_key(partner_id) in {keys}",
+        "contacts": f"partner_key(partner_id) in {keys}",
         "quotas": f"account_manager in {managers}",
-        "users": f"name in {managers} or id_key(user_id) in"
-        f" (select id_key(m) from {managers} as t(m))",
+        "users": f"name in {managers} or partner_key(user_id) in"
+        f" (select partner_key(m) from {managers} as t(m))",
     }
     problems = []
     for table, fit in fits.items():

@@ -37,15 +37,11 @@ def extra_columns(
     return {}
 
 
-def activity_type_select(check: FileCheck, selects: list[str]) -> list[str]:
-    """The typed view's select items with activity_type typed by kind: every event
-    row as its kind or `Event` (a file without a type column: `Task`, or `Event`
-    for an event row)."""
-    suffix = " as activity_type"
-    found = [s for s in selects if s.endswith(suffix)]
-    base = found[0][: -len(suffix)] if found else "'Task'"
-    if not found:
-        check.derived.add("activity_type")
+def activity_type_select(check: FileCheck, base: str | None) -> str:
+    """The select item of activity_type typed by kind from `base` (the column's
+    text; None without a type column: `Task`): every event row as its kind or
+    `Event`."""
+    base = base or "'Task'"
     conditions = []
     if check.report.salesforce_object == "Event":
         conditions.append("true")
@@ -54,17 +50,16 @@ def activity_type_select(check: FileCheck, selects: list[str]) -> list[str]:
     activity_id = f"c{check.columns['activity_id']}"
     conditions.append(f"starts_with({activity_id}, '{EVENT_PREFIX}')")
     kinds = ", ".join(f"'{k.lower()}'" for k in EVENT_KINDS)
-    typed = f"""case when coalesce({" or ".join(conditions)}, false) then (
+    return f"""case when coalesce({" or ".join(conditions)}, false) then (
             case when lower({base}) in ({kinds})
                 then upper(left({base}, 1)) || lower(substr({base}, 2))
             else 'Event' end)
         else {base} end as activity_type"""
-    return [s for s in selects if s not in found] + [typed]
 
 
 def settle_kinds(check: FileCheck) -> None:
     """Warn about task rows of a kind outside KINDS (counted as neither a touch
-    nor a task); the event rows are typed in the view (activity_type_select)."""
+    nor a task); the event rows are typed as the file is read (activity_type_select)."""
     known = ", ".join(KINDS)
     check.collect(
         f"select _row, activity_type from typed_{check.k}"

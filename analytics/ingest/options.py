@@ -9,8 +9,9 @@ from pathlib import Path
 
 from analytics import mappings as remembered_mappings
 from analytics import schema
+from analytics.ingest.lines import prepare_text
 from analytics.ingest.recognise import recognise
-from analytics.ingest.text import NotCsvText, decode, prepare_text
+from analytics.ingest.text import NotCsvText, decode
 
 HEADER_BYTES = 1 << 16
 

@@ -39,7 +39,7 @@ def check_owners(
             select account_manager, min(_row) as first_row, count(*) as n
             from typed_{check.k}
             where {USER_ID.format("account_manager")}
-                and id_key(account_manager) not in (select key from users_keys)
+                and partner_key(account_manager) not in (select key from users_keys)
             group by account_manager order by first_row
             """
         ).fetchall()

@@ -12,9 +12,9 @@ otherwise be stored as infinity), an integer within BIGINT.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
+from analytics.ingest.lines import TRIM_CHARS
 from analytics.schema import DATE, DECIMAL, INT, TEXT, Column
 
 DEFAULT_LABEL = " (default: column could not tell)"
@@ -29,6 +29,8 @@ _NAMED = r"(\d{1,2})[\s-]+([A-Za-z]{3,9})\.?[\s,-]+(\d{4}|\d{2})"
 # The same with each number (or month name) as a group, to take the pieces out.
 _ISO_GROUPS = r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
 _SLASH_GROUPS = r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})"
+# An ISO date of ten characters is 4, 2 and 2 digits at fixed places: its pieces
+# are cut out without a regex; other lengths go by the regex.
 # quotas.month also takes a month alone: 2026-11, 11/2026, Nov 2026.
 _YM = r"\d{4}[-/.]\d{1,2}"
 _MY = r"\d{1,2}[-/.]\d{4}"
@@ -62,9 +64,18 @@ _COMMA_FORM = r"[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?"
 # Decimals at or above this size are refused as too large.
 MAX_DECIMAL = "1e15"
 
+# A value needs no trim when the code points of its first and last characters,
+# modulo 128, are above 32: every character of TRIM_CHARS is at or below (space,
+# tab, CR, LF; NBSP is 160), and so is an empty value (`ord` gives -1). Other
+# characters that are (C1 controls, U+0100...) take the exact, slower way. One
+# `right` per value, and no `contains`: a third of what `contains(chars, left(v,
+# 1)) or contains(chars, right(v, 1))` costs.
+assert all(ord(c) % 128 <= 32 for c in TRIM_CHARS)
+
 # The SQL helpers every file check uses. Values arrive as parameters; only these
 # constant patterns are spliced in. The placeholder fast path relies on every
-# placeholder id starting with '#' or '0'.
+# placeholder id starting with '#' or '0'. The partner key of an id is the
+# `partner_key` macro of sql/macros.sql (db.create_macros).
 MACROS = f"""
 create or replace temp macro clean_value_slow(v, chars, placeholders) as
     case when list_contains(placeholders, upper(trim(v, chars))) then null
@@ -72,9 +83,10 @@ create or replace temp macro clean_value_slow(v, chars, placeholders) as
 create or replace temp macro clean_value(v, chars, placeholders) as
     case
         when v is null then null
-        when contains(chars, left(v, 1)) or contains(chars, right(v, 1))
+        when ord(v) % 128 <= 32 or ord(right(v, 1)) % 128 <= 32
             then clean_value_slow(v, chars, placeholders)
-        when left(v, 1) in ('#', '0') and list_contains(placeholders, upper(v))
+        when (starts_with(v, '#') or starts_with(v, '0'))
+            and list_contains(placeholders, upper(v))
             then null
         else v
     end;
@@ -94,14 +106,17 @@ create or replace temp macro month_form(v) as
         else date_form(v)
     end;
 create or replace temp macro date_pieces(v, form) as
-    case form
+    case
+        when form = 'iso' and length(v) = 10
+            then struct_pack(p1 := v[1:4], p2 := v[6:7], p3 := v[9:10])
+    else case form
         when 'iso' then regexp_extract(v, '^{_ISO_GROUPS}', {_PIECES})
         when 'slash' then regexp_extract(v, '^{_SLASH_GROUPS}', {_PIECES})
         when 'named' then regexp_extract(v, '^{_NAMED}', {_PIECES})
         when 'ym' then regexp_extract(v, '^{_YM_GROUPS}()', {_PIECES})
         when 'my' then regexp_extract(v, '^{_MY_GROUPS}()', {_PIECES})
         when 'mn' then regexp_extract(v, '^{_MN}()', {_PIECES})
-    end;
+    end end;
 create or replace temp macro month_number(name) as
     list_position({MONTH_NAMES}, lower(left(name, 3)));
 create or replace temp macro full_year(y) as
@@ -149,8 +164,6 @@ create or replace temp macro parse_int_comma(v) as int_text(comma_number_text(v)
 create or replace temp macro parse_decimal_comma(v) as
     within_size(case when regexp_full_match(comma_number_text(v), '{_PLAIN_DECIMAL}')
         then try_cast(comma_number_text(v) as double) end);
-create or replace temp macro id_key(v) as
-    case when length(v) = 18 then left(v, 15) else v end;
 """
 
 
@@ -333,17 +346,22 @@ def number_marks(
     return marks
 
 
-def parsed_selects(column: Column, v: str) -> list[str]:
+def stage_selects(column: Column, v: str) -> tuple[str, list[str]]:
     """The select items, over `parts` (see date_parts_ctes, which gives a date's
-    form and its two slash numbers), that parse column `column` from its text in
-    `v` once: a number, or a date read day-first (`__v1`) and, for a slash date,
-    month-first (`__v2`)."""
+    form and its two slash numbers), that type column `column` from its text in
+    `v` as the file is read: the value as stored (a number with a decimal point,
+    a date read day-first) and what the checks read beside it: for numbers and
+    dates the text (`<name>__raw`), for dates also the form, the two slash
+    numbers and the month-first reading of a slash date (`<name>__v2`)."""
     x = column.name
+    if column.type == TEXT:
+        if column.default is None:
+            return f"{v} as {x}", []
+        default = column.default.replace("'", "''")
+        return f"coalesce({v}, '{default}') as {x}", []
     if column.type in (INT, DECIMAL):
         parse = "parse_int" if column.type == INT else "parse_decimal"
-        return [f"{parse}({v}) as {x}__num"]
-    if column.type != DATE:
-        return []
+        return f"{parse}({v}) as {x}", [f"{v} as {x}__raw"]
     day_first = f"make_ymd({x}__y, {x}__b, {x}__a)"
     month_first = f"make_ymd({x}__y, {x}__a, {x}__b)"
     other = f"make_ymd({x}__y, {x}__m, {x}__d)"
@@ -352,35 +370,24 @@ def parsed_selects(column: Column, v: str) -> list[str]:
         f"case when {x}__form = 'slash' then {month_first} end",
     )
     if x == "month":
-        values = tuple(f"cast(date_trunc('month', {d}) as date)" for d in values)
-    return [f"{values[0]} as {x}__v1", f"{values[1]} as {x}__v2"]
+        values = tuple(f"date_trunc('month', {d})" for d in values)
+    checks = [f"{v} as {x}__raw", f"{x}__form", f"{x}__a", f"{x}__b"]
+    return f"cast({values[0]} as date) as {x}", [
+        *checks,
+        f"cast({values[1]} as date) as {x}__v2",
+    ]
 
 
-def parsed_excluded(dates: Iterable[str]) -> str:
-    """The columns of `parts` that only served to parse dates: `exclude (...)`."""
-    names = [f"{x}__{part}" for x in dates for part in ("pieces", "y", "m", "d")]
-    return f"exclude ({', '.join(names)})" if names else ""
-
-
-def typed_select(
-    column: Column, v: str, order: DateOrder | None, marks: NumberMarks | None = None
-) -> list[str]:
-    """The select items typing column `column` from its text `v` and its parsed
-    columns: the value and, for dates and numbers, the raw text (`<name>__raw`)
-    the checks quote; a date in the column's order; a number column of decimal
-    commas (`marks`) parsed from its text here (the read parsed decimal points)."""
+def typed_update(
+    column: Column, order: DateOrder | None, marks: NumberMarks | None
+) -> str | None:
+    """The `set` item retyping a column read otherwise than as the file was read
+    (see stage_selects): slash dates month-first, numbers with decimal commas
+    (`marks`) parsed from their text; None for a column read right."""
     x = column.name
-    if column.type == TEXT:
-        if column.default is None:
-            return [f"{v} as {x}"]
-        default = column.default.replace("'", "''")
-        return [f"coalesce({v}, '{default}') as {x}"]
-    if column.type in (INT, DECIMAL):
-        if marks is not None and marks.comma:
-            parse = "parse_int_comma" if column.type == INT else "parse_decimal_comma"
-            return [f"{parse}({v}) as {x}", f"{v} as {x}__raw"]
-        return [f"{x}__num as {x}", f"{v} as {x}__raw"]
-    value = f"{x}__v1"
-    if not order.day_first:
-        value = f"case when {x}__form = 'slash' then {x}__v2 else {x}__v1 end"
-    return [f"{value} as {x}", f"{v} as {x}__raw", f"{x}__form", f"{x}__a", f"{x}__b"]
+    if column.type in (INT, DECIMAL) and marks is not None and marks.comma:
+        parse = "parse_int_comma" if column.type == INT else "parse_decimal_comma"
+        return f"{x} = {parse}({x}__raw)"
+    if column.type == DATE and order is not None and not order.day_first:
+        return f"{x} = case when {x}__form = 'slash' then {x}__v2 else {x} end"
+    return None

@@ -11,8 +11,9 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from analytics.ingest.lines import prepare_text
 from analytics.ingest.report import ERROR, ImportReport
-from analytics.ingest.text import decode, prepare_text
+from analytics.ingest.text import decode
 
 if TYPE_CHECKING:
     from analytics.ingest.check import FileCheck
@@ -75,12 +76,14 @@ def drop_bad_rows(check: FileCheck) -> dict[int, str]:
         f"select _row, string_agg(distinct rule, '; ') from bad_{check.k}"
         " group by _row order by _row"
     ).fetchall()
-    # typed_<k> is a view: it becomes the same rows without the bad ones
+    # typed_<k> is a view: it becomes the same rows without the bad ones (and
+    # the commit leaves them out of the stored table, see FileCheck.finalize)
     check.con.execute(f"alter view typed_{check.k} rename to typed_all_{check.k}")
     check.con.execute(
         f"create view typed_{check.k} as select * from typed_all_{check.k}"
         f" where _row not in (select _row from bad_{check.k})"
     )
+    check.left_out = True
     return {row: "; ".join(reasons.get(row, [rule])) for row, rule in rows}
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 
 from analytics import store, versions
-from analytics.ingest.text import DELIMITER_NAMES, short
+from analytics.ingest.lines import DELIMITER_NAMES, short
 
 ERROR, WARNING = "error", "warning"
 # Problems reported per column and rule; the rest are summed in one line.

@@ -354,7 +354,7 @@ def duplicate_id(check: FileCheck, x: str) -> None:
     check.collect(
         f"""
         with keyed as (
-            select _row, {x}, id_key({x}) as key from typed_{check.k}
+            select _row, {x}, partner_key({x}) as key from typed_{check.k}
             where {x} is not null
         ),
 
@@ -456,7 +456,7 @@ def partner_not_found(check: FileCheck) -> None:
         select _row, partner_id from typed_{check.k} as t
         where partner_id is null
             or not exists (
-                select 1 from partners_keys as p where p.key = id_key(t.partner_id)
+                select 1 from partners_keys as p where p.key = partner_key(t.partner_id)
             )
         """,
         {},

@@ -17,10 +17,11 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from analytics import schema, store
+from analytics import db, schema, store
 from analytics.ingest import dataset, excel, options, owners, partial, rules
-from analytics.ingest.check import FileCheck, max_file_bytes, too_large
+from analytics.ingest.check import FileCheck
 from analytics.ingest.parse import MACROS, settle_date_orders
+from analytics.ingest.read import STAGE, max_file_bytes, too_large
 from analytics.ingest.report import (
     ERROR,
     FileReport,
@@ -38,10 +39,12 @@ Source = bytes | Path  # a file's content, or the path of a file on disk
 
 
 class Workspace:
-    """A DuckDB database for one check, its memory capped: beyond the cap it spills
-    to a folder of its own inside the dataset folder (when it exists, else in the
-    system's temporary folder). The check's tables are written once, by the
-    commit, into the new version's file. Closing removes the folder."""
+    """A DuckDB connection for one check, its memory capped, in a folder of its own
+    inside the dataset folder (when it exists, else in the system's temporary
+    folder): the files' rows are read into the database `stage` on disk there,
+    which the commit makes the new version's file (see read); the rest is small
+    and in memory; beyond the cap DuckDB spills to the folder. Closing removes
+    the folder."""
 
     def __init__(self, directory: Path | None):
         parent = directory if directory is not None and directory.is_dir() else None
@@ -55,6 +58,9 @@ class Workspace:
                 },
             )
             self.con.execute(MACROS)
+            db.create_macros(self.con)  # partner_key
+            stage = self.folder / f"{STAGE}.duckdb"
+            self.con.execute(f"attach $path as {STAGE}", {"path": str(stage)})
         except BaseException:
             shutil.rmtree(self.folder, ignore_errors=True)
             raise
@@ -382,7 +388,9 @@ def _commit(
             rejected = (partial.rejected_name(f.file), result.rejected[f.file])
             archived[f"{f.table}.rejected"] = rejected
     staged: dict[str, object] = {
-        c.report.table: store.Staged(work.con, f"typed_{c.k}", c.drop)
+        c.report.table: store.Staged(
+            work.con, f"file_{c.k}", c.drop, database=STAGE, finish=c.finalize
+        )
         for c in checks
         if c.typed and (c.report.ok or report.partial)
     }
