@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from analytics import ingest, schema, store
+from analytics import ingest, rollups, schema, store
 
 PARTNERS = b"Account ID,Account Name,Account Owner\nP1,Alpha,Ann Lee\nP2,Beta,Bob Ray\n"
 
@@ -50,8 +50,11 @@ def test_values_read_otherwise_are_retyped_and_blank_rows_not_stored(tmp_path):
         for name, table in store.ALL_TABLES.items():
             columns = [d[0] for d in con.execute(f"select * from {name}").description]
             assert columns == table.column_names
+    derived = set(rollups.TABLES)  # the staging tables and rollups, built after
     assert not [
-        n for n in names if n not in store.ALL_TABLES and not n.startswith("stg_")
+        n
+        for n in names
+        if n not in store.ALL_TABLES and not n.startswith("stg_") and n not in derived
     ]
     assert stored(directory, "select count(*) from partners") == [(2,)]
 
