@@ -237,10 +237,17 @@ def _commit(
     adopted = _adoptable(staged)
     staging = staged[0].con if staged else None
     with _new_database(tmp_path, staging, adopted) as (con, work):
+        kept: set[str] = set()  # the base's tables (one made before a table has none)
         if base is not None:
             con.execute(
                 "attach ? as old (read_only)", [str(version_path(directory, base))]
             )
+            kept = {
+                row[0]
+                for row in con.execute(
+                    "select table_name from duckdb_tables() where database_name = 'old'"
+                ).fetchall()
+            }
         for name, table in ALL_TABLES.items():
             if name in tables:
                 frame = tables[name]
@@ -250,7 +257,7 @@ def _commit(
                     _insert_staged(con, table, f"{work}.{frame.relation}")
                 else:
                     _insert_frame(con, table, frame)
-            elif base is not None:
+            elif name in kept:
                 con.execute(f"create table {name} as select * from old.{name}")
             else:
                 _create_empty(con, table)

@@ -23,10 +23,12 @@ def test_a_version_built_with_older_rules_is_recommitted_once(tmp_path):
         ],
     )
     old = store.current_version(tmp_path)
-    # Make it an older file: its rules fingerprint and a macro the reports call gone.
+    # Make it an older file: its rules fingerprint and a macro the reports call
+    # gone, and made before the users table.
     with duckdb.connect(str(store.version_path(tmp_path, old))) as con:
         con.execute("drop macro rules_version")
         con.execute("drop macro league_name")
+        con.execute("drop table users")
 
     upgraded = bootstrap.ensure_dataset(tmp_path)
 
@@ -38,6 +40,8 @@ def test_a_version_built_with_older_rules_is_recommitted_once(tmp_path):
         report = partners.partner_report(con, d("2026-11-04"))
     shown = report[["partner_id", "clients_total", "clients_active"]]
     assert shown.values.tolist() == [["P1", 1, 1]]
+    with store.connect(tmp_path) as con:
+        assert con.execute("select count(*) from users").fetchall() == [(0,)]
     # A second start finds the current rules: nothing new is committed.
     assert bootstrap.ensure_dataset(tmp_path) == upgraded
     assert len(store.uploads(tmp_path)) == 2
