@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import io
 import os
 import shutil
@@ -132,13 +133,28 @@ def demo_dir(tmp_path_factory) -> Path:
     return folder
 
 
+@functools.cache
+def _component_manifests() -> tuple:
+    """The Streamlit components installed, scanned once per process (every new
+    AppTest scans every installed package's metadata: a tenth of a second)."""
+    from streamlit.components.v2.manifest_scanner import scan_component_manifests
+
+    return tuple(scan_component_manifests())
+
+
 def app_runner(monkeypatch: pytest.MonkeyPatch) -> Callable[..., object]:
     """run(data_dir, page="pages/x.py", query={...}) runs the real app with AppTest
     on `data_dir` (via $AMD_DATA_DIR, restored with `monkeypatch`), switched to
     `page`, with URL query parameters `query`; returns the AppTest after the run.
     Further `at.run()` calls see the same folder."""
+    from streamlit.components.v2 import manifest_scanner
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
+
+    manifests = _component_manifests()  # before the patch: it runs the real scan
+    monkeypatch.setattr(
+        manifest_scanner, "scan_component_manifests", lambda *a, **k: list(manifests)
+    )
 
     # Every AppTest run starts Streamlit afresh, in its legacy `pages/` mode; a
     # served app leaves that mode for good on its first run (ui.common does it on a
@@ -165,9 +181,8 @@ def app_runner(monkeypatch: pytest.MonkeyPatch) -> Callable[..., object]:
         for key, value in (query or {}).items():
             at.query_params[key] = value
         if page:
-            # Run once first: st.navigation must register the url_paths, else the
-            # page would run alone the legacy pages/ way (without app.py's sidebar).
-            at.run()
+            # Opened by its URL, as a deep link into the served app: each page's
+            # URL is its file's stem, the hash st.navigation registers it by.
             at.switch_page(page)
         return at.run()
 
