@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import functools
 import io
+import json
 import os
 import shutil
 import socket
@@ -65,11 +66,39 @@ def run_cli(*args: str | Path) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
+# Committed datasets by their tables, in this process: a fixture committed once and
+# copied for every further test that commits the same tables (see commit_tables).
+_TEMPLATES: dict[str, Path] = {}
+_template_root: Path | None = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _dataset_templates(tmp_path_factory) -> None:
+    """Where commit_tables keeps the datasets it committed first (one per worker)."""
+    global _template_root
+    _template_root = tmp_path_factory.mktemp("templates")
+
+
+def _tables_key(tables: dict) -> str:
+    """The tables as text, each value with its type (the string "2026-11-03" and
+    the date are different fixtures)."""
+    return json.dumps(tables, default=lambda v: f"{type(v).__name__}:{v!r}")
+
+
 def commit_tables(directory: Path, **tables: list[dict]) -> Path:
     """Commit the given tables (lists of dict rows, dates as ISO strings) into
-    `directory` through the real store; tables not given are empty."""
+    `directory` through the real store; tables not given are empty. Into a new
+    folder the same tables are committed once per process and then copied (a file
+    copy, where a commit costs a DuckDB build): the copy is that committed dataset,
+    one version with its archive and manifest."""
+    fresh = not directory.exists() or not any(directory.iterdir())
+    key = _tables_key(tables) if fresh and _template_root is not None else None
+    if key in _TEMPLATES:
+        return copy_dataset(_TEMPLATES[key], directory)
     frames = {name: frame(rows, DATE_COLUMNS) for name, rows in tables.items() if rows}
     store.commit(directory, frames)
+    if key is not None:
+        _TEMPLATES[key] = copy_dataset(directory, _template_root / str(len(_TEMPLATES)))
     return directory
 
 
@@ -118,7 +147,7 @@ def copy_dataset(template: Path, directory: Path) -> Path:
     """A copy of the dataset folder `template` (versions, archive, pointer) at
     `directory`: a fresh dataset per test for the price of a file copy, where
     committing one costs an import."""
-    shutil.copytree(template, directory)
+    shutil.copytree(template, directory, dirs_exist_ok=True)
     return directory
 
 
