@@ -231,6 +231,14 @@ def run_app_module() -> Callable[..., object]:
         yield app_runner(monkeypatch)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that drives Chromium (through the `browser` fixture) is a browser
+    test, marked or not: `make check` leaves it to `make test`."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 # --- browser tests --------------------------------------------------------------
 # The real app (`streamlit run app.py`) on a free port, driven by Playwright in
 # Debian's Chromium. One server per test session, on its own copy of the demo data.
