@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Callable
@@ -171,6 +172,10 @@ def _component_manifests() -> tuple:
     return tuple(scan_component_manifests())
 
 
+_SCRIPT_CACHE: dict[str, object] = {}  # script path -> bytecode, in this process
+_SCRIPT_CACHE_LOCK = threading.Lock()
+
+
 def app_runner(monkeypatch: pytest.MonkeyPatch) -> Callable[..., object]:
     """run(data_dir, page="pages/x.py", query={...}) runs the real app with AppTest
     on `data_dir` (via $AMD_DATA_DIR, restored with `monkeypatch`), switched to
@@ -178,12 +183,20 @@ def app_runner(monkeypatch: pytest.MonkeyPatch) -> Callable[..., object]:
     Further `at.run()` calls see the same folder."""
     from streamlit.components.v2 import manifest_scanner
     from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.testing.v1 import AppTest
 
     manifests = _component_manifests()  # before the patch: it runs the real scan
     monkeypatch.setattr(
         manifest_scanner, "scan_component_manifests", lambda *a, **k: list(manifests)
     )
+
+    # Every AppTest run also compiles app.py and the page again (a new ScriptCache);
+    # a served app compiles each once for all its sessions. Share one cache.
+    def one_script_cache(self) -> None:
+        self._cache, self._lock = _SCRIPT_CACHE, _SCRIPT_CACHE_LOCK
+
+    monkeypatch.setattr(ScriptCache, "__init__", one_script_cache)
 
     # Every AppTest run starts Streamlit afresh, in its legacy `pages/` mode; a
     # served app leaves that mode for good on its first run (ui.common does it on a
