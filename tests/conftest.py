@@ -144,6 +144,51 @@ def make_module_dataset(tmp_path_factory) -> Callable[..., object]:
         con.close()
 
 
+# Dataset folders shared by a module's tests, which only read them (see
+# make_module_data_dir): a test that changes one fails.
+_READ_ONLY: list[Path] = []
+
+
+@pytest.fixture(scope="module")
+def make_module_data_dir(tmp_path_factory) -> Callable[..., Path]:
+    """make_data_dir for a module whose tests only read the folder: committed once
+    and shared, so the app's report cache (per folder and version) serves every
+    test after the first. A test that commits to it, or changes any file in it,
+    fails: such a test takes its own (make_data_dir)."""
+    folders: list[Path] = []
+
+    def build(**tables: list[dict]) -> Path:
+        folder = commit_tables(tmp_path_factory.mktemp("shared"), **tables)
+        folders.append(folder)
+        _READ_ONLY.append(folder)
+        return folder
+
+    yield build
+    for folder in folders:
+        _READ_ONLY.remove(folder)
+
+
+def _files(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under `folder`: its size and modification time."""
+    found = {}
+    for path in folder.rglob("*"):
+        stat = path.stat()
+        found[str(path.relative_to(folder))] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    before = {folder: _files(folder) for folder in _READ_ONLY}
+    result = yield  # the test; a failure is raised here and reported as is
+    changed = [str(f) for f, files in before.items() if _files(f) != files]
+    assert not changed, (
+        f"{item.name} changed a dataset its module shares read-only ({changed}); "
+        "give the test its own with make_data_dir"
+    )
+    return result
+
+
 def copy_dataset(template: Path, directory: Path) -> Path:
     """A copy of the dataset folder `template` (versions, archive, pointer) at
     `directory`: a fresh dataset per test for the price of a file copy, where
