@@ -80,10 +80,19 @@ def _dataset_templates(tmp_path_factory) -> None:
     _template_root = tmp_path_factory.mktemp("templates")
 
 
-def _tables_key(tables: dict) -> str:
-    """The tables as text, each value with its type (the string "2026-11-03" and
-    the date are different fixtures)."""
-    return json.dumps(tables, default=lambda v: f"{type(v).__name__}:{v!r}")
+def _tables_key(tables: dict) -> str | None:
+    """The tables as text, a date marked as one (the string "2026-11-03" and the
+    date are different fixtures); None when a value is not plain data (a frame)."""
+
+    def date(value):
+        if isinstance(value, dt.date):
+            return f"{type(value).__name__}:{value.isoformat()}"
+        raise TypeError(type(value))
+
+    try:
+        return json.dumps(tables, default=date)
+    except TypeError:
+        return None
 
 
 def commit_tables(directory: Path, **tables: list[dict]) -> Path:
@@ -94,7 +103,7 @@ def commit_tables(directory: Path, **tables: list[dict]) -> Path:
     one version with its archive and manifest."""
     fresh = not directory.exists() or not any(directory.iterdir())
     key = _tables_key(tables) if fresh and _template_root is not None else None
-    if key in _TEMPLATES:
+    if key is not None and key in _TEMPLATES:
         return copy_dataset(_TEMPLATES[key], directory)
     frames = {name: frame(rows, DATE_COLUMNS) for name, rows in tables.items() if rows}
     store.commit(directory, frames)
