@@ -46,11 +46,16 @@ test: install-dev browser haproxy pdf-libs lint
 	$(PYTHON) -m pytest -q
 
 # The contributor's loop: ruff and every test not marked slow or browser, on every
-# core (pytest-xdist); scripts/bench_check.py measures it.
-check: install-dev
+# core (pytest-xdist); scripts/bench_check.py measures it. It installs the
+# requirements only when a requirements file changed since (.check-installed).
+check: .check-installed
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
 	$(PYTHON) -m pytest -q -n auto -m "not slow and not browser"
+
+.check-installed: requirements.txt requirements-dev.txt
+	$(PIP) -r requirements-dev.txt
+	@touch $@
 
 bench: install-dev
 	$(PYTHON) scripts/bench_import.py

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import io
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Callable
@@ -64,11 +67,48 @@ def run_cli(*args: str | Path) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
+# Committed datasets by their tables, in this process: a fixture committed once and
+# copied for every further test that commits the same tables (see commit_tables).
+_TEMPLATES: dict[str, Path] = {}
+_template_root: Path | None = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _dataset_templates(tmp_path_factory) -> None:
+    """Where commit_tables keeps the datasets it committed first (one per worker)."""
+    global _template_root
+    _template_root = tmp_path_factory.mktemp("templates")
+
+
+def _tables_key(tables: dict) -> str | None:
+    """The tables as text, a date marked as one (the string "2026-11-03" and the
+    date are different fixtures); None when a value is not plain data (a frame)."""
+
+    def date(value):
+        if isinstance(value, dt.date):
+            return f"{type(value).__name__}:{value.isoformat()}"
+        raise TypeError(type(value))
+
+    try:
+        return json.dumps(tables, default=date)
+    except TypeError:
+        return None
+
+
 def commit_tables(directory: Path, **tables: list[dict]) -> Path:
     """Commit the given tables (lists of dict rows, dates as ISO strings) into
-    `directory` through the real store; tables not given are empty."""
+    `directory` through the real store; tables not given are empty. Into a new
+    folder the same tables are committed once per process and then copied (a file
+    copy, where a commit costs a DuckDB build): the copy is that committed dataset,
+    one version with its archive and manifest."""
+    fresh = not directory.exists() or not any(directory.iterdir())
+    key = _tables_key(tables) if fresh and _template_root is not None else None
+    if key is not None and key in _TEMPLATES:
+        return copy_dataset(_TEMPLATES[key], directory)
     frames = {name: frame(rows, DATE_COLUMNS) for name, rows in tables.items() if rows}
     store.commit(directory, frames)
+    if key is not None:
+        _TEMPLATES[key] = copy_dataset(directory, _template_root / str(len(_TEMPLATES)))
     return directory
 
 
@@ -113,11 +153,56 @@ def make_module_dataset(tmp_path_factory) -> Callable[..., object]:
         con.close()
 
 
+# Dataset folders shared by a module's tests, which only read them (see
+# make_module_data_dir): a test that changes one fails.
+_READ_ONLY: list[Path] = []
+
+
+@pytest.fixture(scope="module")
+def make_module_data_dir(tmp_path_factory) -> Callable[..., Path]:
+    """make_data_dir for a module whose tests only read the folder: committed once
+    and shared, so the app's report cache (per folder and version) serves every
+    test after the first. A test that commits to it, or changes any file in it,
+    fails: such a test takes its own (make_data_dir)."""
+    folders: list[Path] = []
+
+    def build(**tables: list[dict]) -> Path:
+        folder = commit_tables(tmp_path_factory.mktemp("shared"), **tables)
+        folders.append(folder)
+        _READ_ONLY.append(folder)
+        return folder
+
+    yield build
+    for folder in folders:
+        _READ_ONLY.remove(folder)
+
+
+def _files(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under `folder`: its size and modification time."""
+    found = {}
+    for path in folder.rglob("*"):
+        stat = path.stat()
+        found[str(path.relative_to(folder))] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    before = {folder: _files(folder) for folder in _READ_ONLY}
+    result = yield  # the test; a failure is raised here and reported as is
+    changed = [str(f) for f, files in before.items() if _files(f) != files]
+    assert not changed, (
+        f"{item.name} changed a dataset its module shares read-only ({changed}); "
+        "give the test its own with make_data_dir"
+    )
+    return result
+
+
 def copy_dataset(template: Path, directory: Path) -> Path:
     """A copy of the dataset folder `template` (versions, archive, pointer) at
     `directory`: a fresh dataset per test for the price of a file copy, where
     committing one costs an import."""
-    shutil.copytree(template, directory)
+    shutil.copytree(template, directory, dirs_exist_ok=True)
     return directory
 
 
@@ -132,13 +217,40 @@ def demo_dir(tmp_path_factory) -> Path:
     return folder
 
 
+@functools.cache
+def _component_manifests() -> tuple:
+    """The Streamlit components installed, scanned once per process (every new
+    AppTest scans every installed package's metadata: a tenth of a second)."""
+    from streamlit.components.v2.manifest_scanner import scan_component_manifests
+
+    return tuple(scan_component_manifests())
+
+
+_SCRIPT_CACHE: dict[str, object] = {}  # script path -> bytecode, in this process
+_SCRIPT_CACHE_LOCK = threading.Lock()
+
+
 def app_runner(monkeypatch: pytest.MonkeyPatch) -> Callable[..., object]:
     """run(data_dir, page="pages/x.py", query={...}) runs the real app with AppTest
     on `data_dir` (via $AMD_DATA_DIR, restored with `monkeypatch`), switched to
     `page`, with URL query parameters `query`; returns the AppTest after the run.
     Further `at.run()` calls see the same folder."""
+    from streamlit.components.v2 import manifest_scanner
     from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.testing.v1 import AppTest
+
+    manifests = _component_manifests()  # before the patch: it runs the real scan
+    monkeypatch.setattr(
+        manifest_scanner, "scan_component_manifests", lambda *a, **k: list(manifests)
+    )
+
+    # Every AppTest run also compiles app.py and the page again (a new ScriptCache);
+    # a served app compiles each once for all its sessions. Share one cache.
+    def one_script_cache(self) -> None:
+        self._cache, self._lock = _SCRIPT_CACHE, _SCRIPT_CACHE_LOCK
+
+    monkeypatch.setattr(ScriptCache, "__init__", one_script_cache)
 
     # Every AppTest run starts Streamlit afresh, in its legacy `pages/` mode; a
     # served app leaves that mode for good on its first run (ui.common does it on a
@@ -165,9 +277,8 @@ def app_runner(monkeypatch: pytest.MonkeyPatch) -> Callable[..., object]:
         for key, value in (query or {}).items():
             at.query_params[key] = value
         if page:
-            # Run once first: st.navigation must register the url_paths, else the
-            # page would run alone the legacy pages/ way (without app.py's sidebar).
-            at.run()
+            # Opened by its URL, as a deep link into the served app: each page's
+            # URL is its file's stem, the hash st.navigation registers it by.
             at.switch_page(page)
         return at.run()
 
@@ -185,6 +296,14 @@ def run_app_module() -> Callable[..., object]:
     """app_runner for a module whose tests read the pages of shared datasets."""
     with pytest.MonkeyPatch.context() as monkeypatch:
         yield app_runner(monkeypatch)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that drives Chromium (through the `browser` fixture) is a browser
+    test, marked or not: `make check` leaves it to `make test`."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
 
 
 # --- browser tests --------------------------------------------------------------

@@ -3,33 +3,10 @@ what to give instead, never a traceback, and nothing read or written elsewhere."
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from analytics import store
-from tests.conftest import commit_tables
-from tests.conftest import run_cli as run_in_process
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """In-process through main(argv); in a subprocess only when it needs its own
-    environment."""
-    if env is None:
-        return run_in_process(*args)
-    return subprocess.run(
-        [sys.executable, "-m", "analytics", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
+from tests.conftest import commit_tables, run_cli
 
 
 @pytest.mark.parametrize("command", ["export", "digest"])
@@ -73,7 +50,7 @@ def test_as_of_at_the_end_of_the_range_exports(tmp_path):
 
 
 @pytest.mark.parametrize("where", ["before", "after"])
-def test_empty_data_dir_exits_2_and_touches_no_dataset(tmp_path, where):
+def test_empty_data_dir_exits_2_and_touches_no_dataset(tmp_path, monkeypatch, where):
     # `--data-dir "$UNSET"` must not fall back to the default folder: with
     # AMD_DATA_DIR (the first default) naming a folder that must stay empty, a
     # fallback would fill it with the demo dataset.
@@ -87,7 +64,8 @@ def test_empty_data_dir_exits_2_and_touches_no_dataset(tmp_path, where):
         "--out",
         str(tmp_path / "out"),
     ]
-    result = run_cli(*args, env={**os.environ, store.DATA_DIR_ENV: str(fallback)})
+    monkeypatch.setenv(store.DATA_DIR_ENV, str(fallback))
+    result = run_cli(*args)
     assert result.returncode == 2
     assert "--data-dir is empty" in result.stderr
     assert list(fallback.iterdir()) == []

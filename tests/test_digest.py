@@ -12,7 +12,6 @@ import pytest
 from analytics import digest, store
 from analytics.__main__ import main
 from analytics.chart_images import draw
-from analytics.ingest import import_demo
 from tests.conftest import ROOT, commit_tables, d
 
 # As of Wednesday 18 March 2026. This month: 1-18 March (13 of March's 22 working
@@ -191,12 +190,10 @@ def test_charts_data_and_whole_percent_churn_axis(con):
 
 
 @pytest.fixture(scope="module")
-def demo_digest(tmp_path_factory) -> Path:
+def demo_digest(tmp_path_factory, demo_dir) -> Path:
     """The digest of the demo data, written by the command line."""
-    folder = tmp_path_factory.mktemp("demo")
-    import_demo(folder / "store")
-    out = folder / "digest.html"
-    assert main(["digest", "--data-dir", str(folder / "store"), "--out", str(out)]) == 0
+    out = tmp_path_factory.mktemp("demo") / "digest.html"
+    assert main(["digest", "--data-dir", str(demo_dir), "--out", str(out)]) == 0
     return out
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from analytics import ingest, store
+from tests.conftest import run_cli
 
 PARTNERS = b"Account ID,Account Name,Account Owner\nP1,Alpha,Ann\nP2,Beta,Bob\n"
 CLIENTS = b"CRN,Account ID,Created Date\nC1,P1,2024-01-05\nC2,P2,2024-01-06\n"
@@ -155,20 +156,8 @@ def test_a_commit_landing_between_check_and_commit_makes_the_upload_recheck(data
 
 
 def test_clear_empties_one_optional_table_and_needs_a_dataset(dataset, tmp_path):
-    import subprocess
-    import sys
-
-    root = Path(__file__).resolve().parent.parent
-
-    def clear(directory: Path, table: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "analytics", "--data-dir", str(directory)]
-            + ["clear", table],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+    def clear(directory: Path, table: str):
+        return run_cli("--data-dir", directory, "clear", table)
 
     before = store.current_version(dataset)
     done = clear(dataset, "contacts")

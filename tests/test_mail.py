@@ -9,7 +9,6 @@ import re
 import socket
 import ssl
 import subprocess
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -45,10 +44,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def tls_context(tmp_path: Path) -> ssl.SSLContext:
-    """A server TLS context with a self-signed certificate made for the test."""
-    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+@pytest.fixture(scope="module")
+def tls_context(tmp_path_factory) -> ssl.SSLContext:
+    """A server TLS context with a self-signed certificate made for the tests."""
+    folder = tmp_path_factory.mktemp("tls")
+    key, cert = folder / "key.pem", folder / "cert.pem"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
          "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],

@@ -45,9 +45,9 @@ def sidebar_box(at, label: str):
     return next(s for s in at.sidebar.selectbox if s.label == label)
 
 
-@pytest.fixture
-def data(make_data_dir):
-    return make_data_dir(**TABLES)
+@pytest.fixture(scope="module")
+def data(make_module_data_dir):
+    return make_module_data_dir(**TABLES)
 
 
 def test_a_signed_out_visitor_sees_only_the_sign_in_page(run_app, data):

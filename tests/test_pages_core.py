@@ -210,9 +210,9 @@ ACCOUNT_PLANS = [
 ]
 
 
-@pytest.fixture
-def data(make_data_dir):
-    return make_data_dir(
+@pytest.fixture(scope="module")
+def data(make_module_data_dir):
+    return make_module_data_dir(
         partners=PARTNERS,
         clients=CLIENTS,
         activities=ACTIVITIES,

@@ -175,11 +175,19 @@ def literal(markdown: str) -> str:
     return text.replace(WORD_JOINER, "")  # invisible: it keeps a URL from linking
 
 
+TABLES = dict(partners=PARTNERS, clients=CLIENTS, activities=ACTIVITIES, quotas=QUOTAS)
+
+
+@pytest.fixture(scope="module")
+def hostile(make_module_data_dir):
+    """The hostile fixture, shared by the tests that only read it."""
+    return make_module_data_dir(**TABLES)
+
+
 @pytest.fixture
-def hostile(make_data_dir):
-    return make_data_dir(
-        partners=PARTNERS, clients=CLIENTS, activities=ACTIVITIES, quotas=QUOTAS
-    )
+def own_hostile(make_data_dir):
+    """The hostile fixture, for a test that saves or uploads."""
+    return make_data_dir(**TABLES)
 
 
 def leaks(at) -> list[str]:
@@ -250,8 +258,8 @@ def test_partner_detail_shows_id_and_notes_task_literally(run_app, hostile):
     )
 
 
-def test_saved_target_message_names_the_manager_literally(run_app, hostile):
-    at = run_page(run_app, hostile, "pages/quota.py")
+def test_saved_target_message_names_the_manager_literally(run_app, own_hostile):
+    at = run_page(run_app, own_hostile, "pages/quota.py")
     at.selectbox(key="tgt_am").set_value("_Ann_ <i>")
     at.number_input(key="tgt_value").set_value(5)
     at = next(b for b in at.button if b.label == "Save target").click().run()
@@ -263,8 +271,8 @@ def test_saved_target_message_names_the_manager_literally(run_app, hostile):
     assert leaks(at) == []
 
 
-def test_upload_names_and_headers_show_literally(run_app, hostile):
-    at = run_page(run_app, hostile, "pages/data.py")
+def test_upload_names_and_headers_show_literally(run_app, own_hostile):
+    at = run_page(run_app, own_hostile, "pages/data.py")
     partners = (
         b"Account ID,Account Name,Account Owner,**Region** <b>x</b>\n"
         b"P9,Nine,Ann,North\n"
@@ -297,8 +305,8 @@ CLIENTS_CSV = b"CRN,Account ID,Created Date\nC9,P9,2026-11-02\n"
 QUOTAS_CSV = b"Account Manager,Month,Target\nAnn,2026-11,4\n"
 
 
-def test_unstorable_file_names_are_refused_at_the_upload(run_app, hostile):
-    at = run_page(run_app, hostile, "pages/data.py")
+def test_unstorable_file_names_are_refused_at_the_upload(run_app, own_hostile):
+    at = run_page(run_app, own_hostile, "pages/data.py")
     long_name = "p" * 246 + ".csv"  # 250 characters
     at.file_uploader(key="upload").set_value(
         [
@@ -321,5 +329,5 @@ def test_unstorable_file_names_are_refused_at_the_upload(run_app, hostile):
     ]
     at.button(key="commit").click().run()
     assert not at.exception
-    upload = store.upload(hostile, store.current_version(hostile))
+    upload = store.upload(own_hostile, store.current_version(own_hostile))
     assert [f.name for f in upload.files] == ["partners.csv"]

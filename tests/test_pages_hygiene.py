@@ -112,9 +112,11 @@ CLIENTS = [
 ]
 
 
-@pytest.fixture
-def activity_data(make_data_dir):
-    return make_data_dir(partners=PARTNERS, clients=CLIENTS, activities=ACTIVITIES)
+@pytest.fixture(scope="module")
+def activity_data(make_module_data_dir):
+    return make_module_data_dir(
+        partners=PARTNERS, clients=CLIENTS, activities=ACTIVITIES
+    )
 
 
 def metric(at, label: str):
@@ -382,9 +384,9 @@ PLANS = [
 ]
 
 
-@pytest.fixture
-def plans_data(make_data_dir):
-    return make_data_dir(
+@pytest.fixture(scope="module")
+def plans_data(make_module_data_dir):
+    return make_module_data_dir(
         partners=PLAN_PARTNERS,
         clients=[dict(client_id="C1", partner_id="P1", added_date="2026-03-01")],
         activities=[task("A1", "P1", "Ann", "Call", "Completed", "2026-08-01")],

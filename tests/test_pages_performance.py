@@ -104,11 +104,19 @@ ACTIVITIES = [
 AS_OF = {"as_of": "2026-11-20"}
 
 
+TABLES = dict(partners=PARTNERS, clients=CLIENTS, quotas=QUOTAS, activities=ACTIVITIES)
+
+
+@pytest.fixture(scope="module")
+def data_dir(make_module_data_dir):
+    """The fixture above, shared by the tests that only read it."""
+    return make_module_data_dir(**TABLES)
+
+
 @pytest.fixture
-def data_dir(make_data_dir):
-    return make_data_dir(
-        partners=PARTNERS, clients=CLIENTS, quotas=QUOTAS, activities=ACTIVITIES
-    )
+def own_data_dir(make_data_dir):
+    """The fixture above, for a test that changes it."""
+    return make_data_dir(**TABLES)
 
 
 def open_page(run_app, data_dir, page: str, query: dict | None = None, **widgets):
@@ -260,8 +268,8 @@ def test_quota_one_account_manager(data_dir, run_app):
     ).startswith("2026-11-16")
 
 
-def test_quota_manual_target_is_saved_and_shown(data_dir, run_app):
-    at = run_app(data_dir, page="pages/quota.py", query=AS_OF)
+def test_quota_manual_target_is_saved_and_shown(own_data_dir, run_app):
+    at = run_app(own_data_dir, page="pages/quota.py", query=AS_OF)
     at.selectbox(key="tgt_am").set_value("Cara")
     at.selectbox(key="tgt_month").set_value(dt.date(2026, 11, 1))
     at.number_input(key="tgt_value").set_value(2)

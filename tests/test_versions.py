@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analytics import store, versions
-from analytics.ingest import import_demo
+from tests.conftest import copy_dataset
 
 PARTNERS = pd.DataFrame(
     {"partner_id": ["P1"], "partner_name": ["Alpha"], "account_manager": ["Ann"]}
@@ -67,9 +67,9 @@ def test_replaced_tables_from_files_and_changed_counts(tmp_path):
     assert versions.restored_version(history[0]) == history[-1].version
 
 
-def test_demo_tables_follow_the_uploads_and_restores(tmp_path):
-    data = tmp_path / "store"
-    demo = import_demo(data)
+def test_demo_tables_follow_the_uploads_and_restores(demo_dir, tmp_path):
+    data = copy_dataset(demo_dir, tmp_path / "store")  # the demo imported
+    demo = store.current_version(data)
     everything = ["partners", "clients", "activities", "quotas"]
     everything += ["account_plans", "contacts"]
     assert versions.demo_tables(data) == everything
