@@ -470,7 +470,27 @@ _add(
         "share",
         ".0%",
         "Of a month's clients at least 30 days old at D, the share repurposed at "
-        "most 30 days after being added (churned later or not); 60 and 90 alike.",
+        "most 30 days after being added (churned later or not).",
+        repurposing.cohorts,
+        "tests/test_repurposing.py::test_cohorts",
+    ),
+    Metric(
+        "rate_60",
+        "Repurposed within 60 days",
+        "share",
+        ".0%",
+        "Of a month's clients at least 60 days old at D, the share repurposed at "
+        "most 60 days after being added (churned later or not).",
+        repurposing.cohorts,
+        "tests/test_repurposing.py::test_cohorts",
+    ),
+    Metric(
+        "rate_90",
+        "Repurposed within 90 days",
+        "share",
+        ".0%",
+        "Of a month's clients at least 90 days old at D, the share repurposed at "
+        "most 90 days after being added (churned later or not).",
         repurposing.cohorts,
         "tests/test_repurposing.py::test_cohorts",
     ),
