@@ -151,7 +151,7 @@ def compare_clients(
     ]
     if missing:
         raise store.StoreError(f"no such upload in {directory}: {', '.join(missing)}")
-    with duckdb.connect() as con:
+    with duckdb.connect(config=db.limits()) as con:  # bounded as every reader
         db.create_macros(con)
         con.execute("attach ? as old (read_only)", [str(paths[0])])
         con.execute("attach ? as new (read_only)", [str(paths[1])])
@@ -169,7 +169,7 @@ def compare_upload(
     path = store.version_path(directory, version)
     if not path.exists():
         raise store.StoreError(f"no such upload in {directory}: {version}")
-    with duckdb.connect() as con:
+    with duckdb.connect(config=db.limits()) as con:  # bounded as every reader
         db.create_macros(con)
         con.execute("attach ? as old (read_only)", [str(path)])
         con.execute("create schema new")
