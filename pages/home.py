@@ -33,15 +33,12 @@ top, bottom = st.container(), st.container()
 
 with bottom if phone else top:
     added_tile, repurposed_tile, churned_tile, attention_tile = st.columns(4)
-    colour, arrow = ui.STATUS_DELTA[kpi["month_status"]]
-    figures.tile(
+    figures.pace_tile(
         added_tile,
         "month_added",
         kpi["month_added"],
-        delta=kpi["month_status"],
-        delta_color=colour,
-        delta_arrow=arrow,
-        delta_description=metrics.quota_note(kpi["month_target"]),
+        kpi["month_status"],
+        kpi["month_target"],
     )
     figures.tile(
         repurposed_tile,

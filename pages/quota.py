@@ -7,7 +7,6 @@ import streamlit as st
 
 from analytics import audit, dates, metrics, partners, quota, store
 from ui import auth, charts, common, figures
-from ui.partners import STATUS_DELTA
 from ui.safe import md
 
 # Widths fit the 514 pixels the leaderboard gets at 1280 with the sidebar open;
@@ -101,16 +100,9 @@ def team_tiles(rows: pd.DataFrame, team: pd.Series) -> None:
     """The team's answer (SPEC 4 team quota: the AMs with a target, the others
     apart) and how many AMs are in each status."""
     counts = rows["status"].value_counts()
-    colour, arrow = STATUS_DELTA[team["status"]]
     cells = st.columns([1.6, 1, 1, 1, 1])  # the team tile has the longest words
-    figures.tile(
-        cells[0],
-        "team_row",
-        team["added"],
-        delta=team["status"],
-        delta_color=colour,
-        delta_arrow=arrow,
-        delta_description=metrics.quota_note(team["target"]),
+    figures.pace_tile(
+        cells[0], "team_row", team["added"], team["status"], team["target"]
     )
     for cell, status in zip(cells[1:], charts.STATUS_COLOURS, strict=True):
         cell.metric(

@@ -90,8 +90,14 @@ def child(work: str, paths: list[Path], data_dir: Path) -> dict:
 
 def run_child(work: str, paths: list[Path], data_dir: Path) -> dict:
     """Run this script as a child doing `work`; the JSON it prints."""
+    return child_json(__file__, work, str(data_dir), *map(str, paths))
+
+
+def child_json(script: str, *args: str) -> dict:
+    """Run `script` with `--child` and `args` in a fresh process; the JSON it
+    prints last (a failure ends the benchmark with the child's output)."""
     done = subprocess.run(
-        [sys.executable, __file__, "--child", work, str(data_dir), *map(str, paths)],
+        [sys.executable, script, "--child", *args],
         capture_output=True,
         text=True,
         check=False,

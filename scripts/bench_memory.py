@@ -26,7 +26,6 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -72,15 +71,7 @@ def child_reports(data_dir: Path) -> dict:
 
 def run_child(*args: str) -> dict:
     """Run this script as a child with `args` and return the JSON it prints."""
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise SystemExit(done.stdout + done.stderr)
-    return json.loads(done.stdout.splitlines()[-1])
+    return bench_import.child_json(__file__, *args)
 
 
 def blank_lines(path: Path, count: int) -> Path:

@@ -64,6 +64,30 @@ def tile(
     )
 
 
+STATUS_DELTA = {
+    # pace status -> (delta colour, arrow) for a "clients added vs quota" tile
+    "Ahead": ("green", "up"),
+    "On pace": ("blue", "off"),
+    "Behind": ("red", "down"),
+    "No quota": ("gray", "off"),
+}
+
+
+def pace_tile(cell: Any, name: str, added: int, status: str, target: object) -> None:
+    """A clients-added tile with its pace status and target (the Dashboard's and
+    Quota pace's team tile)."""
+    colour, arrow = STATUS_DELTA[status]
+    tile(
+        cell,
+        name,
+        added,
+        delta=status,
+        delta_color=colour,
+        delta_arrow=arrow,
+        delta_description=metrics.quota_note(target),
+    )
+
+
 def column(name: str, bar: bool = False, **kwargs: Any) -> Any:
     """An st.column_config column for a registry figure (label, help, format);
     keyword arguments override or add settings. A share's column shows percent

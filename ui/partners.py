@@ -14,14 +14,6 @@ from ui import common, figures
 from ui.safe import md
 
 OTHER_STATUSES = "Other or no status"
-STATUS_DELTA = {
-    # status -> (delta colour, arrow) for the "clients added vs quota" tile
-    "Ahead": ("green", "up"),
-    "On pace": ("blue", "off"),
-    "Behind": ("red", "down"),
-    "No quota": ("gray", "off"),
-}
-
 READY_MARK = "★ "  # before a partner ready for the next stage
 SUBTOTAL_MARK = "Σ "  # before a status group's name on its subtotal row
 NOTES_OK = "✓"
