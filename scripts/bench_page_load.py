@@ -41,6 +41,7 @@ from tests.conftest import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     free_port,
+    largest_bar_centre,
     serve_app,
     wait_for_app,
 )
@@ -140,14 +141,11 @@ def bar_click(browser, url: str) -> float:
     page = new_page(browser)
     page.goto(f"{url}/quota")
     wait_for_app(page)
-    bars = page.locator(".plotly g.trace.bars .point path")
-    bars.first.wait_for(state="attached")
-    page.wait_for_timeout(1500)  # plotly sizes the chart to its column once drawn
-    boxes = [b.bounding_box() for b in bars.all()]
-    box = max((b for b in boxes if b), key=lambda b: b["width"] * b["height"])
+    plot = page.locator('[data-testid="stPlotlyChart"]').first
+    x, y = largest_bar_centre(page, plot)
 
     def go() -> None:
-        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.click(x, y)
         page.locator("h3", has_text="added this month").first.wait_for()
 
     seconds = timed(go)

@@ -393,6 +393,46 @@ def page(browser):
     context.close()
 
 
+def largest_bar_centre(pg, plot) -> tuple[float, float]:
+    """Where the largest bar of a plotly chart is drawn, once the chart has
+    stopped moving: plotly sizes a chart to its column after the first draw and
+    the page may still scroll, so a box read too early points beside the bar."""
+    bars = plot.locator("g.trace.bars .point path")
+    bars.first.wait_for(state="attached")
+    last = None
+    for _ in range(40):  # up to 10 s of 250 ms reads
+        plot.scroll_into_view_if_needed()
+        boxes = [b for b in (bar.bounding_box() for bar in bars.all()) if b]
+        box = max(boxes, key=lambda b: b["height"] * b["width"])
+        centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        if centre == last:
+            return centre
+        last = centre
+        pg.wait_for_timeout(250)
+    return last
+
+
+def click_largest_bar(pg, plot, shown, attempts: int = 3) -> None:
+    """Click the largest bar of `plot` as a user would (hover, then click where
+    it is drawn: plotly's drag layer takes the pointer and picks the point under
+    it) until `shown` (what the click brings up) is visible; a click landing
+    while plotly is still wiring its events is tried again."""
+    from playwright.sync_api import expect
+
+    for attempt in range(attempts):
+        x, y = largest_bar_centre(pg, plot)
+        pg.mouse.move(x, y)
+        pg.wait_for_timeout(300)
+        pg.mouse.click(x, y)
+        wait_for_app(pg)
+        try:
+            expect(shown).to_be_visible(timeout=15_000)
+            return
+        except AssertionError:
+            if attempt == attempts - 1:
+                raise
+
+
 def wait_for_app(pg, settle_ms: int = 300) -> None:
     """Wait until Streamlit has finished running the page script (stApp's
     data-test-script-state), then fail on any exception box."""

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
-from tests.conftest import wait_for_app
+from tests.conftest import click_largest_bar, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -104,28 +104,8 @@ def test_activity_calendar_views(page, app_url):
 def test_activity_bar_lists_its_activities(page, app_url):
     open_page(page, app_url, "activity", "Activity")
     plot = page.locator('[data-testid="stPlotlyChart"]').first
-    plot.scroll_into_view_if_needed()
-    bars = plot.locator("g.trace.bars .point path")
-    expect(bars.first).to_be_attached()
     listed = page.get_by_text(re.compile(r"^Activities in the week of "))
-    for _ in range(3):  # the page may still be settling: scroll, then measure
-        plot.scroll_into_view_if_needed()
-        page.wait_for_timeout(1000)
-        heights = [
-            (bar.bounding_box() or {"height": 0})["height"] for bar in bars.all()
-        ]
-        box = bars.nth(heights.index(max(heights))).bounding_box()
-        # plotly's drag layer takes the pointer: hover, then click the bar's centre
-        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-        page.mouse.move(x, y)
-        page.wait_for_timeout(500)
-        page.mouse.click(x, y)
-        wait_for_app(page)
-        try:
-            expect(listed).to_be_visible(timeout=30_000)
-            break
-        except AssertionError:
-            continue
+    click_largest_bar(page, plot, listed)
     expect(listed).to_be_visible()
     expect(listed).to_have_text(re.compile(r"week of \d\d \w{3} \d{4}$"))
     rows = listed.locator("xpath=following::*[@data-testid='stDataFrame'][1]")

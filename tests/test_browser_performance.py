@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import wait_for_app
+from tests.conftest import click_largest_bar, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -26,18 +26,8 @@ def open_page(page, app_url: str, path: str, title: str) -> None:
     wait_for_app(page)
 
 
-def click_largest_bar(page, chart: int = 0) -> None:
-    """Click the largest bar of the `chart`-th plotly chart on the page."""
-    plot = page.locator('[data-testid="stPlotlyChart"]').nth(chart)
-    plot.scroll_into_view_if_needed()
-    bars = plot.locator("g.trace.bars .point path")
-    expect(bars.first).to_be_attached()
-    boxes = [bar.bounding_box() for bar in bars.all()]
-    box = max((b for b in boxes if b), key=lambda b: b["height"] * b["width"])
-    # Plotly's drag layer lies over the bars: click where the bar is drawn, as a
-    # user would, and plotly picks the point under the mouse.
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    wait_for_app(page)
+def first_chart(page):
+    return page.locator('[data-testid="stPlotlyChart"]').first
 
 
 def rows_below(page, heading) -> list[dict]:
@@ -55,9 +45,9 @@ def rows_below(page, heading) -> list[dict]:
 def test_quota_pace_select_an_account_manager(page, app_url):
     open_page(page, app_url, "quota", "Quota pace")
     expect(page.get_by_text(re.compile(r"^Leaderboard, this month$"))).to_be_visible()
-    click_largest_bar(page)
     heading = page.locator("h3", has_text=re.compile(r"^Clients .+ added this month$"))
-    expect(heading).to_have_count(1, timeout=30_000)
+    click_largest_bar(page, first_chart(page), heading)
+    expect(heading).to_have_count(1)
     am = re.match(r"Clients (.+) added", heading.inner_text()).group(1)
     rows = rows_below(page, heading)
     assert rows, "the AM added clients this month"
@@ -82,9 +72,9 @@ def test_quota_pace_period_in_url(page, app_url):
 
 def test_repurposing_select_a_league(page, app_url):
     open_page(page, app_url, "repurposing", "Repurposing")
-    click_largest_bar(page)
     heading = page.locator("h3", has_text=re.compile(r"^Partners behind "))
-    expect(heading).to_have_count(1, timeout=30_000)
+    click_largest_bar(page, first_chart(page), heading)
+    expect(heading).to_have_count(1)
     league = heading.inner_text().removeprefix("Partners behind ")
     rows = rows_below(page, heading)
     assert rows and {row["league"] for row in rows} == {league}
@@ -101,9 +91,9 @@ def test_repurposing_by_account_manager_in_url(page, app_url):
 def test_weekly_churn_select_a_week(page, app_url):
     open_page(page, app_url, "churn", "Weekly churn")
     expect(page.get_by_text(re.compile(r"^Clients churned this week"))).to_be_visible()
-    click_largest_bar(page)
     heading = page.locator("h3", has_text=re.compile(r"^Churned in the week of "))
-    expect(heading).to_have_count(1, timeout=30_000)
+    click_largest_bar(page, first_chart(page), heading)
+    expect(heading).to_have_count(1)
     week, league = re.match(
         r"Churned in the week of (.+): (.+)$", heading.inner_text()
     ).groups()
