@@ -6,8 +6,7 @@ import streamlit as st
 
 from analytics import calls, churn, kpis, metrics, partners, quota, repurposing
 from analytics.schema import DEFAULT_CADENCE_DAYS
-from ui import charts, common, figures
-from ui import partners as ui
+from ui import call_list, charts, common, figures
 from ui.safe import md
 
 f = common.filters()
@@ -84,7 +83,7 @@ with top if phone else bottom:
     st.caption(
         f"Never touched or outside their league's touch cadence (days: {rule}), or "
         "with no notes task or an overdue task; by league, the longest overdue first. "
-        "Select a row to open the partner."
+        "A name opens the partner."
     )
     if calls_today.empty:
         st.success(
@@ -92,16 +91,7 @@ with top if phone else bottom:
             "task."
         )
     else:
-        several = f.account_manager is None
-        common.partner_table(
-            calls_today,
-            "call_today",
-            ui.call_columns(several, phone),
-            key="call_today",
-            shown=ui.call_rows(calls_today),
-            height=ui.CALL_LIST_HEIGHT,
-            placeholder=figures.EMPTY,
-        )
+        call_list.draw(calls_today, f.account_manager is None, phone)
     st.page_link(
         "pages/partners.py", label="Partner report", icon=":material/table_rows:"
     )
