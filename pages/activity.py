@@ -149,41 +149,39 @@ else:
 
 # --- calendar -------------------------------------------------------------------
 st.subheader("Calendar")
-controls = st.columns([2, 2, 1, 1, 1], vertical_alignment="bottom")
-with controls[0]:
+# One row on a wide screen; on a phone it wraps to two rows rather than stacking
+# five (st.columns would), so the day chooser and the agenda show on the first screen.
+with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
     view = common.choice(
         "View", calendar_grid.VIEWS, key=calendar_grid.VIEW_KEY, default="Week"
     )
-with controls[1]:
     anchor = st.date_input(
         "Date",
         value=f.as_of,
         key=calendar_grid.DATE_KEY,
         bind="query-params",
         format="YYYY-MM-DD",
+        width=150,
     )
-controls[2].button(
-    "Previous",
-    icon=":material/chevron_left:",
-    on_click=calendar_grid.move,
-    args=(-1,),
-    width="stretch",
-)
-controls[3].button(
-    "Next",
-    icon=":material/chevron_right:",
-    on_click=calendar_grid.move,
-    args=(1,),
-    width="stretch",
-)
-controls[4].button(
-    "As of",
-    icon=":material/today:",
-    on_click=calendar_grid.go_to,
-    args=(f.as_of,),
-    width="stretch",
-    help="Back to the as-of date",
-)
+    st.button(
+        "Previous",
+        icon=":material/chevron_left:",
+        on_click=calendar_grid.move,
+        args=(-1,),
+    )
+    st.button(
+        "Next",
+        icon=":material/chevron_right:",
+        on_click=calendar_grid.move,
+        args=(1,),
+    )
+    st.button(
+        "As of",
+        icon=":material/today:",
+        on_click=calendar_grid.go_to,
+        args=(f.as_of,),
+        help="Back to the as-of date",
+    )
 start, end = calendar_grid.date_range(view, anchor)
 span = {"start": start, "end": end, "as_of": f.as_of, "account_manager": am}
 if view == "Month":
@@ -192,7 +190,8 @@ if view == "Month":
         f"**{anchor:%B %Y}** · {figures.count(counts['items'].sum())} items · "
         "click a day to see it alone"
     )
-    calendar_grid.draw_month(counts, start, end, anchor, f.as_of)
+    st.caption(calendar_grid.LEGEND)
+    calendar_grid.draw_month(counts, start, end, anchor, f.as_of, common.is_phone())
 else:
     counts = common.report(calls.day_counts, **span)
     total, overdue = int(counts["items"].sum()), int(counts["overdue"].sum())
@@ -204,13 +203,13 @@ else:
         calendar_grid.day_buttons(counts, start, f.as_of)
     else:
         st.markdown(f"**{anchor:%A %d %B %Y}** · {summary}")
+    st.caption(calendar_grid.LEGEND)
     if total == 0:
         st.info("Nothing on this day." if view == "Day" else "Nothing this week.")
     else:
         calendar_grid.draw_agenda(
             span, total, f"calendar_{view.lower()}", with_day=view == "Week"
         )
-    st.caption(calendar_grid.LEGEND)
 
 # --- partners needing attention -------------------------------------------------
 st.subheader("Partners needing attention")

@@ -263,9 +263,10 @@ def test_calendar_views(run_app, activity_data):
     # November's grid runs Mon 10-26 to Sun 12-06 (11-30 is a Monday):
     # A3 (2nd), A4 (10th), A5 (16th), A9 (17th), A6 (20th), A8 (25th)
     assert "**November 2026** · 6 items · click a day to see it alone" in markdown(at)
-    # The 10th: A4, an open task due before D (overdue); the 2nd: A3, completed.
-    assert ":small[☐ 1]  \n:small[:red[⚠ 1 overdue]]" in markdown(at)
-    assert ":small[☑ 1]" in markdown(at)
+    # The 10th: A4, an open task due before D (overdue, said first); the 2nd: A3,
+    # completed. A symbol and its number are joined by a no-break space.
+    assert ":small[:red[⚠\u00a01]]  \n:small[☐\u00a01]" in markdown(at)
+    assert ":small[☑\u00a01]" in markdown(at)
 
     at.segmented_control(key="view").set_value("Week").run()
     at.date_input(key="cal_date").set_value(d("2026-11-18")).run()

@@ -24,19 +24,22 @@ DONE_SYMBOL = "☑"
 OVERDUE = "⚠ overdue"
 LEGEND = (
     " · ".join(f"{mark} {kind.lower()}" for kind, mark in TYPE_SYMBOLS.items())
-    + f" · {DONE_SYMBOL} completed task · ⚠ overdue tasks (open, due before the "
-    "as-of date)"
+    + f" · {DONE_SYMBOL} completed task · :red[⚠] overdue tasks (open, due before "
+    "the as-of date)"
 )
+# Widths fit the 820 pixels the grid gets at 1280 with the sidebar open: 766 of
+# them, beside the row checkboxes.
 AGENDA_COLUMNS = {
-    "day": st.column_config.TextColumn("Day", width=92),
-    "partner_name": st.column_config.TextColumn("Partner", width=200),
-    "type": st.column_config.TextColumn("Type", width=76),
-    "subject": st.column_config.TextColumn("Subject", width=200),
-    "status": st.column_config.TextColumn("Status", width=96),
-    "overdue": st.column_config.TextColumn("Overdue", width=82),
-    "account_manager": st.column_config.TextColumn("Who", width=76),
+    "day": st.column_config.TextColumn("Day", width=86),
+    "partner_name": st.column_config.TextColumn("Partner", width=186),
+    "type": st.column_config.TextColumn("Type", width=72),
+    "subject": st.column_config.TextColumn("Subject", width=184),
+    "status": st.column_config.TextColumn("Status", width=88),
+    "overdue": st.column_config.TextColumn("Overdue", width=76),
+    "account_manager": st.column_config.TextColumn("Who", width=74),
 }
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+CELL = 48  # pixels of a phone's month cell: seven fit the 358 a 390 phone gives
 
 
 def date_range(view: str, anchor: dt.date) -> tuple[dt.date, dt.date]:
@@ -143,59 +146,70 @@ def draw_agenda(span: dict, total: int, name: str, with_day: bool) -> None:
 
 def day_buttons(counts: pd.DataFrame, start: dt.date, as_of: dt.date) -> None:
     """Seven day buttons, Monday to Sunday, each with its number of items (and
-    of overdue tasks); a click opens that day alone."""
+    of overdue tasks); a click opens that day alone. In one row that wraps (to
+    two on a phone) rather than columns that stack seven high."""
     per_day = counts.groupby("date")[["items", "overdue"]].sum()
-    for offset, column in enumerate(st.columns(7, gap="small")):
-        day = start + dt.timedelta(days=offset)
-        items, overdue = per_day.loc[day] if day in per_day.index else (0, 0)
-        label = _day_label(day, as_of, "%a %d")
-        note = f"{figures.count(items)}" + (f" · ⚠ {overdue:,}" if overdue else "")
-        column.button(
-            f"{label}  \n{note}",
-            key=f"cal-week-{day.isoformat()}",
-            on_click=open_day,
-            args=(day,),
-            help="Show this day alone",
-            width="stretch",
-        )
+    with st.container(horizontal=True, gap="small"):
+        for offset in range(7):
+            day = start + dt.timedelta(days=offset)
+            items, overdue = per_day.loc[day] if day in per_day.index else (0, 0)
+            label = _day_label(day, as_of, "%a %d")
+            note = f"{figures.count(items)}" + (f" · ⚠ {overdue:,}" if overdue else "")
+            st.button(
+                f"{label}  \n{note}",
+                key=f"cal-week-{day.isoformat()}",
+                on_click=open_day,
+                args=(day,),
+                help="Show this day alone",
+                width="stretch",
+            )
 
 
 def type_counts(counts: pd.DataFrame) -> str:
-    """One day's items counted by type, two types a line (`☐ 3 · ☎ 1`), then its
-    overdue tasks."""
+    """One day's overdue tasks, then its items counted by type, two types a line
+    (`☐ 3  ☎ 1`, each symbol and its number kept together when a narrow cell
+    wraps)."""
     by_kind = counts.groupby("activity_type")["items"].sum().to_dict()
     done = int(counts["completed"].sum())
     by_kind["Task"] = by_kind.get("Task", 0) - done  # open tasks; ☑ the rest
     kinds = [*TYPE_SYMBOLS, *sorted(set(by_kind) - set(TYPE_SYMBOLS))]
     parts = [
-        f"{TYPE_SYMBOLS.get(kind, kind)} {by_kind[kind]:,}"
+        f"{TYPE_SYMBOLS.get(kind, kind)}\u00a0{by_kind[kind]:,}"
         for kind in kinds
         if by_kind.get(kind, 0)
     ]
     if done:
-        parts.append(f"{DONE_SYMBOL} {done:,}")
-    lines = [" · ".join(parts[i : i + 2]) for i in range(0, len(parts), 2)]
+        parts.append(f"{DONE_SYMBOL}\u00a0{done:,}")
+    lines = [" ".join(parts[i : i + 2]) for i in range(0, len(parts), 2)]
     overdue = int(counts["overdue"].sum())
     if overdue:
-        lines.append(f":red[⚠ {overdue:,} overdue]")
+        lines.insert(0, f":red[⚠\u00a0{overdue:,}]")  # the legend names it
     return "  \n".join(f":small[{line}]" for line in lines)
 
 
 def draw_month(
-    counts: pd.DataFrame, start: dt.date, end: dt.date, anchor: dt.date, as_of: dt.date
+    counts: pd.DataFrame,
+    start: dt.date,
+    end: dt.date,
+    anchor: dt.date,
+    as_of: dt.date,
+    compact: bool = False,
 ) -> None:
     """A month grid, one row per week: each day shows how many items of each type it
     holds (`counts`: calls.day_counts) and its overdue tasks; its date button opens
-    the day. The legend is beneath."""
+    the day. `compact`: a phone's grid (see _draw_compact_month)."""
+    per_day = {day: frame for day, frame in counts.groupby("date")}
+    month = dates.month(anchor)
+    if compact:
+        _draw_compact_month(per_day, start, end, month, as_of)
+        return
     header = st.columns(7, gap="small")
     for name, column in zip(WEEKDAYS, header, strict=True):
         column.markdown(f"**{name}**")
-    per_day = {day: frame for day, frame in counts.groupby("date")}
-    month = dates.month(anchor)
     day = start
     while day <= end:
         for column in st.columns(7, gap="small"):
-            with column, st.container(border=True, height=150):
+            with column, st.container(border=True, height=180):
                 st.button(
                     _day_label(day, as_of, "%d") if day in month else f"{day:%d %b}",
                     key=f"cal-month-{day.isoformat()}",
@@ -208,7 +222,42 @@ def draw_month(
                 if todays is not None:
                     st.markdown(type_counts(todays))
             day += dt.timedelta(days=1)
-    st.caption(LEGEND)
+
+
+def _draw_compact_month(
+    per_day: dict, start: dt.date, end: dt.date, month: dates.Period, as_of: dt.date
+) -> None:
+    """The month grid of a phone: a row of seven cells of a fixed width per week
+    (columns would stack on a phone), each a button with the date and the day's
+    number of items, red with ⚠ when some are overdue."""
+    with st.container(horizontal=True, gap=None):
+        for name in WEEKDAYS:
+            st.markdown(f"**{name}**", width=CELL)
+    day = start
+    while day <= end:
+        with st.container(horizontal=True, gap=None):
+            for _ in range(7):
+                st.button(
+                    _compact_label(day, per_day.get(day), as_of),
+                    key=f"cal-month-{day.isoformat()}",
+                    type="tertiary",
+                    on_click=open_day,
+                    args=(day,),
+                    disabled=day not in month,
+                    width=CELL,
+                )
+                day += dt.timedelta(days=1)
+
+
+def _compact_label(day: dt.date, counts: pd.DataFrame | None, as_of: dt.date) -> str:
+    """A phone's month cell: the date (blue on the as-of date), then the day's
+    items, red with ⚠ when some are overdue."""
+    date = f":blue[**{day:%d}**]" if day == as_of else f"**{day:%d}**"
+    if counts is None:
+        return f"{date}  \n·"
+    items = figures.count(counts["items"].sum())
+    note = f":red[{items}⚠]" if counts["overdue"].sum() else items
+    return f"{date}  \n:small[{note}]"
 
 
 def _day_label(day: dt.date, as_of: dt.date, fmt: str) -> str:
