@@ -1,0 +1,214 @@
+"""The Dashboard's call list as rows and the week calendar's day chooser, in AppTest
+on a small hand-worked dataset.
+
+As of Friday 2026-11-20 (this week: Monday 16 to Sunday 22 November). Partners, all
+Ann's and in the 1st Division (touch cadence 30 days):
+- P1 Ash & Co: an open notes task; last touched by a call on 2026-10-11,
+  (31 - 11) + 20 = 40 days ago: 40 - 30 = 10 days over the cadence.
+- P2 Beech Ltd: an open notes task, nothing else: never touched.
+- P3 Cherry LLP: an open notes task, an email on Tue 2026-11-17 (3 days ago):
+  within the cadence, with its notes task: not listed.
+- P4 Damson Partners: no notes task; an email on Tue 2026-11-17 (3 days ago,
+  3 - 30 = -27 days over) and an open task due Thu 2026-11-12 (overdue).
+Call list order (one league): days over the cadence, most first, a partner never
+touched first of all: Beech, Ash, Damson.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.proto.Block_pb2 import Block
+
+from ui import call_list
+
+HOME = "pages/home.py"
+ACTIVITY = "pages/activity.py"
+AS_OF = "2026-11-20"
+NOTES = "Account Management Notes"
+
+PARTNERS = [
+    dict(
+        partner_id=pid, partner_name=name, account_manager="Ann", league="1st Division"
+    )
+    for pid, name in (
+        ("P1", "Ash & Co"),
+        ("P2", "Beech Ltd"),
+        ("P3", "Cherry LLP"),
+        ("P4", "Damson Partners"),
+    )
+]
+
+
+def activity(activity_id, partner_id, kind, subject, status, date):
+    return dict(
+        activity_id=activity_id,
+        partner_id=partner_id,
+        account_manager="Ann",
+        activity_type=kind,
+        subject=subject,
+        status=status,
+        activity_date=date,
+    )
+
+
+ACTIVITIES = [
+    activity("A1", "P1", "Task", NOTES, "Not Started", "2026-09-01"),
+    activity("A2", "P2", "Task", NOTES, "Not Started", "2026-09-01"),
+    activity("A3", "P3", "Task", NOTES, "Not Started", "2026-09-01"),
+    activity("A4", "P1", "Call", "Catch-up", "Completed", "2026-10-11"),
+    activity("A5", "P3", "Email", "Price list", None, "2026-11-17"),
+    activity("A6", "P4", "Email", "Intro email", None, "2026-11-17"),
+    activity("A7", "P4", "Task", "Send pricing", "Not Started", "2026-11-12"),
+]
+CLIENTS = [dict(client_id="C1", partner_id="P1", added_date="2026-01-05")]
+
+
+@pytest.fixture(scope="module")
+def data(make_module_data_dir):
+    return make_module_data_dir(
+        partners=PARTNERS, clients=CLIENTS, activities=ACTIVITIES
+    )
+
+
+def partner_links(at) -> list[tuple[str, str]]:
+    """(label, query string) of each link to the partner detail, in page order."""
+    return [
+        (link.proto.label, link.proto.query_string)
+        for link in at.get("page_link")
+        if link.proto.page == "partner"
+    ]
+
+
+def keyed(at, key: str):
+    """The shown dataframe with widget key `key`."""
+    return next(t.value for t in at.dataframe if getattr(t, "key", None) == key)
+
+
+def markdown(at) -> list[str]:
+    return [m.value for m in at.markdown]
+
+
+def test_call_list_rows_open_their_partner_by_id(run_app, data):
+    at = run_app(data, page=HOME, query={"as_of": AS_OF})
+    assert not at.exception
+    assert at.subheader[0].value == "Call today · 3 partners"
+    # Beech (never touched), Ash (10 days over), Damson (within): each name
+    # a link carrying its own partner id.
+    assert partner_links(at) == [
+        (":blue[**Beech Ltd**]", "partner=P2"),
+        (":blue[**Ash & Co**]", "partner=P1"),
+        (":blue[**Damson Partners**]", "partner=P4"),
+    ]
+    # The reasons in full words, then league and AM (the list spans every AM); the
+    # last touch only where the reasons do not give it (Damson, within cadence).
+    rows = [m for m in markdown(at) if ":gray[·" in m]
+    assert rows == [
+        "never touched :small[:gray[· 1st Division · Ann]]",
+        "no touch for 40 days (cadence 30) :small[:gray[· 1st Division · Ann]]",
+        "no notes task; 1 overdue task "
+        ":small[:gray[· 1st Division · Ann · touched 3 days ago]]",
+    ]
+    # Every partner is also in the grid under the expander, with its download.
+    assert at.expander[0].label == "As a table, with the CSV download"
+    grid = next(t.value for t in at.dataframe if "reasons" in t.value.columns)
+    assert list(grid["partner_id"]) == ["P2", "P1", "P4"]
+
+
+def test_call_list_of_one_account_manager_leaves_out_the_manager(run_app, data):
+    at = run_app(data, page=HOME, query={"as_of": AS_OF, "am": "Ann"})
+    assert not at.exception
+    rows = [m for m in markdown(at) if ":gray[·" in m]
+    assert rows[0] == "never touched :small[:gray[· 1st Division]]"
+
+
+def test_call_list_draws_the_first_rows_and_keeps_every_partner_in_the_grid(
+    run_app, make_data_dir
+):
+    # 12 partners never touched and without a notes task, named N01..N12: every
+    # one is listed (never touched first, then by name); ROWS = 10 drawn as rows.
+    assert call_list.ROWS == 10
+    many = [
+        dict(partner_id=f"Q{i:02}", partner_name=f"N{i:02}", account_manager="Ann")
+        for i in range(1, 13)
+    ]
+    folder = make_data_dir(
+        partners=many,
+        clients=[dict(client_id="C1", partner_id="Q01", added_date="2026-01-05")],
+        activities=[activity("A1", "Q01", "Email", "Hello", None, "2026-12-01")],
+    )
+    at = run_app(folder, page=HOME, query={"as_of": AS_OF})
+    assert not at.exception
+    links = partner_links(at)
+    assert [query for _, query in links] == [f"partner=Q{i:02}" for i in range(1, 11)]
+    assert at.expander[0].label == "All 12 partners as a table, with the CSV download"
+    grid = next(t.value for t in at.dataframe if "reasons" in t.value.columns)
+    assert len(grid) == 12
+
+
+def horizontal_blocks(at) -> list:
+    """The page's horizontal flex containers (st.container(horizontal=True)), in
+    page order."""
+    found, stack = [], [at._tree]
+    while stack:
+        node = stack.pop()
+        proto = getattr(node, "proto", None)
+        if (
+            isinstance(proto, Block)
+            and proto.HasField("flex_container")
+            and proto.flex_container.direction == Block.FlexContainer.HORIZONTAL
+        ):
+            found.append(node)
+        stack.extend(reversed(getattr(node, "children", {}).values()))
+    return found
+
+
+def keys_in(block) -> list[str]:
+    """The keys of the keyed buttons in `block`."""
+    return [
+        child.key
+        for child in block.children.values()
+        if type(child).__name__ == "Button" and child.key
+    ]
+
+
+def test_week_day_chooser_is_one_wrapping_row(run_app, data):
+    at = run_app(data, page=ACTIVITY, query={"as_of": AS_OF, "view": "Week"})
+    assert not at.exception
+    days = [f"cal-week-2026-11-{day}" for day in range(16, 23)]
+    # The seven day buttons, Monday to Sunday, in one horizontal row (it wraps on
+    # a phone; columns would stack them seven high).
+    rows = [b for b in horizontal_blocks(at) if keys_in(b) == days]
+    assert len(rows) == 1 and rows[0].proto.flex_container.wrap
+    # Tue 17: A5 and A6 (2 items); the as-of Friday has none.
+    assert at.button(key="cal-week-2026-11-17").label == "**Tue 17**  \n2"
+    friday = at.button(key="cal-week-2026-11-20")
+    assert friday.label == ":blue[**Fri 20** · as of]  \n0"
+
+    at.button(key="cal-week-2026-11-17").click().run()
+    assert not at.exception
+    assert at.segmented_control(key="view").value == "Day"
+    agenda = keyed(at, "calendar_pick")
+    # by partner within the day: Cherry's email, then Damson's
+    assert list(agenda["subject"]) == ["Price list", "Intro email"]
+
+
+def test_month_on_a_phone_is_seven_cells_a_week(run_app, data, monkeypatch):
+    from ui import common
+
+    monkeypatch.setattr(common, "is_phone", lambda: True)
+    at = run_app(data, page=ACTIVITY, query={"as_of": AS_OF, "view": "Month"})
+    assert not at.exception
+    # November's grid: Mon 10-26 to Sun 12-06, six weeks of seven cells, each row
+    # its own horizontal container.
+    weeks = [b for b in horizontal_blocks(at) if keys_in(b)]
+    assert len(weeks) == 6 and all(len(keys_in(w)) == 7 for w in weeks)
+    assert keys_in(weeks[0])[0] == "cal-month-2026-10-26"
+    # Thu 12: A7, open and due before D: red with the sign; Tue 17: two emails;
+    # the as-of date in blue; an empty day a dot.
+    assert at.button(key="cal-month-2026-11-12").label == "**12**  \n:small[:red[1⚠]]"
+    assert at.button(key="cal-month-2026-11-17").label == "**17**  \n:small[2]"
+    assert at.button(key="cal-month-2026-11-20").label == ":blue[**20**]  \n·"
+
+    at.button(key="cal-month-2026-11-12").click().run()
+    assert at.segmented_control(key="view").value == "Day"
+    assert list(keyed(at, "calendar_pick")["subject"]) == ["Send pricing"]
