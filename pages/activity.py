@@ -183,6 +183,7 @@ with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
         help="Back to the as-of date",
     )
 start, end = calendar_grid.date_range(view, anchor)
+phone = common.is_phone()
 span = {"start": start, "end": end, "as_of": f.as_of, "account_manager": am}
 if view == "Month":
     counts = common.report(calls.day_counts, **span)
@@ -191,7 +192,7 @@ if view == "Month":
         "click a day to see it alone"
     )
     st.caption(calendar_grid.LEGEND)
-    calendar_grid.draw_month(counts, start, end, anchor, f.as_of, common.is_phone())
+    calendar_grid.draw_month(counts, start, end, anchor, f.as_of, phone)
 else:
     counts = common.report(calls.day_counts, **span)
     total, overdue = int(counts["items"].sum()), int(counts["overdue"].sum())
@@ -208,7 +209,11 @@ else:
         st.info("Nothing on this day." if view == "Day" else "Nothing this week.")
     else:
         calendar_grid.draw_agenda(
-            span, total, f"calendar_{view.lower()}", with_day=view == "Week"
+            span,
+            total,
+            f"calendar_{view.lower()}",
+            with_day=view == "Week",
+            phone=phone,
         )
 
 # --- partners needing attention -------------------------------------------------

@@ -212,3 +212,29 @@ def test_month_on_a_phone_is_seven_cells_a_week(run_app, data, monkeypatch):
     at.button(key="cal-month-2026-11-12").click().run()
     assert at.segmented_control(key="view").value == "Day"
     assert list(keyed(at, "calendar_pick")["subject"]) == ["Send pricing"]
+
+
+def test_agenda_on_a_phone_pins_the_partner_beside_the_subject(
+    run_app, data, monkeypatch
+):
+    from ui import common
+
+    monkeypatch.setattr(common, "is_phone", lambda: True)
+    at = run_app(data, page=ACTIVITY, query={"as_of": AS_OF, "view": "Week"})
+    assert not at.exception
+    grid = next(t for t in at.dataframe if getattr(t, "key", None) == "calendar_pick")
+    assert list(grid.proto.column_order) == [
+        "partner_name",
+        "subject",
+        "overdue",
+        "type",
+        "status",
+        "day",
+        "account_manager",
+    ]
+    # The week of 16 Nov holds Tue 17's two emails (Cherry's, then Damson's); A7
+    # (Thu 12) is in the week before.
+    assert list(keyed(at, "calendar_pick")["partner_name"]) == [
+        "Cherry LLP",
+        "Damson Partners",
+    ]

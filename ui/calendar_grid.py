@@ -38,6 +38,16 @@ AGENDA_COLUMNS = {
     "overdue": st.column_config.TextColumn("Overdue", width=76),
     "account_manager": st.column_config.TextColumn("Who", width=74),
 }
+# A phone: the partner pinned while the rest scroll, the subject next to it.
+PHONE_ORDER = (
+    "partner_name",
+    "subject",
+    "overdue",
+    "type",
+    "status",
+    "day",
+    "account_manager",
+)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 CELL = 48  # pixels of a phone's month cell: seven fit the 358 a 390 phone gives
 
@@ -108,7 +118,24 @@ def agenda_rows(items: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def draw_agenda(span: dict, total: int, name: str, with_day: bool) -> None:
+def agenda_columns(with_day: bool, phone: bool) -> dict:
+    """The agenda's columns (the day only in a week); on a phone the partner is
+    pinned and the subject comes next."""
+    columns = dict(AGENDA_COLUMNS)
+    if phone:
+        columns = {name: columns[name] for name in PHONE_ORDER}
+        columns["partner_name"] = columns["partner_name"] | {
+            "width": 140,
+            "pinned": True,
+        }
+    if not with_day:
+        del columns["day"]
+    return columns
+
+
+def draw_agenda(
+    span: dict, total: int, name: str, with_day: bool, phone: bool = False
+) -> None:
     """The items of `span` (calls.agenda's arguments; `total` of them) as an agenda
     grid, a page of PAGE_ROWS lines at a time, each page queried alone (the
     browser and the cache never hold a whole busy week); a row opens its partner.
@@ -130,13 +157,10 @@ def draw_agenda(span: dict, total: int, name: str, with_day: bool) -> None:
             f"Items {first + 1:,}–{first + len(shown):,} of {total:,}, by day, "
             "the overdue first."
         )
-    columns = dict(AGENDA_COLUMNS)
-    if not with_day:
-        del columns["day"]
     common.partner_table(
         shown,
         None,
-        columns,
+        agenda_columns(with_day, phone),
         key="calendar_pick",
         shown=agenda_rows(shown),
         height=min(len(shown) + 1, 16) * 35 + 3,
