@@ -1,9 +1,12 @@
 """Save screenshots of every page on the demo data into docs/: 1440x900 with the
 sidebar open, and for the screens an AM keeps open all day (the partner report, the
-Dashboard with its call list, the week calendar, Quota pace) also 1280x720
+Dashboard and its call list, the week and month calendar, Quota pace) also 1280x720
 (`*_1280.png`) and a 390x844 phone (`*_phone.png`).
 
-    python scripts/screenshots.py [--out docs]
+    python scripts/screenshots.py [--out docs] [--only dashboard calendar_week ...]
+
+`--only` takes only the named screenshots (file names without `.png` or the size
+suffix), leaving the others as they are.
 
 Imports the demo data into a temporary folder, runs the real app on it once
 (`serve_app`, as the browser tests do) and opens each page in Debian's Chromium at
@@ -43,8 +46,10 @@ PAGES = (
 # The all-day screens, at every size below.
 ALL_DAY = (
     ("partner_report", "partners", TABLE, None),
-    ("dashboard", "", TABLE, None),
+    ("dashboard", "", CHART, None),
+    ("dashboard_calls", "", CHART, "Call today"),
     ("calendar_week", "activity?view=Week", TABLE, "Calendar"),
+    ("calendar_month", "activity?view=Month", CHART, "Calendar"),
     ("quota_pace", "quota", CHART, None),
 )
 IPHONE = (
@@ -139,8 +144,13 @@ def shoot_import_errors(page, url: str, folder: Path, path: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
-    out = parser.parse_args().out
+    parser.add_argument("--only", nargs="+", metavar="NAME")
+    args = parser.parse_args()
+    out, only = args.out, args.only
     out.mkdir(parents=True, exist_ok=True)
+
+    def wanted(name: str) -> bool:
+        return only is None or name.removesuffix(".png") in only
 
     from playwright.sync_api import sync_playwright
 
@@ -159,21 +169,25 @@ def main() -> None:
                 page = context.new_page()
                 page.set_default_timeout(60_000)
                 for name, path, ready, heading in ALL_DAY:
-                    shoot(
-                        page,
-                        f"{url}/{path}",
-                        out / f"{name}{suffix}.png",
-                        ready,
-                        heading,
-                    )
+                    if wanted(name):
+                        shoot(
+                            page,
+                            f"{url}/{path}",
+                            out / f"{name}{suffix}.png",
+                            ready,
+                            heading,
+                        )
                 if suffix == "":
                     for name, path, ready, heading in PAGES:
-                        shoot(page, f"{url}/{path}", out / name, ready, heading)
-                    shoot_import_errors(
-                        page, url, folder, out / "import_report_errors.png"
-                    )
-                    detail = f"{url}/partner?partner={partner}"
-                    shoot(page, detail, out / "partner_detail.png", TABLE, None)
+                        if wanted(name):
+                            shoot(page, f"{url}/{path}", out / name, ready, heading)
+                    if wanted("import_report_errors"):
+                        shoot_import_errors(
+                            page, url, folder, out / "import_report_errors.png"
+                        )
+                    if wanted("partner_detail"):
+                        detail = f"{url}/partner?partner={partner}"
+                        shoot(page, detail, out / "partner_detail.png", TABLE, None)
                 context.close()
             browser.close()
 
