@@ -68,12 +68,13 @@ figures.tile(
 )
 common.note_tile(
     tiles[3],
-    "Partners with a notes task",
+    "With a notes task",  # "Partners with a notes task" is cut at 1280
     common.pct(
         notes["with_notes_task"].sum() / partners_total if partners_total else None
     ),
     f"{int(notes['missing_count'].sum()):,} missing",
-    help=f"Partners with an open task called '{schema.NOTES_SUBJECT}'.",
+    help=f"**Partners with a notes task**: an open task called "
+    f"'{schema.NOTES_SUBJECT}'.",
 )
 
 # --- tasks and events by week ---------------------------------------------------

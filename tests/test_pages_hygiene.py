@@ -156,7 +156,7 @@ def test_activity_tiles(run_app, activity_data):
     # Cedar, Birch, Dale and Elm (worked out in test_attention_list)
     assert metric(at, "Needing attention")[0] == "4"
     # notes tasks on Alder and Birch only: 2 of 5 partners = 40%, 3 missing
-    assert metric(at, "Partners with a notes task") == ("40%", "3 missing")
+    assert metric(at, "With a notes task") == ("40%", "3 missing")
 
 
 def test_overdue_task_listed(run_app, activity_data):
@@ -198,7 +198,7 @@ def test_attention_list(run_app, activity_data):
 def test_notes_hygiene_share_for_an_account_manager(run_app, activity_data):
     at = run_activity(run_app, activity_data, am="Ann")
     # Ann: Alder and Birch have a notes task, Cedar not: 2 of 3 = 67%
-    assert metric(at, "Partners with a notes task") == ("67%", "1 missing")
+    assert metric(at, "With a notes task") == ("67%", "1 missing")
     notes = frame(at, columns=("share", "with_notes_task"))
     assert list(notes["account_manager"]) == ["Ann"]
     assert notes["share"].iloc[0] == pytest.approx(2 / 3)
@@ -207,7 +207,7 @@ def test_notes_hygiene_share_for_an_account_manager(run_app, activity_data):
 
     at = run_activity(run_app, activity_data, am="Ben")
     # Ben: A3 is completed, so neither Dale nor Elm has one: 0 of 2
-    assert metric(at, "Partners with a notes task") == ("0%", "2 missing")
+    assert metric(at, "With a notes task") == ("0%", "2 missing")
 
 
 def test_cadence_rule_from_the_url(run_app, activity_data):
