@@ -91,7 +91,9 @@ with top if phone else bottom:
             "task."
         )
     else:
-        call_list.draw(calls_today, f.account_manager is None, phone)
+        # the AM said only when the list spans several (not in one AM's book)
+        several = calls_today["account_manager"].nunique(dropna=False) > 1
+        call_list.draw(calls_today, several, phone)
     st.page_link(
         "pages/partners.py", label="Partner report", icon=":material/table_rows:"
     )

@@ -2,7 +2,7 @@
 on a small hand-worked dataset.
 
 As of Friday 2026-11-20 (this week: Monday 16 to Sunday 22 November). Partners, all
-Ann's and in the 1st Division (touch cadence 30 days):
+in the 1st Division (touch cadence 30 days), P1-P4 Ann's (her activities):
 - P1 Ash & Co: an open notes task; last touched by a call on 2026-10-11,
   (31 - 11) + 20 = 40 days ago: 40 - 30 = 10 days over the cadence.
 - P2 Beech Ltd: an open notes task, nothing else: never touched.
@@ -10,8 +10,9 @@ Ann's and in the 1st Division (touch cadence 30 days):
   within the cadence, with its notes task: not listed.
 - P4 Damson Partners: no notes task; an email on Tue 2026-11-17 (3 days ago,
   3 - 30 = -27 days over) and an open task due Thu 2026-11-12 (overdue).
+- P5 Elder Tax, Bob's: no activity at all: never touched, no notes task.
 Call list order (one league): days over the cadence, most first, a partner never
-touched first of all: Beech, Ash, Damson.
+touched first of all (then by name): Beech, Elder, Ash, Damson.
 """
 
 from __future__ import annotations
@@ -27,14 +28,13 @@ AS_OF = "2026-11-20"
 NOTES = "Account Management Notes"
 
 PARTNERS = [
-    dict(
-        partner_id=pid, partner_name=name, account_manager="Ann", league="1st Division"
-    )
-    for pid, name in (
-        ("P1", "Ash & Co"),
-        ("P2", "Beech Ltd"),
-        ("P3", "Cherry LLP"),
-        ("P4", "Damson Partners"),
+    dict(partner_id=pid, partner_name=name, account_manager=am, league="1st Division")
+    for pid, name, am in (
+        ("P1", "Ash & Co", "Ann"),
+        ("P2", "Beech Ltd", "Ann"),
+        ("P3", "Cherry LLP", "Ann"),
+        ("P4", "Damson Partners", "Ann"),
+        ("P5", "Elder Tax", "Bob"),
     )
 ]
 
@@ -91,19 +91,21 @@ def markdown(at) -> list[str]:
 def test_call_list_rows_open_their_partner_by_id(run_app, data):
     at = run_app(data, page=HOME, query={"as_of": AS_OF})
     assert not at.exception
-    assert at.subheader[0].value == "Call today · 3 partners"
-    # Beech (never touched), Ash (10 days over), Damson (within): each name
-    # a link carrying its own partner id.
+    assert at.subheader[0].value == "Call today · 4 partners"
+    # Beech and Elder (never touched), Ash (10 days over), Damson (within): each
+    # name a link carrying its own partner id.
     assert partner_links(at) == [
         (":blue[**Beech Ltd**]", "partner=P2"),
+        (":blue[**Elder Tax**]", "partner=P5"),
         (":blue[**Ash & Co**]", "partner=P1"),
         (":blue[**Damson Partners**]", "partner=P4"),
     ]
-    # The reasons in full words, then league and AM (the list spans every AM); the
-    # last touch only where the reasons do not give it (Damson, within cadence).
+    # The reasons in full words, then league and AM (the list spans Ann and Bob);
+    # the last touch only where the reasons do not give it (Damson, within).
     rows = [m for m in markdown(at) if ":gray[·" in m]
     assert rows == [
         "never touched :small[:gray[· 1st Division · Ann]]",
+        "never touched; no notes task :small[:gray[· 1st Division · Bob]]",
         "no touch for 40 days (cadence 30) :small[:gray[· 1st Division · Ann]]",
         "no notes task; 1 overdue task "
         ":small[:gray[· 1st Division · Ann · touched 3 days ago]]",
@@ -111,14 +113,20 @@ def test_call_list_rows_open_their_partner_by_id(run_app, data):
     # Every partner is also in the grid under the expander, with its download.
     assert at.expander[0].label == "As a table, with the CSV download"
     grid = next(t.value for t in at.dataframe if "reasons" in t.value.columns)
-    assert list(grid["partner_id"]) == ["P2", "P1", "P4"]
+    assert list(grid["partner_id"]) == ["P2", "P5", "P1", "P4"]
 
 
 def test_call_list_of_one_account_manager_leaves_out_the_manager(run_app, data):
     at = run_app(data, page=HOME, query={"as_of": AS_OF, "am": "Ann"})
     assert not at.exception
+    # Ann's: Beech, Ash, Damson (Elder is Bob's); one AM, so no AM in the rows
     rows = [m for m in markdown(at) if ":gray[·" in m]
     assert rows[0] == "never touched :small[:gray[· 1st Division]]"
+    assert [query for _, query in partner_links(at)] == [
+        "partner=P2",
+        "partner=P1",
+        "partner=P4",
+    ]
 
 
 def test_call_list_draws_the_first_rows_and_keeps_every_partner_in_the_grid(
