@@ -24,8 +24,8 @@ DONE_SYMBOL = "☑"
 OVERDUE = "⚠ overdue"
 LEGEND = (
     " · ".join(f"{mark} {kind.lower()}" for kind, mark in TYPE_SYMBOLS.items())
-    + f" · {DONE_SYMBOL} completed task · ⚠ overdue tasks (open, due before "
-    "the as-of date)"
+    + f" · {DONE_SYMBOL} completed task · ⚠ overdue tasks (open, due before the "
+    "as-of date)"
 )
 # Widths fit the 820 pixels the grid gets at 1280 with the sidebar open: 766 of
 # them, beside the row checkboxes.
