@@ -6,11 +6,13 @@ import streamlit as st
 
 from analytics import calls, churn, kpis, metrics, partners, quota, repurposing
 from analytics.schema import DEFAULT_CADENCE_DAYS
-from ui import call_list, charts, common, figures
+from ui import auth, call_list, charts, common, figures
 from ui.safe import md
 
 f = common.filters()
-team = md(f.account_manager) if f.account_manager else "the team"
+books = auth.books()
+one_book = f.account_manager or (books[0] if books and len(books) == 1 else None)
+team = md(one_book) if one_book else "the team"  # an AM signed in reads their name
 
 st.title("Dashboard")
 st.caption(

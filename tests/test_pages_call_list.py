@@ -246,3 +246,30 @@ def test_agenda_on_a_phone_pins_the_partner_beside_the_subject(
         "Cherry LLP",
         "Damson Partners",
     ]
+
+
+@pytest.fixture(scope="module")
+def team(make_module_data_dir):
+    from tests.test_access import TABLES
+
+    return make_module_data_dir(**TABLES)
+
+
+@pytest.mark.parametrize(
+    ("email", "whose"),
+    # test_access's fixture: Ann an AM (her own book), Meg the manager of Ann and Bob
+    [("ann@example.com", "Ann"), ("meg@example.com", "the team")],
+)
+def test_dashboard_names_the_book_it_shows(run_app, team, email, whose):
+    import time
+
+    from tests.test_pages_access import AUTH, signed_in
+
+    user = signed_in(email, exp=int(time.time()) + 3600)
+    query = {"as_of": "2026-11-04"}
+    at = run_app(team, page=HOME, query=query, user=user, secrets=AUTH)
+    assert not at.exception
+    assert at.caption[0].value == (
+        "Quota pace, repurposing, churn and partners needing attention for "
+        f"{whose}, as of Wednesday 04 November 2026."
+    )
