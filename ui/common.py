@@ -242,15 +242,19 @@ def fiscal_start_default() -> int:
     )
 
 
-def download(df: pd.DataFrame, name: str, key: str | None = None) -> None:
+def download(
+    df: pd.DataFrame | Callable[[], pd.DataFrame], name: str, key: str | None = None
+) -> None:
     """CSV and Excel downloads of `df` side by side (formula cells neutralised),
     each built only when its button is pressed (the CSV kept for the next click
-    on the same data)."""
+    on the same data). `df` may be a callable that returns the frame when
+    clicked (`report_later`): the session then keeps no copy of it meanwhile."""
     key = key or f"dl-{name}"
+    frame = df if callable(df) else partial(_same, df)
     with st.container(horizontal=True):
         st.download_button(
             "Download CSV",
-            partial(_csv_bytes, df),
+            lambda: _csv_bytes(frame()),
             file_name=f"{name}.csv",
             mime="text/csv",
             key=key,
@@ -259,13 +263,34 @@ def download(df: pd.DataFrame, name: str, key: str | None = None) -> None:
         )
         st.download_button(
             "Download Excel",
-            partial(to_excel_bytes, df, name),
+            lambda: to_excel_bytes(frame(), name),
             file_name=f"{name}.xlsx",
             mime=XLSX,
             key=f"{key}-xlsx",
             icon=":material/table_view:",
             on_click="ignore",
         )
+
+
+def _same(df: pd.DataFrame) -> pd.DataFrame:
+    return df
+
+
+def report_later(fn: Callable[..., Any], **kwargs: Any) -> Callable[[], Any]:
+    """`report(fn, **kwargs)` to be read when called (e.g. by a download's click,
+    after the run): it holds the cache key of this run's dataset version and
+    books, not the result."""
+    from ui import auth  # auth builds on this module
+
+    return partial(
+        _cached_report,
+        data_directory(),
+        dataset_version(),
+        f"{fn.__module__}.{fn.__qualname__}",
+        fn,
+        arguments(fn, kwargs),
+        auth.books(),
+    )
 
 
 def download_report(

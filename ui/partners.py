@@ -23,13 +23,15 @@ NOTES_MISSING = "missing"
 # next stage; a partner of the mixed status group with its status), when last
 # touched, the notes task, plan progress, then the counts, the AM when several.
 # Headers are the registry's (short) labels. Widths fit 1280 pixels with the
-# sidebar open: 772 of the 820 the grid gets there, beside its row checkboxes.
+# sidebar open: 772 of the 820 the grid gets there, beside its row checkboxes;
+# each column as narrow as its header and values allow, so that the partner's
+# name has the rest (and the AM column's width when there is none).
 # `partner` is a link (by id) to the partner's detail; a status group's first row
 # is its subtotal.
 GRID_COLUMNS = {
     "partner": st.column_config.LinkColumn(
         "Partner",
-        width=184,
+        width=206,
         pinned=True,
         display_text=r"#(.+)$",
         help="★ ready for the next stage (repurposed at or above the business plan "
@@ -39,18 +41,18 @@ GRID_COLUMNS = {
     ),
     "last_touch": st.column_config.TextColumn(
         figures.short("days_since_touch"),
-        width=60,
+        width=52,
         help="Days since the last event, call, email or completed task.",
     ),
     "notes": st.column_config.TextColumn(
         figures.short("has_notes_task"),
-        width=60,
+        width=56,
         help="An open 'Account Management Notes' task; on a subtotal row, how many "
         "of the group's partners have one.",
     ),
     "plan": figures.progress_column(
         figures.short("plan_progress"),
-        width=68,
+        width=64,
         help="Plan progress: repurposed / business plan aim.",
     ),
     **{
@@ -60,8 +62,8 @@ GRID_COLUMNS = {
             ("clients_active", 48),
             ("clients_repurposed", 80),
             ("business_plan_aim", 38),
-            ("added_this_month", 50),
-            ("churned_this_week", 60),
+            ("added_this_month", 46),
+            ("churned_this_week", 58),
         )
     },
     "account_manager": st.column_config.TextColumn(
@@ -69,9 +71,9 @@ GRID_COLUMNS = {
     ),
 }
 PHONE_COLUMNS = {
-    "partner": GRID_COLUMNS["partner"] | {"width": 170},
-    "last_touch": GRID_COLUMNS["last_touch"] | {"width": 70},
-    "notes": GRID_COLUMNS["notes"] | {"width": 70},
+    "partner": GRID_COLUMNS["partner"] | {"width": 190},
+    "last_touch": GRID_COLUMNS["last_touch"] | {"width": 56},
+    "notes": GRID_COLUMNS["notes"] | {"width": 64},
 }
 # summed on a status group's subtotal row (the aim too, when any is set)
 COUNT_COLUMNS = [
@@ -95,8 +97,9 @@ def grid_columns(several_managers: bool, phone: bool) -> dict:
     if phone:
         return PHONE_COLUMNS
     columns = dict(GRID_COLUMNS)
-    if not several_managers:
-        del columns["account_manager"]
+    if not several_managers:  # the name takes the AM's room
+        room = columns["partner"]["width"] + columns.pop("account_manager")["width"]
+        columns["partner"] = columns["partner"] | {"width": room}
     return columns
 
 
