@@ -69,7 +69,8 @@ summary.caption(
     f"{figures.count(ready.sum())} ready for the next stage"
 )
 with download.container(horizontal_alignment="right"):
-    common.download(report.assign(is_ready=ready), "partner_report")
+    later = common.report_later(partners.partner_report, **filters)
+    common.download(lambda: ui.with_ready(later()), "partner_report")
 
 several_managers = report["account_manager"].nunique(dropna=False) > 1
 phone = common.is_phone()

@@ -4,6 +4,9 @@ chosen; a chosen league is drawn whole."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pandas as pd
 import pytest
 
@@ -27,12 +30,20 @@ PARTNERS = [
     partner("P1", "Ash", "Premiership", "Handover"),  # 3 clients
     partner("P2", "Beech", "Premiership", "Handover"),  # 2 clients
     partner("P3", "Cherry", "Premiership", "Handover"),  # 1 client
-    partner("P4", "Dogwood", "Premiership", "Fast-Track"),  # 1 client
+    # 1 client, repurposed, of an aim of 1: ready for the next stage
+    partner("P4", "Dogwood", "Premiership", "Fast-Track") | {"business_plan_aim": 1},
     partner("P5", "Elder", "Champions League", "Fast-Track"),  # 1 client
 ]
 CLIENTS = [
     {"client_id": f"C{i}", "partner_id": pid, "added_date": "2026-01-05"}
-    for i, pid in enumerate(["P1", "P1", "P1", "P2", "P2", "P3", "P4", "P5"])
+    for i, pid in enumerate(["P1", "P1", "P1", "P2", "P2", "P3", "P5"])
+] + [
+    {
+        "client_id": "C9",
+        "partner_id": "P4",
+        "added_date": "2026-01-05",
+        "repurposed_date": "2026-02-01",
+    }
 ]
 
 
@@ -109,3 +120,35 @@ def test_a_chosen_league_is_drawn_whole_from_its_link(run_app, report_data):
     # 4 partners (more than 3), all drawn: Ash, Beech, Cherry, Dogwood
     assert names(premiership)[1:4] == ["Ash", "Beech", "Cherry"]
     assert not at.button
+
+
+def test_the_download_has_every_partner_read_when_clicked(
+    run_app, report_data, monkeypatch
+):
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made = {}  # deferred file id -> the callable a click runs
+    add = MediaFileManager.add_deferred
+
+    def keep(self, data_callable, *args, **kwargs):
+        file_id = add(self, data_callable, *args, **kwargs)
+        made[file_id] = data_callable
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    at = run_app(report_data, page=REPORT, query=AS_OF)
+    (button,) = [b for b in at.get("download_button") if b.key == "dl-partner_report"]
+    # clicked after the run (as a browser does): the report read from the cache,
+    # with every partner, Cherry too (left out of the grid); Dogwood ready (1 / 1)
+    rows = list(
+        csv.DictReader(
+            io.StringIO(made[button.proto.deferred_file_id]().decode("utf-8-sig"))
+        )
+    )
+    assert [(r["partner_id"], r["is_ready"]) for r in rows] == [
+        ("P5", "false"),
+        ("P1", "false"),
+        ("P2", "false"),
+        ("P3", "false"),
+        ("P4", "true"),
+    ]

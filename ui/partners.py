@@ -121,6 +121,11 @@ def is_ready(report: pd.DataFrame) -> pd.Series:
     return report["plan_progress"].astype("float64").ge(1).fillna(False)
 
 
+def with_ready(report: pd.DataFrame) -> pd.DataFrame:
+    """The partner report as downloaded: with its ready-for-the-next-stage flag."""
+    return report.assign(is_ready=is_ready(report))
+
+
 def report_grid(
     block: pd.DataFrame, as_of: dt.date, per_group: int | None = None
 ) -> pd.DataFrame:
