@@ -286,6 +286,25 @@ def app_runner(monkeypatch: pytest.MonkeyPatch) -> Callable[..., object]:
 
 
 @pytest.fixture
+def deferred_downloads(monkeypatch) -> dict[str, Callable[[], object]]:
+    """The callables the download buttons of AppTest runs register, by the
+    `deferred_file_id` of their button: calling one is what a click does, after
+    the run, outside it."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made: dict[str, Callable[[], object]] = {}
+    add = MediaFileManager.add_deferred
+
+    def keep(self, data_callable, *args, **kwargs):
+        file_id = add(self, data_callable, *args, **kwargs)
+        made[file_id] = data_callable
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    return made
+
+
+@pytest.fixture
 def run_app(monkeypatch) -> Callable[..., object]:
     """app_runner for one test."""
     return app_runner(monkeypatch)

@@ -3,6 +3,8 @@ nothing, column mapping remembered, restore, reset to demo, compare uploads."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 
@@ -10,6 +12,7 @@ import pandas as pd
 import pytest
 
 from analytics import mappings, schema, store
+from ui import common
 
 PAGE = "pages/data.py"
 CSV = "text/csv"
@@ -320,6 +323,28 @@ def test_compare_two_uploads_of_clients(run_app, two_client_uploads):
         ["added", "C3", "", "P2"],
         ["newly churned", "C2", "P1", "P1"],
         ["moved", "C1", "P1", "P2"],
+    ]
+
+
+def test_compare_draws_the_first_rows_and_downloads_them_all(
+    run_app, two_client_uploads, deferred_downloads, monkeypatch
+):
+    monkeypatch.setattr(common, "MAX_ROWS", 2)  # the app's 10,000, scaled down
+    at = run_app(two_client_uploads, page=PAGE, query=COMPARE)
+    # three changes (C3 added, C2 newly churned, C1 moved): the first two drawn
+    assert list(frame_with(at, "change")["client_id"]) == ["C3", "C2"]
+    assert any(
+        c.value == "Showing the first 2 rows; the download has them all."
+        for c in at.caption
+    )
+    (button,) = [b for b in at.get("download_button") if b.key == "dl-client_changes"]
+    # clicked after the run: every change, read again from the two uploads
+    data = deferred_downloads[button.proto.deferred_file_id]()
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [(r["change"], r["client_id"]) for r in rows] == [
+        ("added", "C3"),
+        ("newly churned", "C2"),
+        ("moved", "C1"),
     ]
 
 

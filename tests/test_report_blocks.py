@@ -123,28 +123,14 @@ def test_a_chosen_league_is_drawn_whole_from_its_link(run_app, report_data):
 
 
 def test_the_download_has_every_partner_read_when_clicked(
-    run_app, report_data, monkeypatch
+    run_app, report_data, deferred_downloads
 ):
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
-    made = {}  # deferred file id -> the callable a click runs
-    add = MediaFileManager.add_deferred
-
-    def keep(self, data_callable, *args, **kwargs):
-        file_id = add(self, data_callable, *args, **kwargs)
-        made[file_id] = data_callable
-        return file_id
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
     at = run_app(report_data, page=REPORT, query=AS_OF)
     (button,) = [b for b in at.get("download_button") if b.key == "dl-partner_report"]
     # clicked after the run (as a browser does): the report read from the cache,
     # with every partner, Cherry too (left out of the grid); Dogwood ready (1 / 1)
-    rows = list(
-        csv.DictReader(
-            io.StringIO(made[button.proto.deferred_file_id]().decode("utf-8-sig"))
-        )
-    )
+    data = deferred_downloads[button.proto.deferred_file_id]()
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert [(r["partner_id"], r["is_ready"]) for r in rows] == [
         ("P5", "false"),
         ("P1", "false"),

@@ -285,10 +285,12 @@ def _comparison(directory: str, old: str, new: str) -> compare.Comparison:
         return compare.compare_summary(Path(directory), old, new, common.MAX_ROWS, con)
 
 
-def _changes_csv(directory: Path, old: str, new: str) -> bytes:
+def _changes_csv(
+    directory: Path, old: str, new: str, cursor: Callable[[], object]
+) -> bytes:
     """Every change between two versions as CSV, built when the download is
-    clicked."""
-    with common.cursor() as con:
+    clicked (`cursor`: common.cursor_later)."""
+    with cursor() as con:
         changes = compare.compare_clients(directory, old, new, con)
     return to_csv_bytes(changes_shown(changes))
 
@@ -324,7 +326,7 @@ def show_compare(directory: Path) -> None:
     common.table(changes_shown(result.rows), None, CHANGES_CONFIG, more=result.more)
     st.download_button(
         "Download CSV",
-        partial(_changes_csv, directory, old, new),
+        partial(_changes_csv, directory, old, new, common.cursor_later()),
         file_name="client_changes.csv",
         mime="text/csv",
         key="dl-client_changes",

@@ -129,6 +129,16 @@ def cursor():
     return _connection(data_directory(), dataset_version()).cursor()
 
 
+def cursor_later() -> Callable[[], Any]:
+    """`cursor` to be opened when called, e.g. by a download's click after the
+    run (on this run's dataset version)."""
+    return partial(_open_cursor, data_directory(), dataset_version())
+
+
+def _open_cursor(directory: str, version: str):
+    return _connection(directory, version).cursor()
+
+
 @st.cache_resource(max_entries=16, ttl="2h", show_spinner=False)
 def _book(directory: str, version: str, account_managers: tuple[str, ...]):
     """The dataset narrowed to some AMs' books (analytics.access), in memory, per
