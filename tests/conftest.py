@@ -4,6 +4,7 @@ real store (no mocks), and the repository root."""
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
 import functools
 import io
@@ -302,6 +303,14 @@ def deferred_downloads(monkeypatch) -> dict[str, Callable[[], object]]:
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
     return made
+
+
+def clicked_csv(at, key: str, made: dict[str, Callable[[], object]]) -> list[dict]:
+    """The rows of the CSV the download button `key` of `at` gives when clicked
+    (`made`: the deferred_downloads fixture)."""
+    (button,) = [b for b in at.get("download_button") if b.key == key]
+    data = made[button.proto.deferred_file_id]()
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
 
 
 @pytest.fixture

@@ -55,18 +55,25 @@ def versions(tmp_path):
     return tmp_path, old, new
 
 
+# added C7; removed C4; churned C2; C3 both repurposed and moved (two rows);
+# C1 unchanged, C5 same partner (18 = 15 + checksum), C6 was already repurposed.
+EVERY_CHANGE = [
+    ("added", "C7"),
+    ("removed", "C4"),
+    ("churned", "C2"),
+    ("repurposed", "C3"),
+    ("moved", "C3"),
+]
+
+
+def pairs(changes) -> list[tuple[str, str]]:
+    return list(zip(changes["change"], changes["client_id"], strict=True))
+
+
 def test_every_change_found_once_in_order(versions):
     directory, old, new = versions
     changes = compare_clients(directory, old, new)
-    # added C7; removed C4; churned C2; C3 both repurposed and moved (two rows);
-    # C1 unchanged, C5 same partner (18 = 15 + checksum), C6 was already repurposed.
-    assert list(zip(changes["change"], changes["client_id"], strict=True)) == [
-        ("added", "C7"),
-        ("removed", "C4"),
-        ("churned", "C2"),
-        ("repurposed", "C3"),
-        ("moved", "C3"),
-    ]
+    assert pairs(changes) == EVERY_CHANGE
 
 
 def test_rows_carry_old_and_new_values(versions):
@@ -139,11 +146,5 @@ def test_compare_in_a_readers_database_leaves_it_as_it_was(versions):
         changes = compare_clients(directory, old, new, reader)
         after = reader.execute("select database_name from duckdb_databases()").df()
     # the same five rows as in a database of its own; both files detached again
-    assert list(zip(changes["change"], changes["client_id"], strict=True)) == [
-        ("added", "C7"),
-        ("removed", "C4"),
-        ("churned", "C2"),
-        ("repurposed", "C3"),
-        ("moved", "C3"),
-    ]
+    assert pairs(changes) == EVERY_CHANGE
     assert after.equals(before)

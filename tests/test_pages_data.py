@@ -3,8 +3,6 @@ nothing, column mapping remembered, restore, reset to demo, compare uploads."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 
@@ -12,6 +10,7 @@ import pandas as pd
 import pytest
 
 from analytics import mappings, schema, store
+from tests.conftest import clicked_csv
 from ui import common
 
 PAGE = "pages/data.py"
@@ -337,10 +336,8 @@ def test_compare_draws_the_first_rows_and_downloads_them_all(
         c.value == "Showing the first 2 rows; the download has them all."
         for c in at.caption
     )
-    (button,) = [b for b in at.get("download_button") if b.key == "dl-client_changes"]
     # clicked after the run: every change, read again from the two uploads
-    data = deferred_downloads[button.proto.deferred_file_id]()
-    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    rows = clicked_csv(at, "dl-client_changes", deferred_downloads)
     assert [(r["change"], r["client_id"]) for r in rows] == [
         ("added", "C3"),
         ("newly churned", "C2"),

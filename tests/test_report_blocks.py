@@ -4,12 +4,10 @@ chosen; a chosen league is drawn whole."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pandas as pd
 import pytest
 
+from tests.conftest import clicked_csv
 from ui import partners as ui
 
 REPORT = "pages/partners.py"
@@ -126,11 +124,9 @@ def test_the_download_has_every_partner_read_when_clicked(
     run_app, report_data, deferred_downloads
 ):
     at = run_app(report_data, page=REPORT, query=AS_OF)
-    (button,) = [b for b in at.get("download_button") if b.key == "dl-partner_report"]
     # clicked after the run (as a browser does): the report read from the cache,
     # with every partner, Cherry too (left out of the grid); Dogwood ready (1 / 1)
-    data = deferred_downloads[button.proto.deferred_file_id]()
-    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    rows = clicked_csv(at, "dl-partner_report", deferred_downloads)
     assert [(r["partner_id"], r["is_ready"]) for r in rows] == [
         ("P5", "false"),
         ("P1", "false"),
