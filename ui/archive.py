@@ -315,10 +315,8 @@ def show_compare(directory: Path) -> None:
     for tile, row in zip(
         st.columns(len(result.counts)), result.counts.itertuples(), strict=True
     ):
-        tile.metric(
-            f"{CHANGE_WORDS[row.change].capitalize()} clients",
-            f"{row.clients:,}",
-            border=True,
+        tile.metric(  # "Newly repurposed": the heading says they are clients
+            CHANGE_WORDS[row.change].capitalize(), f"{row.clients:,}", border=True
         )
     if result.rows.empty:
         st.info(change_summary(result.counts).capitalize() + " between them.")
