@@ -132,11 +132,8 @@ def cursor():
 def cursor_later() -> Callable[[], Any]:
     """`cursor` to be opened when called, e.g. by a download's click after the
     run (on this run's dataset version)."""
-    return partial(_open_cursor, data_directory(), dataset_version())
-
-
-def _open_cursor(directory: str, version: str):
-    return _connection(directory, version).cursor()
+    directory, version = data_directory(), dataset_version()
+    return lambda: _connection(directory, version).cursor()
 
 
 @st.cache_resource(max_entries=16, ttl="2h", show_spinner=False)
@@ -198,10 +195,15 @@ def report_head(fn: Callable[..., Any], rows: int = MAX_ROWS, **kwargs: Any) -> 
 
 
 def _report(fn: Callable[..., Any], kwargs: dict) -> Any:
+    return _cached_report(*_report_key(fn, kwargs))
+
+
+def _report_key(fn: Callable[..., Any], kwargs: dict) -> tuple:
+    """`_cached_report`'s arguments for `fn(**kwargs)` in this run."""
     from ui import auth  # auth builds on this module
 
     version = dataset_version()  # first: it may rerun the page through app.py
-    return _cached_report(
+    return (
         data_directory(),
         version,
         f"{fn.__module__}.{fn.__qualname__}",
@@ -260,7 +262,7 @@ def download(
     on the same data). `df` may be a callable that returns the frame when
     clicked (`report_later`): the session then keeps no copy of it meanwhile."""
     key = key or f"dl-{name}"
-    frame = df if callable(df) else partial(_same, df)
+    frame = df if callable(df) else lambda: df
     with st.container(horizontal=True):
         st.download_button(
             "Download CSV",
@@ -282,25 +284,11 @@ def download(
         )
 
 
-def _same(df: pd.DataFrame) -> pd.DataFrame:
-    return df
-
-
 def report_later(fn: Callable[..., Any], **kwargs: Any) -> Callable[[], Any]:
     """`report(fn, **kwargs)` to be read when called (e.g. by a download's click,
     after the run): it holds the cache key of this run's dataset version and
     books, not the result."""
-    from ui import auth  # auth builds on this module
-
-    return partial(
-        _cached_report,
-        data_directory(),
-        dataset_version(),
-        f"{fn.__module__}.{fn.__qualname__}",
-        fn,
-        arguments(fn, kwargs),
-        auth.books(),
-    )
+    return partial(_cached_report, *_report_key(fn, kwargs))
 
 
 def download_report(
