@@ -9,11 +9,7 @@ import re
 from pathlib import Path
 
 import duckdb
-import openpyxl
 import pandas as pd
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from analytics import activity, churn, partners, quota, repurposing
 from analytics.schema import league_names
@@ -82,6 +78,13 @@ def to_excel_bytes(df: pd.DataFrame, sheet: str = "data") -> bytes:
     """An .xlsx workbook of `df`: one sheet, a bold frozen header, numbers as
     numbers, dates as dates, text always as text (never a formula) and neutralised
     like the CSV, columns wide enough for their text."""
+    # imported when a workbook is asked for: openpyxl (and lxml) add 12 MB to
+    # every app process that never writes one
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     book = openpyxl.Workbook(write_only=True)
     ws = book.create_sheet(_sheet_title(sheet))
     ws.freeze_panes = "A2"
@@ -142,6 +145,8 @@ def _excel_cell(ws, value: object) -> object:
     """A value as openpyxl appends it; text starting with `=` (none is left after
     neutralising, but never trust that) as a text cell, not a formula."""
     if isinstance(value, str) and value.startswith("="):
+        from openpyxl.cell import WriteOnlyCell
+
         cell = WriteOnlyCell(ws, value=value)
         cell.data_type = "s"
         return cell

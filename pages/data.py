@@ -95,6 +95,7 @@ with history_tab:
         column_config=AUDIT_CONFIG,
     )
 
-with compare_tab:
-    st.subheader("Clients between two uploads, by CRN")
-    archive.show_compare(directory)
+if compare_tab.open:  # only when chosen: it reads two versions' clients
+    with compare_tab:
+        st.subheader("Clients between two uploads, by CRN")
+        archive.show_compare(directory)

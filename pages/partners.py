@@ -13,6 +13,12 @@ ALL_LEAGUES = "All leagues"
 ALL_STATUSES = "All statuses"
 BLANK_STATUS = "(blank)"
 
+
+def choose_league(name: str) -> None:
+    """Show one league's block whole (the League box, kept in the URL)."""
+    st.session_state["league"] = name
+
+
 f = common.filters()
 
 st.title("Partner report")
@@ -63,13 +69,16 @@ summary.caption(
     f"{figures.count(ready.sum())} ready for the next stage"
 )
 with download.container(horizontal_alignment="right"):
-    common.download(report.assign(is_ready=ready), "partner_report")
+    later = common.report_later(partners.partner_report, **filters)
+    common.download(lambda: ui.with_ready(later()), "partner_report")
 
 several_managers = report["account_manager"].nunique(dropna=False) > 1
 phone = common.is_phone()
 key = (common.dataset_version(), auth.books(), *filters.values())  # per viewer
 blocks = dict(list(report.groupby(league_names(report["league"]), sort=False)))
-for league_name, grid in ui.league_grids(report, key, f.as_of):
+whole = league != ALL_LEAGUES  # a chosen league is drawn whole
+for block_grid in ui.league_grids(report, key, f.as_of, whole):
+    league_name, grid = block_grid.league, block_grid.grid
     block = blocks[league_name]
     st.header(md(league_name), divider="gray")
     st.markdown(
@@ -88,3 +97,16 @@ for league_name, grid in ui.league_grids(report, key, f.as_of):
         height=ui.grid_height(grid),
         placeholder="",
     )
+    if block_grid.left_out:
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.caption(
+                f"Each status group's first {ui.GROUP_ROWS} partners (most clients"
+                f" first); {figures.count(block_grid.left_out)} more in this league."
+            )
+            st.button(
+                f"Show all {figures.count(len(block))} partners",
+                key=f"all-{league_name}",
+                icon=":material/unfold_more:",
+                on_click=choose_league,
+                args=(league_name,),
+            )

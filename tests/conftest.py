@@ -4,6 +4,7 @@ real store (no mocks), and the repository root."""
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
 import functools
 import io
@@ -283,6 +284,33 @@ def app_runner(monkeypatch: pytest.MonkeyPatch) -> Callable[..., object]:
         return at.run()
 
     return run
+
+
+@pytest.fixture
+def deferred_downloads(monkeypatch) -> dict[str, Callable[[], object]]:
+    """The callables the download buttons of AppTest runs register, by the
+    `deferred_file_id` of their button: calling one is what a click does, after
+    the run, outside it."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made: dict[str, Callable[[], object]] = {}
+    add = MediaFileManager.add_deferred
+
+    def keep(self, data_callable, *args, **kwargs):
+        file_id = add(self, data_callable, *args, **kwargs)
+        made[file_id] = data_callable
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    return made
+
+
+def clicked_csv(at, key: str, made: dict[str, Callable[[], object]]) -> list[dict]:
+    """The rows of the CSV the download button `key` of `at` gives when clicked
+    (`made`: the deferred_downloads fixture)."""
+    (button,) = [b for b in at.get("download_button") if b.key == key]
+    data = made[button.proto.deferred_file_id]()
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analytics import store
-from analytics.compare import CHANGES, change_counts, compare_clients
+from analytics import db, store
+from analytics.compare import CHANGES, change_counts, compare_clients, compare_summary
 from tests.conftest import commit_tables, d
 
 PARTNERS = [
@@ -55,18 +55,25 @@ def versions(tmp_path):
     return tmp_path, old, new
 
 
+# added C7; removed C4; churned C2; C3 both repurposed and moved (two rows);
+# C1 unchanged, C5 same partner (18 = 15 + checksum), C6 was already repurposed.
+EVERY_CHANGE = [
+    ("added", "C7"),
+    ("removed", "C4"),
+    ("churned", "C2"),
+    ("repurposed", "C3"),
+    ("moved", "C3"),
+]
+
+
+def pairs(changes) -> list[tuple[str, str]]:
+    return list(zip(changes["change"], changes["client_id"], strict=True))
+
+
 def test_every_change_found_once_in_order(versions):
     directory, old, new = versions
     changes = compare_clients(directory, old, new)
-    # added C7; removed C4; churned C2; C3 both repurposed and moved (two rows);
-    # C1 unchanged, C5 same partner (18 = 15 + checksum), C6 was already repurposed.
-    assert list(zip(changes["change"], changes["client_id"], strict=True)) == [
-        ("added", "C7"),
-        ("removed", "C4"),
-        ("churned", "C2"),
-        ("repurposed", "C3"),
-        ("moved", "C3"),
-    ]
+    assert pairs(changes) == EVERY_CHANGE
 
 
 def test_rows_carry_old_and_new_values(versions):
@@ -116,3 +123,28 @@ def test_unknown_version_is_an_error(versions):
     directory, old, _ = versions
     with pytest.raises(store.StoreError, match="no-such"):
         compare_clients(directory, old, "no-such")
+
+
+def test_summary_counts_every_change_and_keeps_the_first_rows(versions):
+    directory, old, new = versions
+    summary = compare_summary(directory, old, new, rows=2)
+    # the five changes hold one client each (C7 added, C4 removed, C2 churned,
+    # C3 repurposed and moved); the first two rows in order, more behind them
+    assert summary.counts.to_dict("records") == [
+        {"change": c, "clients": 1} for c in CHANGES
+    ]
+    assert list(summary.rows["client_id"]) == ["C7", "C4"]
+    assert summary.more
+    # all five rows fit in 5: nothing more
+    assert not compare_summary(directory, old, new, rows=5).more
+
+
+def test_compare_in_a_readers_database_leaves_it_as_it_was(versions):
+    directory, old, new = versions
+    with db.connect(store.version_path(directory, new)) as reader:
+        before = reader.execute("select database_name from duckdb_databases()").df()
+        changes = compare_clients(directory, old, new, reader)
+        after = reader.execute("select database_name from duckdb_databases()").df()
+    # the same five rows as in a database of its own; both files detached again
+    assert pairs(changes) == EVERY_CHANGE
+    assert after.equals(before)

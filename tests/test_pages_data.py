@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 
 from analytics import mappings, schema, store
+from tests.conftest import clicked_csv
+from ui import common
 
 PAGE = "pages/data.py"
 CSV = "text/csv"
@@ -283,19 +285,55 @@ def two_client_uploads(make_data_dir):
     return data
 
 
-def test_compare_two_uploads_of_clients(run_app, two_client_uploads):
+COMPARE = {"tab": "Compare clients"}
+CHANGE_TILES = ["Added", "Missing", "Newly churned", "Newly repurposed", "Moved"]
+
+
+def test_compare_is_computed_only_when_its_tab_is_chosen(run_app, two_client_uploads):
     at = run_app(two_client_uploads, page=PAGE)
+    assert not at.exception
+    # the upload tab (the default) runs; the comparison of two uploads does not
+    assert at.file_uploader(key="upload") is not None
+    assert not any(m.label in CHANGE_TILES for m in at.metric)
+    assert not [df for df in at.dataframe if "change" in df.value.columns]
+    at.query_params["tab"] = COMPARE["tab"]
+    at = at.run()
+    # chosen: C3 added, C2 newly churned, C1 moved (see two_client_uploads)
+    assert [metrics(at)[c] for c in CHANGE_TILES] == ["1", "0", "1", "0", "1"]
+
+
+def test_compare_two_uploads_of_clients(run_app, two_client_uploads):
+    at = run_app(two_client_uploads, page=PAGE, query=COMPARE)
     assert not at.exception
     shown = metrics(at)
     # added C3; churned C2; moved C1 (P1 -> P2); nothing missing or repurposed
-    changes = ("Added", "Missing", "Newly churned", "Newly repurposed", "Moved")
-    assert [shown[f"{c} clients"] for c in changes] == ["1", "0", "1", "0", "1"]
+    assert [shown[c] for c in CHANGE_TILES] == ["1", "0", "1", "0", "1"]
     rows = frame_with(at, "change").fillna("")
     ids = ["change", "client_id", "old_partner_id", "new_partner_id"]
     assert rows[ids].values.tolist() == [
         ["added", "C3", "", "P2"],
         ["newly churned", "C2", "P1", "P1"],
         ["moved", "C1", "P1", "P2"],
+    ]
+
+
+def test_compare_draws_the_first_rows_and_downloads_them_all(
+    run_app, two_client_uploads, deferred_downloads, monkeypatch
+):
+    monkeypatch.setattr(common, "MAX_ROWS", 2)  # the app's 10,000, scaled down
+    at = run_app(two_client_uploads, page=PAGE, query=COMPARE)
+    # three changes (C3 added, C2 newly churned, C1 moved): the first two drawn
+    assert list(frame_with(at, "change")["client_id"]) == ["C3", "C2"]
+    assert any(
+        c.value == "Showing the first 2 rows; the download has them all."
+        for c in at.caption
+    )
+    # clicked after the run: every change, read again from the two uploads
+    rows = clicked_csv(at, "dl-client_changes", deferred_downloads)
+    assert [(r["change"], r["client_id"]) for r in rows] == [
+        ("added", "C3"),
+        ("newly churned", "C2"),
+        ("moved", "C1"),
     ]
 
 

@@ -6,12 +6,14 @@ and the sidebar's "Demo data" notice."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from analytics import audit, compare, ingest, schema, store, versions
+from analytics.export import to_csv_bytes
 from ui import auth, common
 from ui.safe import md
 from ui.upload_report import (
@@ -274,11 +276,23 @@ def show_reset(directory: Path) -> None:
     )
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _changes(directory: str, old: str, new: str) -> pd.DataFrame:
-    """Client changes between two versions; a version file never changes, so the
-    pair of versions is the whole key."""
-    return compare.compare_clients(Path(directory), old, new)
+@st.cache_data(max_entries=4, show_spinner=False)
+def _comparison(directory: str, old: str, new: str) -> compare.Comparison:
+    """Client changes between two versions: counts and the first rows a grid
+    draws; a version file never changes, so the pair of versions is the whole key.
+    Run in the app's reading connection, within the memory it already has."""
+    with common.cursor() as con:
+        return compare.compare_summary(Path(directory), old, new, common.MAX_ROWS, con)
+
+
+def _changes_csv(
+    directory: Path, old: str, new: str, cursor: Callable[[], object]
+) -> bytes:
+    """Every change between two versions as CSV, built when the download is
+    clicked (`cursor`: common.cursor_later)."""
+    with cursor() as con:
+        changes = compare.compare_clients(directory, old, new, con)
+    return to_csv_bytes(changes_shown(changes))
 
 
 def show_compare(directory: Path) -> None:
@@ -296,15 +310,24 @@ def show_compare(directory: Path) -> None:
         new = choose_upload(
             "Newer upload", history, index=0, key="cmp_new", bind="query-params"
         )
-    changes = _changes(str(directory), old, new)
-    counts = compare.change_counts(changes)
-    for tile, row in zip(st.columns(len(counts)), counts.itertuples(), strict=True):
-        tile.metric(
-            f"{CHANGE_WORDS[row.change].capitalize()} clients",
-            f"{row.clients:,}",
-            border=True,
+    with st.spinner("Comparing the clients by CRN…"):
+        result = _comparison(str(directory), old, new)
+    for tile, row in zip(
+        st.columns(len(result.counts)), result.counts.itertuples(), strict=True
+    ):
+        tile.metric(  # "Newly repurposed": the heading says they are clients
+            CHANGE_WORDS[row.change].capitalize(), f"{row.clients:,}", border=True
         )
-    if changes.empty:
-        st.info(change_summary(changes).capitalize() + " between them.")
+    if result.rows.empty:
+        st.info(change_summary(result.counts).capitalize() + " between them.")
         return
-    common.table(changes_shown(changes), "client_changes", CHANGES_CONFIG)
+    common.table(changes_shown(result.rows), None, CHANGES_CONFIG, more=result.more)
+    st.download_button(
+        "Download CSV",
+        partial(_changes_csv, directory, old, new, common.cursor_later()),
+        file_name="client_changes.csv",
+        mime="text/csv",
+        key="dl-client_changes",
+        icon=":material/download:",
+        on_click="ignore",
+    )

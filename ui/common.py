@@ -129,6 +129,13 @@ def cursor():
     return _connection(data_directory(), dataset_version()).cursor()
 
 
+def cursor_later() -> Callable[[], Any]:
+    """`cursor` to be opened when called, e.g. by a download's click after the
+    run (on this run's dataset version)."""
+    directory, version = data_directory(), dataset_version()
+    return lambda: _connection(directory, version).cursor()
+
+
 @st.cache_resource(max_entries=16, ttl="2h", show_spinner=False)
 def _book(directory: str, version: str, account_managers: tuple[str, ...]):
     """The dataset narrowed to some AMs' books (analytics.access), in memory, per
@@ -188,10 +195,15 @@ def report_head(fn: Callable[..., Any], rows: int = MAX_ROWS, **kwargs: Any) -> 
 
 
 def _report(fn: Callable[..., Any], kwargs: dict) -> Any:
+    return _cached_report(*_report_key(fn, kwargs))
+
+
+def _report_key(fn: Callable[..., Any], kwargs: dict) -> tuple:
+    """`_cached_report`'s arguments for `fn(**kwargs)` in this run."""
     from ui import auth  # auth builds on this module
 
     version = dataset_version()  # first: it may rerun the page through app.py
-    return _cached_report(
+    return (
         data_directory(),
         version,
         f"{fn.__module__}.{fn.__qualname__}",
@@ -242,15 +254,19 @@ def fiscal_start_default() -> int:
     )
 
 
-def download(df: pd.DataFrame, name: str, key: str | None = None) -> None:
+def download(
+    df: pd.DataFrame | Callable[[], pd.DataFrame], name: str, key: str | None = None
+) -> None:
     """CSV and Excel downloads of `df` side by side (formula cells neutralised),
     each built only when its button is pressed (the CSV kept for the next click
-    on the same data)."""
+    on the same data). `df` may be a callable that returns the frame when
+    clicked (`report_later`): the session then keeps no copy of it meanwhile."""
     key = key or f"dl-{name}"
+    frame = df if callable(df) else lambda: df
     with st.container(horizontal=True):
         st.download_button(
             "Download CSV",
-            partial(_csv_bytes, df),
+            lambda: _csv_bytes(frame()),
             file_name=f"{name}.csv",
             mime="text/csv",
             key=key,
@@ -259,13 +275,20 @@ def download(df: pd.DataFrame, name: str, key: str | None = None) -> None:
         )
         st.download_button(
             "Download Excel",
-            partial(to_excel_bytes, df, name),
+            lambda: to_excel_bytes(frame(), name),
             file_name=f"{name}.xlsx",
             mime=XLSX,
             key=f"{key}-xlsx",
             icon=":material/table_view:",
             on_click="ignore",
         )
+
+
+def report_later(fn: Callable[..., Any], **kwargs: Any) -> Callable[[], Any]:
+    """`report(fn, **kwargs)` to be read when called (e.g. by a download's click,
+    after the run): it holds the cache key of this run's dataset version and
+    books, not the result."""
+    return partial(_cached_report, *_report_key(fn, kwargs))
 
 
 def download_report(

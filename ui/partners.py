@@ -4,6 +4,7 @@ columns in the users' words, the KPI tiles' deltas and partner labels."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from urllib.parse import quote, quote_plus, urlencode
 
 import pandas as pd
@@ -22,13 +23,15 @@ NOTES_MISSING = "missing"
 # next stage; a partner of the mixed status group with its status), when last
 # touched, the notes task, plan progress, then the counts, the AM when several.
 # Headers are the registry's (short) labels. Widths fit 1280 pixels with the
-# sidebar open: 772 of the 820 the grid gets there, beside its row checkboxes.
+# sidebar open: 772 of the 820 the grid gets there, beside its row checkboxes;
+# each column as narrow as its header and values allow, so that the partner's
+# name has the rest (and the AM column's width when there is none).
 # `partner` is a link (by id) to the partner's detail; a status group's first row
 # is its subtotal.
 GRID_COLUMNS = {
     "partner": st.column_config.LinkColumn(
         "Partner",
-        width=184,
+        width=206,
         pinned=True,
         display_text=r"#(.+)$",
         help="★ ready for the next stage (repurposed at or above the business plan "
@@ -38,18 +41,18 @@ GRID_COLUMNS = {
     ),
     "last_touch": st.column_config.TextColumn(
         figures.short("days_since_touch"),
-        width=60,
+        width=52,
         help="Days since the last event, call, email or completed task.",
     ),
     "notes": st.column_config.TextColumn(
         figures.short("has_notes_task"),
-        width=60,
+        width=56,
         help="An open 'Account Management Notes' task; on a subtotal row, how many "
         "of the group's partners have one.",
     ),
     "plan": figures.progress_column(
         figures.short("plan_progress"),
-        width=68,
+        width=64,
         help="Plan progress: repurposed / business plan aim.",
     ),
     **{
@@ -59,8 +62,8 @@ GRID_COLUMNS = {
             ("clients_active", 48),
             ("clients_repurposed", 80),
             ("business_plan_aim", 38),
-            ("added_this_month", 50),
-            ("churned_this_week", 60),
+            ("added_this_month", 46),
+            ("churned_this_week", 58),
         )
     },
     "account_manager": st.column_config.TextColumn(
@@ -68,9 +71,9 @@ GRID_COLUMNS = {
     ),
 }
 PHONE_COLUMNS = {
-    "partner": GRID_COLUMNS["partner"] | {"width": 170},
-    "last_touch": GRID_COLUMNS["last_touch"] | {"width": 70},
-    "notes": GRID_COLUMNS["notes"] | {"width": 70},
+    "partner": GRID_COLUMNS["partner"] | {"width": 190},
+    "last_touch": GRID_COLUMNS["last_touch"] | {"width": 56},
+    "notes": GRID_COLUMNS["notes"] | {"width": 64},
 }
 # summed on a status group's subtotal row (the aim too, when any is set)
 COUNT_COLUMNS = [
@@ -82,6 +85,10 @@ COUNT_COLUMNS = [
 ]
 GRID_ROW_PX = 35
 GRID_MAX_ROWS = 25  # a taller block scrolls inside its grid
+# A league block of more partners shows each status group's first GROUP_ROWS
+# (the most clients first) until its league is chosen.
+BLOCK_ROWS = 100
+GROUP_ROWS = 20
 
 
 def grid_columns(several_managers: bool, phone: bool) -> dict:
@@ -90,8 +97,9 @@ def grid_columns(several_managers: bool, phone: bool) -> dict:
     if phone:
         return PHONE_COLUMNS
     columns = dict(GRID_COLUMNS)
-    if not several_managers:
-        del columns["account_manager"]
+    if not several_managers:  # the name takes the AM's room
+        room = columns["partner"]["width"] + columns.pop("account_manager")["width"]
+        columns["partner"] = columns["partner"] | {"width": room}
     return columns
 
 
@@ -113,59 +121,84 @@ def is_ready(report: pd.DataFrame) -> pd.Series:
     return report["plan_progress"].astype("float64").ge(1).fillna(False)
 
 
-def report_grid(block: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+def with_ready(report: pd.DataFrame) -> pd.DataFrame:
+    """The partner report as downloaded: with its ready-for-the-next-stage flag."""
+    return report.assign(is_ready=is_ready(report))
+
+
+def report_grid(
+    block: pd.DataFrame, as_of: dt.date, per_group: int | None = None
+) -> pd.DataFrame:
     """One league's rows of the partner report as its grid: per status group, a
-    subtotal row (the group's name, partner count and summed counts) and then its
-    partners in report order. `partner_id` is empty on subtotal rows."""
+    subtotal row (the group's name, partner count and summed counts, of all its
+    partners) and then its partners in report order, the first `per_group` of
+    them (None: all). `partner_id` is empty on subtotal rows."""
     groups = block["account_status"].map(status_group)
-    # a partner of the mixed group shows its own status (blank: none)
-    status = block["account_status"].where(groups == OTHER_STATUSES, "").fillna("")
-    link_tail = "&as_of=" + as_of.isoformat() + "#"
-    rows = block.assign(
-        status_group=groups,
-        partner=[
-            f"partner?partner={quote(pid or UNKNOWN_PARTNER)}{link_tail}"
-            + quote_plus(
-                (READY_MARK if ready else "")
-                + (name if isinstance(name, str) else UNKNOWN_PARTNER)
-                + (f" ({own})" if own.strip() else "")
-            )
-            for pid, name, ready, own in zip(
-                block["partner_id"],
-                block["partner_name"],
-                is_ready(block),
-                status,
-                strict=True,
-            )
-        ],
-        last_touch=block["days_since_touch"].map(figures.days),
-        notes=block["has_notes_task"].map({True: NOTES_OK, False: NOTES_MISSING}),
-        plan=figures.points(block["plan_progress"]),
-        account_manager=block["account_manager"].map(short_name),
-    )
     parts = []
-    for group, members in rows.groupby("status_group", sort=False):
+    for group, members in block.groupby(groups, sort=False):
         parts.append(_subtotal(group, members, block["league"].iloc[0], as_of))
-        parts.append(members)
+        parts.append(_partner_rows(members.head(per_group), group, as_of))
     return pd.concat(parts, ignore_index=True)[
         ["partner_id", "partner_name", *GRID_COLUMNS]
     ]
 
 
-@st.cache_data(max_entries=32, max_size=common.CACHE_MB * 2**20, show_spinner=False)
+def _partner_rows(members: pd.DataFrame, group: str, as_of: dt.date) -> pd.DataFrame:
+    """A status group's partners as grid rows: the name a link to the partner (★
+    when ready; in the mixed group, its own status in brackets, blank: none)."""
+    own = members["account_status"] if group == OTHER_STATUSES else None
+    link_tail = "&as_of=" + as_of.isoformat() + "#"
+    return members.assign(
+        partner=[
+            f"partner?partner={quote(pid or UNKNOWN_PARTNER)}{link_tail}"
+            + quote_plus(
+                (READY_MARK if ready else "")
+                + (name if isinstance(name, str) else UNKNOWN_PARTNER)
+                + (f" ({status})" if isinstance(status, str) and status.strip() else "")
+            )
+            for pid, name, ready, status in zip(
+                members["partner_id"],
+                members["partner_name"],
+                is_ready(members),
+                [None] * len(members) if own is None else own,
+                strict=True,
+            )
+        ],
+        last_touch=members["days_since_touch"].map(figures.days),
+        notes=members["has_notes_task"].map({True: NOTES_OK, False: NOTES_MISSING}),
+        plan=figures.points(members["plan_progress"]),
+        account_manager=members["account_manager"].map(short_name),
+    )
+
+
+@dataclass(frozen=True)
+class LeagueGrid:
+    """One league block of the partner report: its grid and how many of its
+    partners the grid leaves out (each status group's first GROUP_ROWS shown)."""
+
+    league: str
+    grid: pd.DataFrame
+    left_out: int
+
+
+@st.cache_data(max_entries=8, max_size=common.CACHE_MB * 2**18, show_spinner=False)
 def league_grids(
-    _report: pd.DataFrame, key: tuple, as_of: dt.date
-) -> list[tuple[str, pd.DataFrame]]:
-    """(league, grid) per league block of a partner report in report order (leagues
-    named). Cached on `key` (the dataset version and the report's arguments) rather
-    than on the frame: building 20,000 partners' grids takes a few tenths of a
-    second, reading them back milliseconds. Bounded like the reports (the
-    report they come from pickles to 9.5 MB at 50,000 partners)."""
+    _report: pd.DataFrame, key: tuple, as_of: dt.date, whole: bool
+) -> list[LeagueGrid]:
+    """A LeagueGrid per league block of a partner report, in report order (leagues
+    named). Unless `whole`, a block of more than BLOCK_ROWS partners shows each
+    status group's first GROUP_ROWS: no grid is built or sent for the thousands
+    of partners a league has at scale (the subtotals count them all). Cached on
+    `key` (the dataset version and the report's arguments) rather than on the
+    frame, within a quarter of the reports' budget."""
     named = _report.assign(league=league_names(_report["league"]))
-    return [
-        (league, report_grid(block, as_of))
-        for league, block in named.groupby("league", sort=False)
-    ]
+    grids = []
+    for league, block in named.groupby("league", sort=False):
+        per_group = None if whole or len(block) <= BLOCK_ROWS else GROUP_ROWS
+        grid = report_grid(block, as_of, per_group)
+        shown = int(grid["partner_id"].notna().sum())
+        grids.append(LeagueGrid(league, grid, len(block) - shown))
+    return grids
 
 
 def _subtotal(
@@ -183,7 +216,7 @@ def _subtotal(
         "partner_name": label,
         "partner": f"partners?{urlencode(query)}#{quote_plus(label)}",
         "last_touch": "",
-        "notes": f"{int((members['notes'] == NOTES_OK).sum()):,} of {count:,}",
+        "notes": f"{int(members['has_notes_task'].sum()):,} of {count:,}",
         "plan": None,
         **{column: int(sums[column]) for column in COUNT_COLUMNS},
         "business_plan_aim": members["business_plan_aim"].sum(min_count=1),

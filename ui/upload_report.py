@@ -247,9 +247,9 @@ def problem_text(problem: pd.Series) -> str:
     )
 
 
-def change_summary(changes: pd.DataFrame) -> str:
-    """`+12 added, 25 newly churned, 3 missing, 5 moved` (changes with clients)."""
-    counts = compare.change_counts(changes)
+def change_summary(counts: pd.DataFrame) -> str:
+    """`+12 added, 25 newly churned, 3 missing, 5 moved` (changes with clients) from
+    clients per change (compare.change_counts)."""
     parts = [
         f"{'+' if row.change == 'added' else ''}{row.clients:,}"
         f" {CHANGE_WORDS[row.change]}"
@@ -309,9 +309,8 @@ def what_changes(directory: Path, checked: Checked) -> None:
     st.markdown(sentence)
     if checked.changes is None:
         return
-    st.markdown(
-        f"**Clients against the current data:** {change_summary(checked.changes)}"
-    )
+    summary = change_summary(compare.change_counts(checked.changes))
+    st.markdown(f"**Clients against the current data:** {summary}")
     if not checked.changes.empty:
         with st.expander("The clients that change"):
             common.table(
