@@ -219,10 +219,9 @@ def main() -> None:
     print("before:", subprocess.run(["uptime"], capture_output=True, text=True).stdout)
     runs: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for _ in range(args.runs):
-        work = Path(tempfile.mkdtemp(prefix="bench-commit-", dir="/tmp"))
         if args.keep:
             shutil.rmtree(args.keep, ignore_errors=True)
-            work = args.keep
+        work = args.keep or Path(tempfile.mkdtemp(prefix="bench-commit-"))
         try:
             if args.mode == "import":
                 steps = run_import(args.csv, work)
