@@ -19,6 +19,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -231,8 +232,47 @@ def _commit(
 ) -> Upload:
     final_path = version_path(directory, version)
     tmp_path = final_path.with_suffix(".duckdb.tmp")
-    archived = _archive(directory, version, files)
-    _crash_point("archived")
+    # The files are archived (read, hashed, written, made durable) in a thread
+    # while DuckDB builds the new version: both release the GIL. Leaving the
+    # `with`, on an error too, waits for the archive.
+    with ThreadPoolExecutor(1) as pool:
+        archiving = pool.submit(_archive, directory, version, files)
+        counts = _build(directory, tables, base, tmp_path, archiving)
+    archived = archiving.result()
+    _fsync(tmp_path)
+    _crash_point("written")
+    os.replace(tmp_path, final_path)
+    _fsync_dir(final_path.parent)
+    _crash_point("renamed")
+
+    upload = Upload(
+        version=version,
+        committed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        kind=kind,
+        tables=counts,
+        files=archived,
+        note=note,
+    )
+    manifest = directory / "archive" / version / "manifest.json"
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomic(manifest, json.dumps(asdict(upload), indent=2).encode())
+    _crash_point("manifest")
+    # The commit point: readers switch to the new version here.
+    _write_atomic(directory / "current", version.encode())
+    _crash_point("switched")
+    return upload
+
+
+def _build(
+    directory: Path,
+    tables: Mapping[str, object],
+    base: str | None,
+    tmp_path: Path,
+    archiving: Future,
+) -> dict[str, int]:
+    """Write the new version's file at `tmp_path`: `tables`, the others copied
+    from `base`, the staging tables and the rollups; its rows per table. Waits
+    for `archiving` before the file is checkpointed."""
     staged = [t for t in tables.values() if isinstance(t, Staged)]
     adopted = _adoptable(staged)
     staging = staged[0].con if staged else None
@@ -275,30 +315,11 @@ def _commit(
             name: con.execute(f"select count(*) from {name}").fetchone()[0]
             for name in ALL_TABLES
         }
+        archiving.result()  # raises the archive's error
+        _crash_point("archived")
         _crash_point("inserted")
         con.execute("checkpoint")
-    _fsync(tmp_path)
-    _crash_point("written")
-    os.replace(tmp_path, final_path)
-    _fsync_dir(final_path.parent)
-    _crash_point("renamed")
-
-    upload = Upload(
-        version=version,
-        committed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        kind=kind,
-        tables=counts,
-        files=archived,
-        note=note,
-    )
-    manifest = directory / "archive" / version / "manifest.json"
-    manifest.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomic(manifest, json.dumps(asdict(upload), indent=2).encode())
-    _crash_point("manifest")
-    # The commit point: readers switch to the new version here.
-    _write_atomic(directory / "current", version.encode())
-    _crash_point("switched")
-    return upload
+    return counts
 
 
 def _adoptable(staged: list[Staged]) -> str | None:
@@ -432,20 +453,23 @@ def _archive(
             digest = hashlib.sha256(content).hexdigest()
             size, lines = len(content), content.count(b"\n")
         else:
-            digest, size, lines = _copy_atomic(Path(content), target)
+            digest, size, lines = _copy_atomic(Path(content), target, not records)
         rows = records[0] if records else max(lines - 1, 0)
         archived.append(ArchivedFile(safe, table, digest, size, rows))
     return archived
 
 
-def _copy_atomic(source: Path, target: Path) -> tuple[str, int, int]:
-    """Copy a file durably, in pieces; its SHA-256, size and line count."""
+def _copy_atomic(source: Path, target: Path, count: bool) -> tuple[str, int, int]:
+    """Copy a file durably, in pieces; its SHA-256, size and (with `count`, else
+    0) line count."""
     tmp = target.with_name(target.name + ".tmp")
     digest, size, lines = hashlib.sha256(), 0, 0
     with open(source, "rb") as reader, open(tmp, "wb") as writer:
         for chunk in iter(lambda: reader.read(1 << 23), b""):
             digest.update(chunk)
-            size, lines = size + len(chunk), lines + chunk.count(b"\n")
+            size += len(chunk)
+            if count:
+                lines += chunk.count(b"\n")
             writer.write(chunk)
         writer.flush()
         os.fsync(writer.fileno())

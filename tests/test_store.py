@@ -3,7 +3,10 @@ staging tables every metric reads."""
 
 from __future__ import annotations
 
+import errno
 import threading
+
+import pytest
 
 from analytics import store
 from tests.conftest import DATE_COLUMNS, commit_tables, d, frame
@@ -99,3 +102,27 @@ def test_targets_typed_at_the_same_time_are_all_kept(tmp_path):
 
 def _frame(records: list[dict]):
     return frame(records, DATE_COLUMNS)
+
+
+def test_a_full_disk_while_archiving_changes_nothing(tmp_path, monkeypatch):
+    # The files are archived in a thread while the version is built: its error
+    # still stops the commit before anything is switched, and nothing is left.
+    data = commit_tables(tmp_path / "data", partners=PARTNERS, clients=CLIENTS)
+    first = store.current_version(data)
+
+    def full(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store, "_copy_atomic", full)
+    upload = tmp_path / "clients.csv"
+    upload.write_bytes(b"CRN,Account ID,Created Date\nC1,P2,2026-01-05\n")
+    with pytest.raises(store.DiskFull):
+        store.commit(
+            data, {"clients": _frame(CLIENTS[:1])}, files={"clients": ("c.csv", upload)}
+        )
+    assert store.current_version(data) == first
+    assert [u.version for u in store.uploads(data)] == [first]
+    assert [p.name for p in (data / "versions").iterdir()] == [f"{first}.duckdb"]
+    assert [p.name for p in (data / "archive").iterdir()] == [first]
+    # the old dataset: C1-C4 of the first upload
+    assert rows(data, "select count(*) from clients") == [(4,)]

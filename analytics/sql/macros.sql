@@ -70,13 +70,25 @@ create or replace macro is_notes_task(activity_type, status, subject) as
     is_open_task(activity_type, status)
     and coalesce(trim(subject) = 'Account Management Notes', false);
 
+-- A subject meant as the notes task's: `Account Management Notes` up to case,
+-- spacing, punctuation or abbreviation.
+create or replace macro is_notes_like_subject(subject) as
+    notes_subject_key(subject) = 'accountmanagementnotes';
+
 -- Near-miss notes task: a task meant as the notes task that is not one: open with a
 -- subject differing only by case, spacing, punctuation or abbreviation (rename it),
--- or Completed (reopen it).
-create or replace macro is_near_miss_notes_task(activity_type, status, subject) as
+-- or Completed (reopen it). `near_miss_notes_task_at` takes is_notes_like_subject
+-- as decided once per distinct subject (staging.sql: the regular expressions run
+-- for a few dozen subjects, not for every activity).
+create or replace macro near_miss_notes_task_at(activity_type, status, subject, notes_like) as
     is_task_kind(activity_type)
-    and notes_subject_key(subject) = 'accountmanagementnotes'
+    and notes_like
     and not is_notes_task(activity_type, status, subject);
+
+create or replace macro is_near_miss_notes_task(activity_type, status, subject) as
+    near_miss_notes_task_at(
+        activity_type, status, subject, is_notes_like_subject(subject)
+    );
 
 -- Overdue task: an open task, neither the notes task nor a near-miss one, due
 -- before D. `overdue_at` takes the three flags as stg_activities stores them, so

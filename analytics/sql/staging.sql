@@ -89,6 +89,12 @@ left join stg_partners as p
 -- type Event or Meeting (the importer types every row of an Event export, or
 -- marked Event, so); Other is a task. An owner id reads as the user's name.
 create or replace table stg_activities as
+with subjects as (
+    -- whether a subject is meant as the notes task's, once per distinct subject
+    select subject, is_notes_like_subject(subject) as notes_like
+    from (select distinct subject from activities)
+)
+
 select
     a.activity_id,
     coalesce(p.partner_id, '') as partner_id,
@@ -106,9 +112,13 @@ select
     coalesce(a.completed_date, a.activity_date) as touch_date,
     is_open_task(a.activity_type, a.status) as is_open_task,
     is_notes_task(a.activity_type, a.status, a.subject) as is_notes_task,
-    is_near_miss_notes_task(a.activity_type, a.status, a.subject)
-        as is_near_miss_notes_task
+    near_miss_notes_task_at(
+        a.activity_type, a.status, a.subject, coalesce(s.notes_like, false)
+    ) as is_near_miss_notes_task
 from activities as a
+-- no subject (null) is not notes-like, as is_notes_like_subject(null) says
+left join subjects as s
+    on s.subject = a.subject
 left join stg_partners as p
     on p.partner_key = partner_key(a.partner_id)
     and p.partner_id <> ''
