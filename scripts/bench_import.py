@@ -4,12 +4,15 @@ test).
 Run from the repository root:
 
     python -m scripts.bench_import [--clients 1000000] [--partners 20000]
-        [--runs 5] [--csv DIR] [--work DIR]
+        [--runs 5] [--csv DIR] [--work DIR] [--works import,check,polars,pandas]
+        [--before CHECKOUT]
 
 Writes the six demo-generator files (3 activities per client) unless `--csv` names
 a folder holding them, then runs, `--runs` times each and each in a fresh process:
 `import` (every check and the commit, into a fresh dataset folder), a polars read
-and a pandas read of all six files with their dates parsed (no checks). Each child
+and a pandas read of all six files with their dates parsed (no checks); `check`
+(`--works`) is the import's checks without the commit; with `--before`, the
+import (and check) by another checkout of the code too (`import-before`). Each child
 reports its seconds, CPU seconds and peak resident set (VmHWM). Prints a Markdown
 table of medians (min-max), the import's ratio to each read, and `uptime` before and
 after: the machine is shared, so quote the load with the figures.
@@ -34,6 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 AS_OF = dt.date(2026, 11, 20)
 MB = 1024 * 1024
 WORKS = ("import", "polars", "pandas")
+CODE_WORKS = ("import", "check")  # `check`: every check, no commit
+BEFORE = "-before"
 
 
 def peak_rss_mb() -> float:
@@ -88,9 +93,15 @@ def child(work: str, paths: list[Path], data_dir: Path) -> dict:
     }
 
 
-def run_child(work: str, paths: list[Path], data_dir: Path) -> dict:
-    """Run this script as a child doing `work`; the JSON it prints."""
-    return child_json(__file__, work, str(data_dir), *map(str, paths))
+def run_child(
+    work: str, paths: list[Path], data_dir: Path, before: Path | None = None
+) -> dict:
+    """Run this script as a child doing `work`; the JSON it prints. A work
+    `<work>-before` is done by this script of the checkout `before`."""
+    script = Path(__file__)
+    if work.endswith(BEFORE):
+        work, script = work.removesuffix(BEFORE), before / "scripts" / "bench_import.py"
+    return child_json(str(script), work, str(data_dir), *map(str, paths))
 
 
 def child_json(script: str, *args: str) -> dict:
@@ -119,13 +130,17 @@ def spread(values: list[float], digits: int) -> str:
     )
 
 
-def measure(paths: list[Path], runs: int, work: Path, works=WORKS) -> dict:
+def measure(
+    paths: list[Path], runs: int, work: Path, works=WORKS, before: Path | None = None
+) -> dict:
     """Every work `runs` times, interleaved: work -> list of child results."""
+    if before is not None:
+        works = (*(w + BEFORE for w in works if w in CODE_WORKS), *works)
     found: dict[str, list[dict]] = {name: [] for name in works}
     for run in range(runs):
         for name in works:
             data_dir = work / f"store-{name}-{run}"
-            found[name].append(run_child(name, paths, data_dir))
+            found[name].append(run_child(name, paths, data_dir, before))
             subprocess.run(["rm", "-rf", str(data_dir)], check=False)
     return found
 
@@ -146,11 +161,11 @@ def table(found: dict, megabytes: float) -> list[str]:
             f" {megabytes / medians[name]:,.0f} |"
             f" {spread([r['peak_mb'] for r in results], 0)} |"
         )
-    if "import" in medians:
+    for name in (w + suffix for w in CODE_WORKS for suffix in (BEFORE, "")):
         for peer in ("polars", "pandas"):
-            if peer in medians:
-                ratio = medians["import"] / medians[peer]
-                lines.append(f"| import / {peer} | {ratio:,.1f}x | | | |")
+            if name in medians and peer in medians:
+                ratio = medians[name] / medians[peer]
+                lines.append(f"| {name} / {peer} | {ratio:,.1f}x | | | |")
     return lines
 
 
@@ -161,6 +176,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--csv", type=Path, help="use the six CSV files in DIR")
     parser.add_argument("--work", type=Path, help="work in DIR (default: a temp dir)")
+    parser.add_argument(
+        "--works",
+        default=",".join(WORKS),
+        help=f"comma-separated, of {', '.join(CODE_WORKS + WORKS[1:])}",
+    )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="also import with the checkout DIR (e.g. `git worktree add DIR main`),"
+        " interleaved with the other works: a paired before/after run",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -183,7 +209,8 @@ def main() -> None:
             paths = sorted(args.csv.glob("*.csv"))
         megabytes = sum(p.stat().st_size for p in paths) / MB
         before = uptime()
-        found = measure(paths, args.runs, work)
+        works = tuple(args.works.split(","))
+        found = measure(paths, args.runs, work, works, args.before)
         after = uptime()
     print(
         f"{len(paths)} files, {megabytes:,.0f} MB; {args.runs} runs of each, each in"

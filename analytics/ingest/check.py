@@ -100,11 +100,13 @@ class FileCheck:
         kept for a partial import)."""
         if severity == ERROR and code in ROW_CODES:
             record_bad_rows(self, sql, params, code, rule)
+            sql, params = f"select * from found_{self.k}", {}
         rows = self.con.execute(
             f"select *, count(*) over () as _total from ({sql}) order by _row"
             f" limit {MAX_PER_RULE}",
             params,
         ).fetchall()
+        self.con.execute(f"drop table if exists found_{self.k}")
         for found in rows:
             found = tuple(clip(v) if isinstance(v, str) else v for v in found)
             self.add(found[0], column, found[1], reason(found), code, severity)

@@ -40,14 +40,17 @@ REJECTED_SUFFIX = ".rejected.csv"
 
 def record_bad_rows(check: FileCheck, sql: str, params: dict, code: str, rule: str):
     """Keep every row a row-level error rule finds in `bad_<k>` (the report
-    quotes only the first MAX_PER_RULE)."""
+    quotes only the first MAX_PER_RULE); the rows found, as `sql` gives them, are
+    left in the table `found_<k>` (the rule's query runs once)."""
     check.con.execute(
         f"create table if not exists bad_{check.k}"
         " (_row bigint, code varchar, rule varchar)"
     )
+    check.con.execute(f"create or replace temp table found_{check.k} as {sql}", params)
     check.con.execute(
-        f"insert into bad_{check.k} select _row, $bad_code, $bad_rule from ({sql})",
-        {**params, "bad_code": code, "bad_rule": rule},
+        f"insert into bad_{check.k} select _row, $bad_code, $bad_rule"
+        f" from found_{check.k}",
+        {"bad_code": code, "bad_rule": rule},
     )
 
 
