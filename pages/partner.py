@@ -41,16 +41,31 @@ if f.account_manager is not None:  # the AM's partners, and the one asked for
     mine = everyone["account_manager"].eq(f.account_manager)
     chosen = everyone["partner_id"].eq(requested)
     labels = {pid: labels[pid] for pid in everyone.loc[mine | chosen, "partner_id"]}
-if st.session_state.get("partner_choice") != requested:
-    st.session_state["partner_choice"] = requested
+search = ""
+if len(labels) > common.CHOOSER_OPTIONS:  # a long list is searched, not sent whole
+    search = st.text_input(
+        "Find a partner",
+        key="partner_search",
+        placeholder="Type part of a partner's name or id",
+    )
+offered, found = common.chooser_options(labels, search, requested)
+if found > common.CHOOSER_OPTIONS:
+    matching = " matching" if search else ""
+    st.caption(
+        f"The first {common.CHOOSER_OPTIONS} of {found:,} partners{matching}: "
+        "type more of a name to find the others."
+    )
+elif search and not found:
+    st.caption(f"No partner's name or id contains “{md(search)}”.")
+st.session_state["partner_choice"] = requested  # the URL's partner, or none
 partner_id = st.selectbox(
     "Partner",
-    list(labels),
+    list(offered),
     index=None,
-    format_func=labels.get,
+    format_func=offered.get,
     key="partner_choice",
     on_change=show_chosen_partner,
-    placeholder="Type part of a partner's name",
+    placeholder="Choose a partner" if search else "Type part of a partner's name",
 )
 if partner_id is None:
     st.info("Choose a partner above, or open one from the partner report.")

@@ -588,6 +588,28 @@ def test_detail_chooser_follows_the_sidebar_account_manager(run_app, data):
     assert at.header[0].value == "Alder & Co"
 
 
+def test_detail_chooser_searches_a_long_list(run_app, data, monkeypatch):
+    # Two options at most: the six partners (P1-P5 and the unknown partner) are
+    # then found by typing; none of them is sent whole.
+    monkeypatch.setattr("ui.common.CHOOSER_OPTIONS", 2)
+    at = run_app(data, page=DETAIL, query=AS_OF)
+    assert len(at.selectbox(key="partner_choice").options) == 2
+    assert "The first 2 of 6 partners" in at.caption[0].value
+    # "bir" (any case) is in Birch Ltd's name only; "p3" is Cedar's id.
+    at.text_input(key="partner_search").input("BiR").run()
+    assert at.selectbox(key="partner_choice").options == ["Birch Ltd"]
+    at.selectbox(key="partner_choice").set_value("P2").run()
+    assert at.query_params["partner"] == "P2"
+    assert at.header[0].value == "Birch Ltd"
+    at.text_input(key="partner_search").input("p3").run()
+    # the partner shown stays offered, first, beside the matches
+    assert at.selectbox(key="partner_choice").options == ["Birch Ltd", "Cedar LLP"]
+    assert at.selectbox(key="partner_choice").value == "P2"
+    at.text_input(key="partner_search").input("zzz").run()
+    assert at.selectbox(key="partner_choice").options == ["Birch Ltd"]
+    assert "No partner's name or id contains “zzz”." in [c.value for c in at.caption]
+
+
 def test_partner_labels_and_requests():
     report = pd.DataFrame(
         {"partner_id": ["a", "b", "c", ""], "partner_name": ["Ash", "Bay", "Ash", None]}

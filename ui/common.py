@@ -440,6 +440,29 @@ def choice(label: str, options: Sequence[str], key: str, **kwargs: Any) -> str:
     )
 
 
+# Partners a chooser offers at once (Partner detail): the rest are found by typing,
+# so that a session holds and sends a short list, not the whole book's names.
+CHOOSER_OPTIONS = 100
+
+
+def chooser_options(
+    labels: dict[str, str], search: str, keep: str | None
+) -> tuple[dict[str, str], int]:
+    """The first CHOOSER_OPTIONS of `labels` (id -> label, in their order) whose
+    label or id contains `search` (ignoring case), with `keep` (the partner chosen)
+    first when it is not among them; and how many partners match."""
+    text = search.strip().casefold()
+    matching = [
+        pid
+        for pid, label in labels.items()
+        if text in label.casefold() or (text and text in pid.casefold())
+    ]
+    offered = {pid: labels[pid] for pid in matching[:CHOOSER_OPTIONS]}
+    if keep in labels and keep not in offered:
+        offered = {keep: labels[keep], **offered}
+    return offered, len(matching)
+
+
 def note_tile(cell: Any, label: str, value: str, note: str, **kwargs: Any) -> None:
     """A KPI tile with a neutral note under its figure (no colour, no arrow)."""
     cell.metric(
