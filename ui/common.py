@@ -8,6 +8,7 @@ import ctypes.util
 import datetime as dt
 import inspect
 import os
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -195,7 +196,34 @@ def report_head(fn: Callable[..., Any], rows: int = MAX_ROWS, **kwargs: Any) -> 
 
 
 def _report(fn: Callable[..., Any], kwargs: dict) -> Any:
-    return _cached_report(*_report_key(fn, kwargs))
+    key = _report_key(fn, kwargs)
+    result = _cached_report(*key)
+    if isinstance(result, pd.DataFrame):
+        _remember_origin(result, partial(_cached_report, *key))
+    return result
+
+
+# The report results alive in runs, by id: how to read each again from the cache
+# (its `report_later`), so that a download of that very frame keeps the cache
+# key until it is clicked, not each session's own copy of the frame.
+_ORIGINS: dict[int, tuple[weakref.ref, Callable[[], Any], tuple, int]] = {}
+
+
+def _remember_origin(df: pd.DataFrame, later: Callable[[], Any]) -> None:
+    ident = id(df)
+    forget = partial(_ORIGINS.pop, ident, None)  # when the frame is freed
+    _ORIGINS[ident] = (weakref.ref(df, lambda _: forget()), later, tuple(df), len(df))
+
+
+def _later(df: pd.DataFrame) -> Callable[[], Any]:
+    """`df` to be read when called: from the report cache when `df` is a report
+    result as it came (same columns and rows), else `df` itself."""
+    found = _ORIGINS.get(id(df))
+    if found is not None:
+        ref, later, columns, rows = found
+        if ref() is df and tuple(df) == columns and len(df) == rows:
+            return later
+    return lambda: df
 
 
 def _report_key(fn: Callable[..., Any], kwargs: dict) -> tuple:
@@ -260,9 +288,10 @@ def download(
     """CSV and Excel downloads of `df` side by side (formula cells neutralised),
     each built only when its button is pressed (the CSV kept for the next click
     on the same data). `df` may be a callable that returns the frame when
-    clicked (`report_later`): the session then keeps no copy of it meanwhile."""
+    clicked (`report_later`): the session then keeps no copy of it meanwhile, as
+    for a report result passed as it came (`_later`)."""
     key = key or f"dl-{name}"
-    frame = df if callable(df) else lambda: df
+    frame = df if callable(df) else _later(df)
     with st.container(horizontal=True):
         st.download_button(
             "Download CSV",
