@@ -7,7 +7,6 @@ from analytics import partners, plans
 from analytics.schema import (
     NOTES_SUBJECT,
     TRAINING_STATUSES,
-    UNKNOWN_PARTNER,
     league_name,
 )
 from ui import common, figures
@@ -15,17 +14,6 @@ from ui import partners as ui
 from ui.safe import md
 
 TIMELINE_ITEMS = 20
-
-
-def show_chosen_partner() -> None:
-    """Keep the chosen partner's id in the URL (`?partner=<id>`), so a copied link
-    and the other pages' links (which pass the id) open the same partner."""
-    chosen = st.session_state["partner_choice"]
-    if chosen is None:
-        st.query_params.pop("partner", None)
-    else:
-        st.query_params["partner"] = chosen or UNKNOWN_PARTNER
-
 
 f = common.filters()
 
@@ -64,7 +52,8 @@ partner_id = st.selectbox(
     index=None,
     format_func=offered.get,
     key="partner_choice",
-    on_change=show_chosen_partner,
+    on_change=common.chosen_partner_in_url,
+    args=("partner_choice",),
     placeholder="Choose a partner" if search else "Type part of a partner's name",
 )
 if partner_id is None:

@@ -437,6 +437,18 @@ def _remember_partner(key: str, partner_ids: pd.Series) -> None:
             st.session_state[f"{key}-open"] = pid
 
 
+def chosen_partner_in_url(key: str) -> None:
+    """A partner chooser's callback: keep the partner chosen under `key` in the URL
+    (`?partner=<id>`), so that a copied link and the other pages' links (which
+    pass the id) open the same partner. A callback defined in a page would keep
+    that page's whole namespace (its reports) for as long as the session lives."""
+    chosen = st.session_state[key]
+    if chosen is None:
+        st.query_params.pop("partner", None)
+    else:
+        st.query_params["partner"] = chosen or UNKNOWN_PARTNER
+
+
 def open_partner(partner_id: str) -> None:
     """Switch to the partner's detail page; the `(unknown partner)`, whose id is
     empty, travels by its label (an empty parameter would clear the chooser)."""
