@@ -30,7 +30,8 @@ if f.account_manager is not None:  # the AM's partners, and the one asked for
     chosen = everyone["partner_id"].eq(requested)
     labels = {pid: labels[pid] for pid in everyone.loc[mine | chosen, "partner_id"]}
 search = ""
-if len(labels) > common.CHOOSER_OPTIONS:  # a long list is searched, not sent whole
+long_list = len(labels) > common.CHOOSER_OPTIONS
+if long_list:  # searched, not sent whole
     search = st.text_input(
         "Find a partner",
         key="partner_search",
@@ -54,7 +55,7 @@ partner_id = st.selectbox(
     key="partner_choice",
     on_change=common.chosen_partner_in_url,
     args=("partner_choice",),
-    placeholder="Choose a partner" if search else "Type part of a partner's name",
+    placeholder="Choose a partner" if long_list else "Type part of a partner's name",
 )
 if partner_id is None:
     st.info("Choose a partner above, or open one from the partner report.")
