@@ -7,7 +7,6 @@ from analytics import partners, plans
 from analytics.schema import (
     NOTES_SUBJECT,
     TRAINING_STATUSES,
-    UNKNOWN_PARTNER,
     league_name,
 )
 from ui import common, figures
@@ -15,17 +14,6 @@ from ui import partners as ui
 from ui.safe import md
 
 TIMELINE_ITEMS = 20
-
-
-def show_chosen_partner() -> None:
-    """Keep the chosen partner's id in the URL (`?partner=<id>`), so a copied link
-    and the other pages' links (which pass the id) open the same partner."""
-    chosen = st.session_state["partner_choice"]
-    if chosen is None:
-        st.query_params.pop("partner", None)
-    else:
-        st.query_params["partner"] = chosen or UNKNOWN_PARTNER
-
 
 f = common.filters()
 
@@ -41,16 +29,33 @@ if f.account_manager is not None:  # the AM's partners, and the one asked for
     mine = everyone["account_manager"].eq(f.account_manager)
     chosen = everyone["partner_id"].eq(requested)
     labels = {pid: labels[pid] for pid in everyone.loc[mine | chosen, "partner_id"]}
-if st.session_state.get("partner_choice") != requested:
-    st.session_state["partner_choice"] = requested
+search = ""
+long_list = len(labels) > common.CHOOSER_OPTIONS
+if long_list:  # searched, not sent whole
+    search = st.text_input(
+        "Find a partner",
+        key="partner_search",
+        placeholder="Type part of a partner's name or id",
+    )
+offered, found = common.chooser_options(labels, search, requested)
+if found > common.CHOOSER_OPTIONS:
+    matching = " matching" if search else ""
+    st.caption(
+        f"The first {common.CHOOSER_OPTIONS} of {found:,} partners{matching}: "
+        "type more of a name to find the others."
+    )
+elif search and not found:
+    st.caption(f"No partner's name or id contains “{md(search)}”.")
+st.session_state["partner_choice"] = requested  # the URL's partner, or none
 partner_id = st.selectbox(
     "Partner",
-    list(labels),
+    list(offered),
     index=None,
-    format_func=labels.get,
+    format_func=offered.get,
     key="partner_choice",
-    on_change=show_chosen_partner,
-    placeholder="Type part of a partner's name",
+    on_change=common.chosen_partner_in_url,
+    args=("partner_choice",),
+    placeholder="Choose a partner" if long_list else "Type part of a partner's name",
 )
 if partner_id is None:
     st.info("Choose a partner above, or open one from the partner report.")

@@ -82,3 +82,16 @@ def test_served_app_listens_on_this_machine_only(tmp_path):
         # 127.0.0.1 is 0100007F in /proc (little-endian); all interfaces would be
         # 00000000 (IPv4) or 32 zeros (IPv6).
         assert listening_addresses(port) == {"0100007F"}
+
+
+def test_arrow_allocates_from_the_system_heaps():
+    import pyarrow as pa
+
+    import ui.common  # noqa: F401  (it chooses the pool on import)
+
+    before = pa.system_memory_pool().bytes_allocated()
+    texts = pa.array(["x" * 1000] * 1000)
+    # 1,000 texts of 1,000 bytes: at least 1,000,000 bytes of data, from the
+    # heaps malloc_trim hands back (not from Arrow's own mimalloc pool)
+    assert pa.system_memory_pool().bytes_allocated() - before >= 1_000_000
+    assert len(texts) == 1000

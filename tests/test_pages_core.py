@@ -24,12 +24,14 @@ task due Nov 1 (overdue). Quotas for November: Ann 2, Bob 2.
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import unquote_plus
 
 import pandas as pd
 import pytest
 
 from analytics import dates, partners, store
+from tests.conftest import clicked_csv
 from ui.partners import grid_columns, partner_labels, requested_partner
 
 HOME = "pages/home.py"
@@ -586,6 +588,44 @@ def test_detail_chooser_follows_the_sidebar_account_manager(run_app, data):
     at = run_app(data, page=DETAIL, query={**AS_OF, "am": "Bob", "partner": "P1"})
     assert at.selectbox(key="partner_choice").value == "P1"
     assert at.header[0].value == "Alder & Co"
+
+
+def test_detail_chooser_searches_a_long_list(run_app, data, monkeypatch):
+    # Two options at most: the six partners (P1-P5 and the unknown partner) are
+    # then found by typing; none of them is sent whole.
+    monkeypatch.setattr("ui.common.CHOOSER_OPTIONS", 2)
+    at = run_app(data, page=DETAIL, query=AS_OF)
+    assert len(at.selectbox(key="partner_choice").options) == 2
+    assert "The first 2 of 6 partners" in at.caption[0].value
+    # "bir" (any case) is in Birch Ltd's name only; "p3" is Cedar's id.
+    at.text_input(key="partner_search").input("BiR").run()
+    assert at.selectbox(key="partner_choice").options == ["Birch Ltd"]
+    at.selectbox(key="partner_choice").set_value("P2").run()
+    assert at.query_params["partner"] == "P2"
+    assert at.header[0].value == "Birch Ltd"
+    at.text_input(key="partner_search").input("p3").run()
+    # the partner shown stays offered, first, beside the matches
+    assert at.selectbox(key="partner_choice").options == ["Birch Ltd", "Cedar LLP"]
+    assert at.selectbox(key="partner_choice").value == "P2"
+    at.text_input(key="partner_search").input("zzz").run()
+    assert at.selectbox(key="partner_choice").options == ["Birch Ltd"]
+    assert "No partner's name or id contains “zzz”." in [c.value for c in at.caption]
+
+
+def test_detail_downloads_keep_the_cache_key_not_the_table(
+    run_app, data, deferred_downloads
+):
+    at = run_app(data, page=DETAIL, query={**AS_OF, "partner": "P1"})
+    # Alder's clients newest added first (C03 Nov 3, C04 May 1, C02 Mar 1, C01
+    # Jan 5), read again from the report cache when clicked
+    rows = clicked_csv(at, "dl-clients_P1", deferred_downloads)
+    assert [r["client_id"] for r in rows] == ["C03", "C04", "C02", "C01"]
+    # what the session keeps until then holds no frame: the report's cache key
+    (button,) = [b for b in at.get("download_button") if b.key == "dl-clients_P1"]
+    kept = deferred_downloads[button.proto.deferred_file_id]
+    (frame,) = [c.cell_contents for c in kept.__closure__]
+    assert isinstance(frame, partial) and frame.func.__name__ == "_cached_report"
+    assert not any(isinstance(a, pd.DataFrame) for a in frame.args)
 
 
 def test_partner_labels_and_requests():

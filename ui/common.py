@@ -8,6 +8,7 @@ import ctypes.util
 import datetime as dt
 import inspect
 import os
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -15,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
 import streamlit as st
 
 from analytics import access, bootstrap, dates, db, metrics, store
@@ -70,10 +72,15 @@ _M_ARENA_MAX = -8  # mallopt's parameter number, from glibc's malloc.h
 MALLOC_ARENAS = 2
 if hasattr(_LIBC, "mallopt"):
     _LIBC.mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
+# Arrow (pandas' text columns, the cache's results) allocates from the same
+# heaps, not from its own mimalloc pool, which kept what it freed: 30-45 MB off
+# the server's peak at 5M clients, at the same speed.
+pa.set_memory_pool(pa.system_memory_pool())
 
 
 def release_memory() -> None:
-    """Hand the memory a finished run freed back to the system (glibc only)."""
+    """Hand the memory a finished run freed back to the system (glibc only),
+    Arrow's included."""
     if hasattr(_LIBC, "malloc_trim"):
         _LIBC.malloc_trim(0)
 
@@ -195,7 +202,34 @@ def report_head(fn: Callable[..., Any], rows: int = MAX_ROWS, **kwargs: Any) -> 
 
 
 def _report(fn: Callable[..., Any], kwargs: dict) -> Any:
-    return _cached_report(*_report_key(fn, kwargs))
+    key = _report_key(fn, kwargs)
+    result = _cached_report(*key)
+    if isinstance(result, pd.DataFrame):
+        _remember_origin(result, partial(_cached_report, *key))
+    return result
+
+
+# The report results alive in runs, by id: how to read each again from the cache
+# (its `report_later`), so that a download of that very frame keeps the cache
+# key until it is clicked, not each session's own copy of the frame.
+_ORIGINS: dict[int, tuple[weakref.ref, Callable[[], Any], tuple, int]] = {}
+
+
+def _remember_origin(df: pd.DataFrame, later: Callable[[], Any]) -> None:
+    ident = id(df)
+    forget = partial(_ORIGINS.pop, ident, None)  # when the frame is freed
+    _ORIGINS[ident] = (weakref.ref(df, lambda _: forget()), later, tuple(df), len(df))
+
+
+def _later(df: pd.DataFrame) -> Callable[[], Any]:
+    """`df` to be read when called: from the report cache when `df` is a report
+    result as it came (same columns and rows), else `df` itself."""
+    found = _ORIGINS.get(id(df))
+    if found is not None:
+        ref, later, columns, rows = found
+        if ref() is df and tuple(df) == columns and len(df) == rows:
+            return later
+    return lambda: df
 
 
 def _report_key(fn: Callable[..., Any], kwargs: dict) -> tuple:
@@ -260,9 +294,10 @@ def download(
     """CSV and Excel downloads of `df` side by side (formula cells neutralised),
     each built only when its button is pressed (the CSV kept for the next click
     on the same data). `df` may be a callable that returns the frame when
-    clicked (`report_later`): the session then keeps no copy of it meanwhile."""
+    clicked (`report_later`): the session then keeps no copy of it meanwhile, as
+    for a report result passed as it came (`_later`)."""
     key = key or f"dl-{name}"
-    frame = df if callable(df) else lambda: df
+    frame = df if callable(df) else _later(df)
     with st.container(horizontal=True):
         st.download_button(
             "Download CSV",
@@ -402,6 +437,18 @@ def _remember_partner(key: str, partner_ids: pd.Series) -> None:
             st.session_state[f"{key}-open"] = pid
 
 
+def chosen_partner_in_url(key: str) -> None:
+    """A partner chooser's callback: keep the partner chosen under `key` in the URL
+    (`?partner=<id>`), so that a copied link and the other pages' links (which
+    pass the id) open the same partner. A callback defined in a page would keep
+    that page's whole namespace (its reports) for as long as the session lives."""
+    chosen = st.session_state[key]
+    if chosen is None:
+        st.query_params.pop("partner", None)
+    else:
+        st.query_params["partner"] = chosen or UNKNOWN_PARTNER
+
+
 def open_partner(partner_id: str) -> None:
     """Switch to the partner's detail page; the `(unknown partner)`, whose id is
     empty, travels by its label (an empty parameter would clear the chooser)."""
@@ -438,6 +485,29 @@ def choice(label: str, options: Sequence[str], key: str, **kwargs: Any) -> str:
     return st.segmented_control(
         label, options, required=True, key=key, bind="query-params", **kwargs
     )
+
+
+# Partners a chooser offers at once (Partner detail): the rest are found by typing,
+# so that a session holds and sends a short list, not the whole book's names.
+CHOOSER_OPTIONS = 100
+
+
+def chooser_options(
+    labels: dict[str, str], search: str, keep: str | None
+) -> tuple[dict[str, str], int]:
+    """The first CHOOSER_OPTIONS of `labels` (id -> label, in their order) whose
+    label or id contains `search` (ignoring case), with `keep` (the partner chosen)
+    first when it is not among them; and how many partners match."""
+    text = search.strip().casefold()
+    matching = [
+        pid
+        for pid, label in labels.items()
+        if text in label.casefold() or (text and text in pid.casefold())
+    ]
+    offered = {pid: labels[pid] for pid in matching[:CHOOSER_OPTIONS]}
+    if keep in labels and keep not in offered:
+        offered = {keep: labels[keep], **offered}
+    return offered, len(matching)
 
 
 def note_tile(cell: Any, label: str, value: str, note: str, **kwargs: Any) -> None:
