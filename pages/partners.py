@@ -1,6 +1,8 @@
 """Partner report: my partners in league order, who needs a touch or a notes task,
 who is ready for the next stage, and their clients this month and this week."""
 
+from functools import partial
+
 import streamlit as st
 
 from analytics import partners
@@ -12,11 +14,6 @@ from ui.safe import md
 ALL_LEAGUES = "All leagues"
 ALL_STATUSES = "All statuses"
 BLANK_STATUS = "(blank)"
-
-
-def choose_league(name: str) -> None:
-    """Show one league's block whole (the League box, kept in the URL)."""
-    st.session_state["league"] = name
 
 
 f = common.filters()
@@ -70,7 +67,7 @@ summary.caption(
 )
 with download.container(horizontal_alignment="right"):
     later = common.report_later(partners.partner_report, **filters)
-    common.download(lambda: ui.with_ready(later()), "partner_report")
+    common.download(partial(ui.download_with_ready, later), "partner_report")
 
 several_managers = report["account_manager"].nunique(dropna=False) > 1
 phone = common.is_phone()
@@ -107,6 +104,6 @@ for block_grid in ui.league_grids(report, key, f.as_of, whole):
                 f"Show all {figures.count(len(block))} partners",
                 key=f"all-{league_name}",
                 icon=":material/unfold_more:",
-                on_click=choose_league,
+                on_click=ui.show_league,
                 args=(league_name,),
             )

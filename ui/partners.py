@@ -4,6 +4,7 @@ columns in the users' words, the KPI tiles' deltas and partner labels."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote, quote_plus, urlencode
 
@@ -124,6 +125,20 @@ def is_ready(report: pd.DataFrame) -> pd.Series:
 def with_ready(report: pd.DataFrame) -> pd.DataFrame:
     """The partner report as downloaded: with its ready-for-the-next-stage flag."""
     return report.assign(is_ready=is_ready(report))
+
+
+def download_with_ready(later: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """The download of `later()` (`common.report_later`) with its ready flag; a
+    module function, not a page lambda, which would keep the page's namespace
+    (its report and grids) alive with the session."""
+    return with_ready(later())
+
+
+def show_league(name: str) -> None:
+    """ "Show all" of a league block: choose it in the League box (kept in the
+    URL), which draws that block whole. Here, not in the page, for the reason
+    above."""
+    st.session_state["league"] = name
 
 
 def report_grid(
