@@ -23,6 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 import pandas as pd
@@ -459,23 +460,54 @@ def _archive(
     return archived
 
 
+# What copy_file_range says where the kernel cannot copy between the two files
+_NO_COPY_RANGE = {errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP}
+_NO_COPY_RANGE |= {errno.ENOTSUP, errno.EBADF, errno.EPERM}
+
+
 def _copy_atomic(source: Path, target: Path, count: bool) -> tuple[str, int, int]:
     """Copy a file durably, in pieces; its SHA-256, size and (with `count`, else
-    0) line count."""
+    0) line count. Each piece is read once into one buffer (to hash it) and
+    copied by the kernel from the page cache (copy_file_range), not written
+    back from Python: half the CPU of a read-and-write copy."""
     tmp = target.with_name(target.name + ".tmp")
     digest, size, lines = hashlib.sha256(), 0, 0
-    with open(source, "rb") as reader, open(tmp, "wb") as writer:
-        for chunk in iter(lambda: reader.read(1 << 23), b""):
-            digest.update(chunk)
-            size += len(chunk)
+    buffer = bytearray(1 << 23)
+    piece = memoryview(buffer)
+    with open(source, "rb", buffering=0) as reader, open(tmp, "wb") as writer:
+        in_kernel = hasattr(os, "copy_file_range")
+        while n := reader.readinto(buffer):
+            digest.update(piece[:n])
             if count:
-                lines += chunk.count(b"\n")
-            writer.write(chunk)
+                lines += buffer.count(b"\n", 0, n)
+            in_kernel = in_kernel and _copy_range(reader, writer, size, n)
+            if not in_kernel:
+                writer.write(piece[:n])
+            size += n
         writer.flush()
         os.fsync(writer.fileno())
     os.replace(tmp, target)
     _fsync_dir(target.parent)
     return digest.hexdigest(), size, lines
+
+
+def _copy_range(reader: BinaryIO, writer: BinaryIO, offset: int, n: int) -> bool:
+    """Append the `n` bytes of `reader` at `offset` to `writer` in the kernel;
+    False, with nothing written, where the file systems cannot."""
+    done = 0
+    while done < n:
+        try:
+            copied = os.copy_file_range(
+                reader.fileno(), writer.fileno(), n - done, offset + done
+            )
+        except OSError as error:
+            if done or error.errno not in _NO_COPY_RANGE:
+                raise
+            return False
+        if not copied:
+            raise OSError(errno.EIO, f"{reader.name} changed while it was archived")
+        done += copied
+    return True
 
 
 def _write_atomic(path: Path, content: bytes) -> None:

@@ -2,14 +2,17 @@
 
 Run from the repository root:
 
-    python -m scripts.bench_commit import --csv DIR [--runs 3]
+    python -m scripts.bench_commit import --csv DIR [--runs 3] [--profile 15]
     python -m scripts.bench_commit sql --version-file FILE [--runs 3]
     python -m scripts.bench_commit compare --version-file FILE --other FILE
 
 `import`: imports the six CSV files in DIR into a fresh dataset folder in this
 process and times the commit's steps (archive, adopting the check's file and
 copying the other tables, macros, staging SQL, rollups, counts, checkpoint, fsync,
-manifest) by wrapping the functions `store._commit` calls.
+manifest) by wrapping the functions `store._commit` calls. With `--profile N`
+the first run is also profiled (cProfile, in CPU seconds of every thread) and the
+N functions of most CPU of their own are listed, the check's among them (its
+DuckDB statements count to the function that runs them).
 
 `sql`: copies the stored tables of a committed version file into a fresh DuckDB
 file, then runs each statement of the staging SQL and of the rollups there on
@@ -30,7 +33,9 @@ the machine is shared, so quote the load with the figures.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import re
 import shutil
 import statistics
@@ -125,6 +130,19 @@ def run_import(csv: Path, work: Path) -> list[tuple[str, float, float]]:
     return clock.steps + clock.side
 
 
+def print_profile(profile: cProfile.Profile, count: int) -> None:
+    """The `count` functions of most CPU seconds of their own, as a Markdown
+    table."""
+    # (file, line, name) -> (primitive calls, calls, own, cumulative, callers)
+    stats = pstats.Stats(profile).stats
+    rows = sorted(stats.items(), key=lambda item: -item[1][2])[:count]
+    print("| function | calls | own CPU s | with what it calls |")
+    print("| --- | ---: | ---: | ---: |")
+    for (file, line, name), (_, calls, own, cumulative, _) in rows:
+        where = f"{Path(file).name}:{line} {name}" if line else name
+        print(f"| {where} | {calls} | {own:.2f} | {cumulative:.2f} |")
+
+
 def run_sql(version_file: Path, work: Path) -> list[tuple[str, float, float]]:
     clock = Clock()
     con = duckdb.connect(
@@ -212,18 +230,24 @@ def main() -> None:
     parser.add_argument("--other", type=Path, help="a second version file (compare)")
     parser.add_argument("--keep", type=Path, help="import into DIR and keep it")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N", help="list N functions (import)"
+    )
     args = parser.parse_args()
     if args.mode == "compare":
         raise SystemExit(0 if compare(args.version_file, args.other) else 1)
     os.environ.setdefault("AMD_MAX_FILE_MB", "16384")
     print("before:", subprocess.run(["uptime"], capture_output=True, text=True).stdout)
     runs: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for _ in range(args.runs):
+    profile = cProfile.Profile(time.process_time) if args.profile else None
+    for run in range(args.runs):
         if args.keep:
             shutil.rmtree(args.keep, ignore_errors=True)
         work = args.keep or Path(tempfile.mkdtemp(prefix="bench-commit-"))
         try:
-            if args.mode == "import":
+            if args.mode == "import" and profile is not None and run == 0:
+                steps = profile.runcall(run_import, args.csv, work)
+            elif args.mode == "import":
                 steps = run_import(args.csv, work)
             else:
                 steps = run_sql(args.version_file, work)
@@ -247,6 +271,8 @@ def main() -> None:
             f"{max(cpus):.2f}) | {statistics.median(walls):.2f} ({min(walls):.2f}-"
             f"{max(walls):.2f}) |"
         )
+    if profile is not None:
+        print_profile(profile, args.profile)
     print("after:", subprocess.run(["uptime"], capture_output=True, text=True).stdout)
 
 

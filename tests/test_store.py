@@ -4,6 +4,8 @@ staging tables every metric reads."""
 from __future__ import annotations
 
 import errno
+import hashlib
+import os
 import threading
 
 import pytest
@@ -126,3 +128,24 @@ def test_a_full_disk_while_archiving_changes_nothing(tmp_path, monkeypatch):
     assert [p.name for p in (data / "archive").iterdir()] == [first]
     # the old dataset: C1-C4 of the first upload
     assert rows(data, "select count(*) from clients") == [(4,)]
+
+
+@pytest.mark.parametrize("in_kernel", [True, False])
+def test_a_file_in_pieces_is_archived_unchanged(tmp_path, monkeypatch, in_kernel):
+    # 12 MB, a piece and a half of 8 MB: copied by the kernel (copy_file_range)
+    # or, where the file systems cannot (EXDEV), written from the buffer.
+    if not in_kernel:
+
+        def cannot(*args):
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+        monkeypatch.setattr(os, "copy_file_range", cannot)
+    content = b"id,name\n" + b"P1,Acme\n" * (3 * 2**19)  # 8 bytes a line
+    source, target = tmp_path / "partners.csv", tmp_path / "archived.csv"
+    source.write_bytes(content)
+    digest, size, lines = store._copy_atomic(source, target, True)
+    assert target.read_bytes() == content
+    assert digest == hashlib.sha256(content).hexdigest()
+    # 8 + 8 x 1,572,864 bytes; the header line and 1,572,864 rows
+    assert (size, lines) == (12_582_920, 1_572_865)
+    assert not target.with_name("archived.csv.tmp").exists()
