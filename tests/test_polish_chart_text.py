@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -65,6 +66,31 @@ def test_pace_bars_escape_the_account_managers_keep_the_key():
     assert list(ahead.customdata[0][1:]) == ["1,234", "9.5", "126%"]
     assert list(fig.data[2].y) == [BOLD_SHOWN, LINK_SHOWN]  # the expected marks
     assert_no_raw_markup(fig)
+
+
+def test_pace_marks_open_their_account_manager():
+    """A click on an AM's expected or target mark opens that AM's clients, as a
+    click on the bar does (at 1M clients a bar can be shorter than its marks)."""
+    rows = pd.DataFrame(
+        {
+            "account_manager": ["Ann", "Ben", "Cy"],
+            "status": ["Behind", "Behind", "No quota"],
+            "added": [1800, 1300, 1200],
+            "target": [47000, 32000, None],
+            "expected": [2000.0, 1400.0, None],
+            "pace": [0.9, 0.93, None],
+        }
+    )
+    fig = charts.pace_bars(rows, "month")
+    expected, target = fig.data[2], fig.data[3]  # after the Behind, No quota bars
+    assert (expected.name, target.name) == ("Expected by today", "Target")
+    # Cy has no target: no mark; Ann's and Ben's marks carry their names
+    assert [list(c) for c in expected.customdata] == [["Ann"], ["Ben"]]
+    assert [list(c) for c in target.customdata] == [["Ann"], ["Ben"]]
+    # a click on Ben's target mark comes back as that point's customdata
+    point = {"curve_number": 3, "point_index": 1, "customdata": ["Ben"]}
+    event = SimpleNamespace(selection=SimpleNamespace(points=[point]))
+    assert charts.selected(event) == ["Ben"]
 
 
 def test_cumulative_chart_title_escapes_the_account_manager():

@@ -179,7 +179,8 @@ def status_column(label: str = "Status") -> object:
 
 def pace_bars(rows: pd.DataFrame, period: str) -> go.Figure:
     """Clients added per AM (horizontal bars coloured by status) with the
-    expected-by-today and the target marks; customdata carries the AM."""
+    expected-by-today and the target marks; customdata of bars and marks
+    carries the AM."""
     fig = go.Figure()
     for status, colour in STATUS_COLOURS.items():
         part = rows[rows["status"] == status]
@@ -211,12 +212,15 @@ def pace_bars(rows: pd.DataFrame, period: str) -> go.Figure:
                 f"<br>{label('pace')}: %{{customdata[3]}}<extra>{status}</extra>"
             ),
         )
+    # The marks carry the AM too: where a bar is shorter than its marks (few
+    # added against a large target) a click on the bar lands on a mark.
     with_target = rows[rows["target"].notna()]
     for column, colour in (("expected", "#212121"), ("target", "#ff8f00")):
         name = label(column)
         fig.add_scatter(
             x=with_target[column],
             y=plain_groups(with_target["account_manager"], "account_manager"),
+            customdata=[[am] for am in with_target["account_manager"]],
             mode="markers",
             name=name,
             marker={
