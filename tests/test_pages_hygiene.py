@@ -486,6 +486,15 @@ def test_plan_figures(run_app, plans_data):
 
 
 def test_checklist_for_the_stage(run_app, plans_data):
+    # Closed, the check's expander (and each chart's) holds no grid, built once
+    # opened: the page's grids are its three lists to pick from.
+    at = run_app(plans_data, page=PLANS_PAGE, query={"as_of": "2026-08-12"})
+    assert "The rows behind this check (1)" in [e.label for e in at.expander]
+    assert [t.key for t in at.dataframe] == [
+        "uncovered_pick",
+        "goals_pick",
+        "reviews_pick",
+    ]
     at = run_plans(run_app, plans_data, as_of="2026-08-12")
     # week 7 is stage 5 (coach teams): one check, the off-track plans: PL2 only
     assert metric(at, "To look at")[0] == "1"
