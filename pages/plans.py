@@ -92,8 +92,15 @@ for index, entry in enumerate(checklist):
             figure.metric("To look at", f"{entry['count']:,}")
         detail = entry["detail"]
         if detail is not None and not detail.empty:
-            with st.expander(f"The rows behind this check ({len(detail):,})"):
-                common.table(detail, f"checklist_{index + 1}")
+            # Built only once opened (its state under the key): hidden, each
+            # grid and its download cost the page's first draw.
+            with st.expander(
+                f"The rows behind this check ({len(detail):,})",
+                key=f"checklist-{index + 1}",
+                on_change="rerun",
+            ) as rows:
+                if rows.open:
+                    common.table(detail, f"checklist_{index + 1}")
 
 # --- coverage -----------------------------------------------------------------------
 st.subheader("Plan coverage of key partners")

@@ -5,8 +5,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from analytics import audit, dates, metrics, partners, quota, store
-from ui import auth, charts, common, figures
+from analytics import dates, metrics, partners, quota
+from ui import auth, charts, common, figures, targets
 from ui.safe import md
 
 # Widths fit the 514 pixels the leaderboard gets at 1280 with the sidebar open;
@@ -33,23 +33,6 @@ CLIENTS = {
 }
 
 
-def save_target() -> None:
-    """The target form's submit, run before the page is drawn, so every figure
-    below already reads the dataset version holding the new target."""
-    auth.require_admin("Saving a target")
-    state = st.session_state
-    am, month, target = state["tgt_am"], state["tgt_month"], int(state["tgt_value"])
-    directory = store.data_dir(common.data_directory())
-    audit.audited(
-        directory,
-        auth.actor(),
-        "target",
-        f"target {target} for {am} in {month:%Y-%m}",
-        lambda: store.set_manual_target(directory, am, month, target),
-    )
-    state["tgt_saved"] = f"Target of {target} for {md(am)} in {month:%B %Y} saved."
-
-
 def target_form(managers: list[str], am: str | None, as_of: dt.date) -> None:
     """AM, month and target, kept in the dataset as a target entered in the app."""
     months = [dates.add_months(as_of, n) for n in range(-3, 6)]
@@ -68,7 +51,9 @@ def target_form(managers: list[str], am: str | None, as_of: dt.date) -> None:
             key="tgt_month",
         )
         st.number_input("Clients target", min_value=0, step=1, key="tgt_value")
-        st.form_submit_button("Save target", on_click=save_target, type="primary")
+        st.form_submit_button(
+            "Save target", on_click=targets.save_target, type="primary"
+        )
     st.caption("Overrides the quotas file for that month; shown as *manual*.")
 
 

@@ -313,6 +313,19 @@ def clicked_csv(at, key: str, made: dict[str, Callable[[], object]]) -> list[dic
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
 
 
+def open_expanders(at, label: str = ""):
+    """Open every keyed expander of `at` whose label starts with `label`, as a
+    click on it does (its state under its key), and rerun: what such an expander
+    holds is built only once it is open (the table behind a chart)."""
+    from streamlit.runtime.state.common import user_key_from_element_id
+
+    for expander in at.expander:
+        key = user_key_from_element_id(expander.proto.id)
+        if key is not None and expander.label.startswith(label):
+            at.session_state[key] = True
+    return at.run()
+
+
 @pytest.fixture
 def run_app(monkeypatch) -> Callable[..., object]:
     """app_runner for one test."""

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, open_expanders
 from tests.test_access import TABLES
 from ui.partners import READY_MARK, SUBTOTAL_MARK
 
@@ -227,7 +227,7 @@ def names_shown(at) -> tuple[set[str], set[str]]:
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_shows_an_am_their_book_only(run_app, data, page):
     ann = signed_in("ann@example.com")
-    at = run_app(data, page=page, query=AS_OF, user=ann, secrets=AUTH)
+    at = open_expanders(run_app(data, page=page, query=AS_OF, user=ann, secrets=AUTH))
     assert not at.exception
     shown_partners, shown_managers = names_shown(at)
     assert shown_partners <= {"Acorn", "Birch"} and shown_managers <= {"Ann"}
@@ -235,7 +235,7 @@ def test_every_page_shows_an_am_their_book_only(run_app, data, page):
     # (except the partner page with none chosen and repurposing, with no client
     # repurposed: no table there names partners or AMs)
     ada = signed_in("ada@example.com")
-    at = run_app(data, page=page, query=AS_OF, user=ada, secrets=AUTH)
+    at = open_expanders(run_app(data, page=page, query=AS_OF, user=ada, secrets=AUTH))
     everyone_partners, everyone_managers = names_shown(at)
     if everyone_partners or everyone_managers:
         assert everyone_partners - {"Acorn", "Birch"} or everyone_managers - {"Ann"}

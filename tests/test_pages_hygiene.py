@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analytics import plans
-from tests.conftest import d
+from tests.conftest import d, open_expanders
 
 ACTIVITY_PAGE = "pages/activity.py"
 PLANS_PAGE = "pages/plans.py"
@@ -197,6 +197,7 @@ def test_attention_list(run_app, activity_data):
 
 def test_notes_hygiene_share_for_an_account_manager(run_app, activity_data):
     at = run_activity(run_app, activity_data, am="Ann")
+    at = open_expanders(at, "Table behind this chart")
     # Ann: Alder and Birch have a notes task, Cedar not: 2 of 3 = 67%
     assert metric(at, "With a notes task") == ("67%", "1 missing")
     notes = frame(at, columns=("share", "with_notes_task"))
@@ -396,7 +397,9 @@ def plans_data(make_module_data_dir):
 
 
 def run_plans(run_app, data, **query):
-    at = run_app(data, page=PLANS_PAGE, query=query)
+    """The page with every expander opened: the tables behind its charts and
+    checks are built only then."""
+    at = open_expanders(run_app(data, page=PLANS_PAGE, query=query))
     assert not at.exception
     return at
 
@@ -483,6 +486,15 @@ def test_plan_figures(run_app, plans_data):
 
 
 def test_checklist_for_the_stage(run_app, plans_data):
+    # Closed, the check's expander (and each chart's) holds no grid, built once
+    # opened: the page's grids are its three lists to pick from.
+    at = run_app(plans_data, page=PLANS_PAGE, query={"as_of": "2026-08-12"})
+    assert "The rows behind this check (1)" in [e.label for e in at.expander]
+    assert [t.key for t in at.dataframe] == [
+        "uncovered_pick",
+        "goals_pick",
+        "reviews_pick",
+    ]
     at = run_plans(run_app, plans_data, as_of="2026-08-12")
     # week 7 is stage 5 (coach teams): one check, the off-track plans: PL2 only
     assert metric(at, "To look at")[0] == "1"

@@ -17,6 +17,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from tests.conftest import open_expanders
+
 PARTNERS = [
     {
         "partner_id": "P1",
@@ -322,6 +324,7 @@ def test_repurposing_rates_by_league(data_dir, run_app):
 
 def test_repurposing_cohorts_and_plans(data_dir, run_app):
     at = run_app(data_dir, page="pages/repurposing.py", query=AS_OF)
+    at = open_expanders(at, "Table behind this chart")
     cohorts = frame(
         at,
         "cohort_month",
@@ -429,6 +432,7 @@ def test_weekly_churn_this_week(data_dir, run_app):
 
 def test_weekly_churn_by_account_manager(data_dir, run_app):
     at = open_page(run_app, data_dir, "pages/churn.py", cby="Account manager")
+    at = open_expanders(at, "Table behind this chart")
     assert not at.exception
     weekly = frame(
         at, "week_start", "account_manager", "churned", "active_at_start", "churn_rate"

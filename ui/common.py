@@ -457,12 +457,19 @@ def open_partner(partner_id: str) -> None:
 
 def chart(fig: go.Figure, df: pd.DataFrame, name: str, **kwargs: Any) -> Any:
     """A plotly chart with the table behind it one click away (registry figures
-    in their formats, as in every other table)."""
+    in their formats, as in every other table). The table and its download are
+    built only once the expander is opened (its state under `behind-{name}`): a
+    page draws its charts without a hidden grid each."""
     fig.update_layout(margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend_title_text="")
     event = st.plotly_chart(fig, key=f"chart-{name}", **kwargs)
-    with st.expander("Table behind this chart"):
-        settings = {c: figures.column(c) for c in df.columns if c in metrics.METRICS}
-        table(df, name, shown=figures.shown(df), column_config=settings)
+    with st.expander(
+        "Table behind this chart", key=f"behind-{name}", on_change="rerun"
+    ) as behind:
+        if behind.open:
+            settings = {
+                c: figures.column(c) for c in df.columns if c in metrics.METRICS
+            }
+            table(df, name, shown=figures.shown(df), column_config=settings)
     return event
 
 
