@@ -20,6 +20,7 @@ from __future__ import annotations
 import pytest
 from streamlit.proto.Block_pb2 import Block
 
+from tests.conftest import open_expanders
 from ui import call_list
 
 HOME = "pages/home.py"
@@ -112,6 +113,8 @@ def test_call_list_rows_open_their_partner_by_id(run_app, data):
     ]
     # Every partner is also in the grid under the expander, with its download.
     assert at.expander[0].label == "As a table, with the CSV download"
+    assert not [t for t in at.dataframe if "reasons" in t.value.columns]  # closed
+    at = open_expanders(at, "As a table")  # the grid is built once it is opened
     grid = next(t.value for t in at.dataframe if "reasons" in t.value.columns)
     assert list(grid["partner_id"]) == ["P2", "P5", "P1", "P4"]
 
@@ -149,6 +152,7 @@ def test_call_list_draws_the_first_rows_and_keeps_every_partner_in_the_grid(
     links = partner_links(at)
     assert [query for _, query in links] == [f"partner=Q{i:02}" for i in range(1, 11)]
     assert at.expander[0].label == "All 12 partners as a table, with the CSV download"
+    at = open_expanders(at, "All 12 partners")
     grid = next(t.value for t in at.dataframe if "reasons" in t.value.columns)
     assert len(grid) == 12
 

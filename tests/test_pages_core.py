@@ -31,7 +31,7 @@ import pandas as pd
 import pytest
 
 from analytics import dates, partners, store
-from tests.conftest import clicked_csv
+from tests.conftest import clicked_csv, open_expanders
 from ui.partners import grid_columns, partner_labels, requested_partner
 
 HOME = "pages/home.py"
@@ -263,7 +263,7 @@ def test_dashboard_tiles(run_app, data):
     # Nov 1 still open; Damson (Premiership) never touched, no notes task; Elm
     # (Premiership) touched 4 days ago (cadence 21) but no notes task. Alder (2
     # days, cadence 21) and Cedar (1 day, cadence 14) have notes tasks: not listed.
-    calls = tables_with(at, "reasons")[0]
+    calls = tables_with(open_expanders(at, "As a table"), "reasons")[0]
     assert list(calls["partner_name"]) == [
         "Birch Ltd",
         "Damson Partners",
@@ -292,6 +292,7 @@ def test_dashboard_for_one_account_manager(run_app, data):
     # Birch and Elm.
     assert tiles["Needing attention"][0] == "2"
     # Ann's calls: Birch and Elm (Damson is Bob's); no AM column for one AM.
+    at = open_expanders(at, "As a table")
     assert list(tables_with(at, "reasons")[0]["partner_name"]) == [
         "Birch Ltd",
         "Elm Accounts",

@@ -53,7 +53,11 @@ def draw(calls: pd.DataFrame, several_managers: bool, phone: bool) -> None:
         if len(rows) > ROWS
         else "As a table"
     )
-    with st.expander(f"{label}, with the CSV download"):
+    with st.expander(
+        f"{label}, with the CSV download", key="call-today-table", on_change="rerun"
+    ) as table:
+        if not table.open:  # built once opened: the Dashboard draws no hidden grid
+            return
         common.partner_table(
             calls,
             "call_today",
