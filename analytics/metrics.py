@@ -667,6 +667,25 @@ _add(
         "tests/test_plans.py::test_coverage_of_key_partners",
     ),
     Metric(
+        "key_partners",
+        "Key partners",
+        "partners",
+        ",",
+        "The AM's partners in Champions League, Premiership or Key Account "
+        "Management at D.",
+        plans.coverage,
+        "tests/test_plans.py::test_coverage_of_key_partners",
+    ),
+    Metric(
+        "with_plan",
+        "With a plan",
+        "partners",
+        ",",
+        "Key partners with an account plan existing at D.",
+        plans.coverage,
+        "tests/test_plans.py::test_coverage_of_key_partners",
+    ),
+    Metric(
         "on_track",
         "On track",
         "yes/no",

@@ -126,7 +126,8 @@ else:
         "(%{customdata[0]} of %{customdata[1]} key partners)<extra></extra>",
         colour="#1f77b4",
     )
-    common.chart(fig, coverage, "plan_coverage")
+    # the table behind it names the share for the registry figure it is
+    common.chart(fig, coverage.rename(columns={"share": "coverage"}), "plan_coverage")
     uncovered = common.report(
         plans.uncovered_key_partners, as_of=f.as_of, account_manager=am
     )

@@ -4,6 +4,7 @@ the figures shown are checked against numbers worked out by hand beside them."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pandas as pd
 import pytest
@@ -454,13 +455,29 @@ def test_plan_figures(run_app, plans_data):
     assert goals["attainment"].iloc[:3].tolist() == pytest.approx([25, 50, 60])
     assert goals["on_track"].iloc[3] is None or pd.isna(goals["on_track"].iloc[3])
 
-    coverage = frame(at, columns=("key_partners", "with_plan"))
-    assert coverage[
+    coverage = next(
+        e for e in at.dataframe if {"key_partners", "with_plan"} <= set(e.value)
+    )
+    assert coverage.value[
         ["account_manager", "key_partners", "with_plan"]
     ].values.tolist() == [
         ["Ann", 3, 2],
         ["Ben", 1, 1],
     ]
+    # the table behind the chart in the users' words: the share as the registry's
+    # coverage figure, in whole percentage points (Ann 2 of 3, Ben 1 of 1)
+    assert coverage.value["coverage"].tolist() == pytest.approx([200 / 3, 100])
+    labels = {
+        name: column["label"]
+        for name, column in json.loads(coverage.proto.columns).items()
+        if "label" in column
+    }
+    assert labels == {
+        "account_manager": "Account manager",
+        "key_partners": "Key partners",
+        "with_plan": "With a plan",
+        "coverage": "Key partners with a plan",
+    }
     assert list(frame(at, "uncovered_pick")["partner_name"]) == ["Cedar & Co"]
 
     usage = frame(at, columns=("created_this_quarter", "updated_this_quarter"))

@@ -468,6 +468,10 @@ def chart(fig: go.Figure, df: pd.DataFrame, name: str, **kwargs: Any) -> Any:
         if behind.open:
             settings = {
                 c: figures.column(c) for c in df.columns if c in metrics.METRICS
+            } | {
+                c: st.column_config.TextColumn(label)
+                for c, label in PARTNER_COLUMNS.items()
+                if c in df.columns
             }
             table(df, name, shown=figures.shown(df), column_config=settings)
     return event
