@@ -329,5 +329,4 @@ else:
             "allowed_days": st.column_config.NumberColumn("Days allowed"),
         },
         key="cadence_pick",
-        placeholder="–",
     )

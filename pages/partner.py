@@ -160,7 +160,6 @@ with tabs[0]:
             "monthly_value": figures.money_column("Monthly value"),
             "status": "Status",
         },
-        placeholder="–",
     )
 
 with tabs[1]:
@@ -181,7 +180,6 @@ with tabs[1]:
                 "Training completed"
             ),
         },
-        placeholder="–",
     )
 
 with tabs[2]:
@@ -220,7 +218,6 @@ with tabs[2]:
                     "is_touch": st.column_config.CheckboxColumn("Touch"),
                     "comments": st.column_config.TextColumn("Comments", width="large"),
                 },
-                placeholder="–",
             )
 
 if has_plans:
@@ -248,5 +245,4 @@ if has_plans:
                     "strategies": "Strategies",
                     "activities": "Activities",
                 },
-                placeholder="–",
             )

@@ -143,7 +143,6 @@ else:
             "key_partners_without_plan",
             common.PARTNER_COLUMNS,
             key="uncovered_pick",
-            placeholder=figures.EMPTY,
         )
 
 # --- usage and summary by week ----------------------------------------------------
@@ -223,7 +222,6 @@ else:
         },
         key="goals_pick",
         shown=figures.shown(goals),
-        placeholder=figures.EMPTY,
     )
 
 # --- reviews --------------------------------------------------------------------------
@@ -247,5 +245,4 @@ else:
             "account_manager": "Plan owner",
         },
         key="reviews_pick",
-        placeholder=figures.EMPTY,
     )

@@ -273,5 +273,4 @@ for title, rows, name, empty in (
         key=f"plans-{name}",
         shown=figures.shown(rows),
         height=250,
-        placeholder=figures.EMPTY,
     )

@@ -65,5 +65,4 @@ def draw(calls: pd.DataFrame, several_managers: bool, phone: bool) -> None:
             key="call_today",
             shown=rows,
             height=ui.CALL_LIST_HEIGHT,
-            placeholder=figures.EMPTY,
         )

@@ -224,7 +224,6 @@ def show_problems(report: ingest.ImportReport) -> None:
         problems,
         "import_problems",
         PROBLEMS_CONFIG,
-        placeholder="–",
         on_select="rerun",
         selection_mode="single-row",
         key="problems",
