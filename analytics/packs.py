@@ -425,9 +425,18 @@ def _plans(
     return Section(
         "Account plans: coverage and usage",
         [
-            ("Key partners", count(None if c is None else c["key_partners"])),
-            ("Key partners with a plan", count(None if c is None else c["with_plan"])),
-            ("Plan coverage", percent(None if c is None else c["share"])),
+            (
+                metrics.label("key_partners"),
+                count(None if c is None else c["key_partners"]),
+            ),
+            (
+                metrics.label("with_plan"),
+                count(None if c is None else c["with_plan"]),
+            ),
+            (
+                metrics.label("coverage"),
+                percent(None if c is None else c["share"]),
+            ),
             ("Plans held", count(None if u is None else u["plans"])),
             (
                 "Plans created this quarter",

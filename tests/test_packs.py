@@ -296,7 +296,9 @@ def test_one_to_one_pptx_holds_the_am_figures(data_dir, tmp_path):
 
     plans = by_title["Account plans: coverage and usage"]["facts"]
     assert plans["Key partners"] == ["1"]  # Alpha
-    assert plans["Plan coverage"] == ["100%"]
+    # the share under the page tile's label (the count is "With a plan")
+    assert plans["Key partners with a plan"] == ["100%"]
+    assert plans["With a plan"] == ["1"]
     assert plans["Plans created this quarter"] == ["1"]  # 10 January
     assert plans["Plans updated this quarter"] == ["1"]  # 2 March
 
