@@ -73,7 +73,6 @@ create or replace table stg_clients as
 select
     c.client_id,
     coalesce(p.partner_id, '') as partner_id,
-    c.partner_id as source_partner_id,
     c.client_name,
     c.added_date,
     c.repurposed_date,
@@ -98,7 +97,6 @@ with subjects as (
 select
     a.activity_id,
     coalesce(p.partner_id, '') as partner_id,
-    a.partner_id as source_partner_id,
     coalesce(u.name, a.account_manager) as account_manager,
     coalesce(nullif(trim(a.activity_type), ''), 'Task') as activity_type,
     a.subject,
