@@ -39,6 +39,7 @@ from analytics.ingest.report import (
     Problem,
     clip,
 )
+from analytics.ingest.text import Body
 from analytics.schema import DATE, DECIMAL, INT, Table
 
 
@@ -127,7 +128,7 @@ class FileCheck:
         day_first: bool,
     ) -> None:
         """The whole check of a file on its own (its date order from itself)."""
-        self.start(source, table, mapping)
+        self.start(source, read.prepare(self, source), table, mapping)
         self.finish(settle_date_orders([self.evidence], day_first)[0])
 
     def finish(self, orders: dict[str, DateOrder]) -> None:
@@ -138,12 +139,16 @@ class FileCheck:
             rules.check_values(self, self.pending)
 
     def start(
-        self, source: bytes | Path, table: str | None, mapping: dict[str, str] | None
+        self,
+        source: bytes | Path,
+        body: Body | None,
+        table: str | None,
+        mapping: dict[str, str] | None,
     ) -> None:
-        """Read the file (given as bytes or as a path) up to its date evidence
+        """Read the file (given as bytes or as a path; `body`, its text made ready
+        by read.prepare, None when that stopped) up to its date evidence
         (`evidence`), and `pending`, the table to type it as once the upload's
         date orders are settled."""
-        body = read.prepare(self, source)
         if body is None:
             return
         self.headers = body.head.headers

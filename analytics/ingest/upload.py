@@ -11,6 +11,7 @@ import tempfile
 import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -18,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 
 from analytics import db, schema, store
-from analytics.ingest import dataset, excel, options, owners, partial, rules
+from analytics.ingest import dataset, excel, options, owners, partial, read, rules
 from analytics.ingest.check import FileCheck
 from analytics.ingest.parse import MACROS, settle_date_orders
 from analytics.ingest.read import STAGE, max_file_bytes, too_large
@@ -167,13 +168,23 @@ def _check(
 ) -> tuple[ImportReport, list[FileCheck], dict[str, bytes]]:
     """The report, the checks and a partial import's left-out rows (as CSV)."""
     base = store.current_version(directory)  # what the checks are against
-    checks = []
-    for k, (name, content) in enumerate(files):
-        started = time.monotonic()
-        check = FileCheck(work.con, k, name, work.folder)
-        check.start(content, tables.get(name), mappings.get(name))
-        checks.append(check)
-        progress("read", name, check.report.rows, time.monotonic() - started)
+    checks = [FileCheck(work.con, k, n, work.folder) for k, (n, _) in enumerate(files)]
+    # Smallest first, each file's text is made ready (read.prepare: Python, one
+    # core) in a thread while DuckDB reads the file before it (on every core),
+    # so that the largest's is ready when DuckDB has read the others.
+    order = sorted(range(len(files)), key=lambda k: _size(files[k][1]))
+    with ThreadPoolExecutor(1) as pool:
+        bodies = {k: pool.submit(read.prepare, checks[k], files[k][1]) for k in order}
+        try:
+            for k in order:
+                started = time.monotonic()
+                (name, content), check = files[k], checks[k]
+                body = bodies.pop(k).result()
+                check.start(content, body, tables.get(name), mappings.get(name))
+                progress("read", name, check.report.rows, time.monotonic() - started)
+        finally:  # a file that stopped the upload: the others are not prepared
+            for waiting in bodies.values():
+                waiting.cancel()
     evidence = [c.evidence for c in checks]
     for check, orders in zip(checks, settle_date_orders(evidence, True), strict=True):
         started = time.monotonic()
