@@ -1,6 +1,6 @@
 """A dataset folder's first use: the app imports the demo data into an empty
-folder, and re-commits a version built with older rules once; every command that
-reads a dataset requires one and creates nothing."""
+folder; the app and every command re-commit a version built with older rules
+once; a command that reads a dataset requires one and imports nothing."""
 
 from __future__ import annotations
 
@@ -43,7 +43,9 @@ def with_current_rules(directory: Path, version: str) -> str:
 
 
 def require_dataset(directory: Path) -> str:
-    """The current version; NoDataset (nothing created) when the folder has none."""
+    """The current version, re-committed once when built with older rules (as the
+    app does: a reading connection's rebuild in memory runs out of its memory at
+    1M clients); NoDataset (nothing created) when the folder has none."""
     version = store.current_version(directory)
     if version is None:
         where = "no such folder" if not directory.exists() else "nothing committed"
@@ -51,4 +53,4 @@ def require_dataset(directory: Path) -> str:
             f"no dataset in {directory} ({where}): check --data-dir, or import"
             " files first with: python -m analytics import FILE..."
         )
-    return version
+    return with_current_rules(directory, version)

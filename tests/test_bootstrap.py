@@ -45,3 +45,22 @@ def test_a_version_built_with_older_rules_is_recommitted_once(tmp_path):
     # A second start finds the current rules: nothing new is committed.
     assert bootstrap.ensure_dataset(tmp_path) == upgraded
     assert len(store.uploads(tmp_path)) == 2
+
+
+def test_a_command_recommits_a_version_built_with_older_rules_once(tmp_path):
+    commit_tables(
+        tmp_path,
+        partners=[dict(partner_id="P1", partner_name="Acorn", account_manager="Ann")],
+    )
+    old = store.current_version(tmp_path)
+    with duckdb.connect(str(store.version_path(tmp_path, old))) as con:
+        con.execute("drop macro rules_version")
+
+    upgraded = bootstrap.require_dataset(tmp_path)
+
+    # one version more, the rebuilt one, current; a second command finds it current
+    assert upgraded != old
+    assert [u.version for u in store.uploads(tmp_path)] == [upgraded, old]
+    assert store.uploads(tmp_path)[0].note == f"rebuilt {old} with the current rules"
+    assert bootstrap.require_dataset(tmp_path) == upgraded
+    assert len(store.uploads(tmp_path)) == 2
