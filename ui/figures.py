@@ -5,6 +5,8 @@ share column needs. One figure reads the same on every page."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -147,3 +149,49 @@ def progress_column(label: str, **kwargs: Any) -> Any:
     return st.column_config.ProgressColumn(
         label, format=COLUMN_FORMATS[".0%"], min_value=0, max_value=100, **kwargs
     )
+
+
+# --- grid column widths --------------------------------------------------------------
+
+# A grid cell's text in Chromium: Source Sans at 14 px, each character's width
+# measured with canvas measureText and rounded to half a pixel (the demo's and
+# the 1M-client data's partner names come within 2.5 px of their real width);
+# any other character (★, ⚠, ✓, an accented letter) counts as 13.
+_CHAR_PX = {
+    char: px
+    for px, chars in {
+        3.0: " ",
+        3.5: "',.:;Iijl|",
+        4.0: "!()[]f{}",
+        4.5: "-t",
+        5.0: "/\\r",
+        6.0: '"*?sxz',
+        6.5: "JYcvy",
+        7.0: "0123456789#$+<=>FLVX^_aegk~",
+        7.5: "AESTZ`bhnou",
+        8.0: "BCKPRdpq",
+        8.5: "&DG",
+        9.0: "HNU",
+        9.5: "OQ",
+        10.0: "Mw",
+        11.0: "W",
+        11.5: "%m",
+        12.0: "@",
+    }.items()
+    for char in chars
+}
+OTHER_CHAR_PX = 13.0
+CELL_PADDING_PX = 18  # 8.5 px either side, and 1 to spare
+
+
+def text_px(text: str) -> float:
+    """The width of `text` in a grid cell, in pixels (without the padding)."""
+    return sum(_CHAR_PX.get(char, OTHER_CHAR_PX) for char in text)
+
+
+def fit_width(texts: Iterable[object], least: int, most: int | None = None) -> int:
+    """A grid column's width for its longest text (padding included): at least
+    `least` (its header's room), at most `most` (None: no limit)."""
+    longest = max((text_px(t) for t in texts if isinstance(t, str)), default=0.0)
+    width = max(least, math.ceil(longest + CELL_PADDING_PX))
+    return width if most is None else min(width, max(most, least))

@@ -4,9 +4,9 @@ columns in the users' words, the KPI tiles' deltas and partner labels."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from urllib.parse import quote, quote_plus, urlencode
+from urllib.parse import quote, quote_plus, unquote_plus, urlencode
 
 import pandas as pd
 import streamlit as st
@@ -23,10 +23,8 @@ NOTES_MISSING = "missing"
 # The partner report's grid, in the order an AM acts on: who (★ when ready for the
 # next stage; a partner of the mixed status group with its status), when last
 # touched, the notes task, plan progress, then the counts, the AM when several.
-# Headers are the registry's (short) labels. Widths fit 1280 pixels with the
-# sidebar open: 772 of the 820 the grid gets there, beside its row checkboxes;
-# each column as narrow as its header and values allow, so that the partner's
-# name has the rest (and the AM column's width when there is none).
+# Headers are the registry's (short) labels; each width here is the least its
+# header needs, widened by `grid_columns` to the grid's longest text.
 # `partner` is a link (by id) to the partner's detail; a status group's first row
 # is its subtotal.
 GRID_COLUMNS = {
@@ -36,7 +34,8 @@ GRID_COLUMNS = {
         pinned=True,
         display_text=r"#(.+)$",
         help="★ ready for the next stage (repurposed at or above the business plan "
-        "aim); Σ a status group's subtotal; in the mixed group, the partner's "
+        "aim); Σ a status group's subtotal, with its number of partners; in the "
+        "mixed group, the partner's "
         "account status in brackets. The name opens the partner in a new tab; "
         "select the row to open it here.",
     ),
@@ -49,7 +48,7 @@ GRID_COLUMNS = {
         figures.short("has_notes_task"),
         width=56,
         help="An open 'Account Management Notes' task; on a subtotal row, how many "
-        "of the group's partners have one.",
+        "of the group's partners have one (✓ 12: twelve of them).",
     ),
     "plan": figures.progress_column(
         figures.short("plan_progress"),
@@ -84,6 +83,10 @@ COUNT_COLUMNS = [
     "added_this_month",
     "churned_this_week",
 ]
+# The room for a grid's columns: 980 pixels at 1440 with the sidebar open (820 at
+# 1280), 358 on a 390 phone, less the row checkboxes (36) and the borders.
+GRID_PX = 940
+PHONE_GRID_PX = 318
 GRID_ROW_PX = 35
 GRID_MAX_ROWS = 25  # a taller block scrolls inside its grid
 # A league block of more partners shows each status group's first GROUP_ROWS
@@ -92,16 +95,39 @@ BLOCK_ROWS = 100
 GROUP_ROWS = 20
 
 
-def grid_columns(several_managers: bool, phone: bool) -> dict:
-    """The grid's columns: the AM only when the report spans several AMs; partner,
-    touch and notes on a phone."""
-    if phone:
-        return PHONE_COLUMNS
-    columns = dict(GRID_COLUMNS)
-    if not several_managers:  # the name takes the AM's room
-        room = columns["partner"]["width"] + columns.pop("account_manager")["width"]
-        columns["partner"] = columns["partner"] | {"width": room}
+def grid_columns(
+    grids: Iterable[pd.DataFrame], several_managers: bool, phone: bool
+) -> dict:
+    """The columns of a report's league grids (`report_grid`), the same widths in
+    every block so that they line up: the AM only when the report spans several
+    AMs; partner, touch and notes on a phone. Each column is as wide as its
+    longest text (subtotals included) or its header needs; the partner's name
+    gets what is left of GRID_PX (PHONE_GRID_PX), so that nothing scrolls
+    sideways at 1440 with the sidebar open, and at 1280 only the counts may."""
+    columns = dict(PHONE_COLUMNS if phone else GRID_COLUMNS)
+    if not several_managers:
+        columns.pop("account_manager", None)
+    rows = pd.concat(grids, ignore_index=True)
+    for name in columns.keys() - {"partner", "plan"}:
+        texts = rows[name].map(_cell_text)
+        columns[name] = columns[name] | {
+            "width": figures.fit_width(texts, columns[name]["width"])
+        }
+    room = (PHONE_GRID_PX if phone else GRID_PX) - sum(
+        config["width"] for name, config in columns.items() if name != "partner"
+    )
+    names = rows["partner"].str.rsplit("#", n=1).str[-1].map(unquote_plus)
+    columns["partner"] = columns["partner"] | {
+        "width": figures.fit_width(names, columns["partner"]["width"], room)
+    }
     return columns
+
+
+def _cell_text(value: object) -> str | None:
+    """A grid cell as the grid shows it: a count with thousands separators."""
+    if isinstance(value, str) or value is None or pd.isna(value):
+        return value if isinstance(value, str) else None
+    return f"{value:,.0f}"
 
 
 def grid_height(grid: pd.DataFrame) -> int:
@@ -224,14 +250,14 @@ def _subtotal(
     query = {"league": league, "as_of": as_of.isoformat()}
     if group != OTHER_STATUSES:
         query["status"] = group
-    label = SUBTOTAL_MARK + group
+    label = f"{SUBTOTAL_MARK}{group} · {count:,} partner{'' if count == 1 else 's'}"
     sums = members[COUNT_COLUMNS].sum()
     row = {
         "partner_id": None,
         "partner_name": label,
         "partner": f"partners?{urlencode(query)}#{quote_plus(label)}",
         "last_touch": "",
-        "notes": f"{int(members['has_notes_task'].sum()):,} of {count:,}",
+        "notes": f"{NOTES_OK} {int(members['has_notes_task'].sum()):,}",
         "plan": None,
         **{column: int(sums[column]) for column in COUNT_COLUMNS},
         "business_plan_aim": members["business_plan_aim"].sum(min_count=1),
