@@ -195,3 +195,21 @@ def fit_width(texts: Iterable[object], least: int, most: int | None = None) -> i
     longest = max((text_px(t) for t in texts if isinstance(t, str)), default=0.0)
     width = max(least, math.ceil(longest + CELL_PADDING_PX))
     return width if most is None else min(width, max(most, least))
+
+
+def fit_columns(
+    columns: dict, texts: dict[str, Iterable[object]], name: str, room: int
+) -> dict:
+    """`columns` (st.column_config settings, in order, each with its least
+    width) with those in `texts` as wide as their longest text, and the column
+    `name` as wide as its own within what is left of `room` pixels."""
+    fitted = {
+        column: config | {"width": fit_width(texts[column], config["width"])}
+        if column in texts and column != name
+        else config
+        for column, config in columns.items()
+    }
+    rest = sum(c["width"] for column, c in fitted.items() if column != name)
+    least = columns[name]["width"]
+    fitted[name] = columns[name] | {"width": fit_width(texts[name], least, room - rest)}
+    return fitted

@@ -108,26 +108,17 @@ def grid_columns(
     if not several_managers:
         columns.pop("account_manager", None)
     rows = pd.concat(grids, ignore_index=True)
-    for name in columns.keys() - {"partner", "plan"}:
-        texts = rows[name].map(_cell_text)
-        columns[name] = columns[name] | {
-            "width": figures.fit_width(texts, columns[name]["width"])
-        }
-    room = (PHONE_GRID_PX if phone else GRID_PX) - sum(
-        config["width"] for name, config in columns.items() if name != "partner"
-    )
-    names = rows["partner"].str.rsplit("#", n=1).str[-1].map(unquote_plus)
-    columns["partner"] = columns["partner"] | {
-        "width": figures.fit_width(names, columns["partner"]["width"], room)
-    }
-    return columns
+    texts = {name: rows[name].map(_cell_text) for name in columns if name != "plan"}
+    texts["partner"] = rows["partner"].str.rsplit("#", n=1).str[-1].map(unquote_plus)
+    room = PHONE_GRID_PX if phone else GRID_PX
+    return figures.fit_columns(columns, texts, "partner", room)
 
 
 def _cell_text(value: object) -> str | None:
     """A grid cell as the grid shows it: a count with thousands separators."""
-    if isinstance(value, str) or value is None or pd.isna(value):
-        return value if isinstance(value, str) else None
-    return f"{value:,.0f}"
+    if isinstance(value, str):
+        return value
+    return None if pd.isna(value) else f"{value:,.0f}"
 
 
 def grid_height(grid: pd.DataFrame) -> int:
