@@ -326,3 +326,49 @@ def test_agenda_columns_fit_their_text_and_give_the_partner_the_rest():
     assert list(columns) == ["partner_name", "type", "subject", "status"]
     # and without the day's 60, 557 + 60 = 617 left: the 568 fit whole
     assert columns["partner_name"]["width"] == 568
+
+
+def test_on_a_phone_the_call_list_comes_first_with_the_rule_a_tap_away(
+    run_app, data, monkeypatch
+):
+    from ui import common
+
+    monkeypatch.setattr(common, "is_phone", lambda: True)
+    at = run_app(data, page=HOME, query={"as_of": AS_OF})
+    assert not at.exception
+    # one short line under the heading; the whole rule in its popover
+    captions = [c.value for c in at.caption]
+    assert "By league, the longest overdue first." in captions
+    assert not [c for c in captions if c.startswith("Never touched")]
+    (rule,) = [m for m in markdown(at) if m.startswith("Never touched")]
+    assert "(days: Champions League 14, Premiership 21, 1st Division 30" in rule
+    # the four tiles two a row, each row a horizontal container of two tiles
+    rows = [b for b in horizontal_blocks(at) if len(metrics_in(b)) == 2]
+    assert [metrics_in(row) for row in rows] == [
+        ["Clients added vs quota", "Repurposed this month"],
+        ["Churned this week", "Needing attention"],
+    ]
+
+
+def metrics_in(block) -> list[str]:
+    """The labels of the KPI tiles in `block` (each in a container of its own)."""
+    found, stack = [], [block]
+    while stack:
+        node = stack.pop()
+        if type(node).__name__ == "Metric":
+            found.append(node.label)
+        stack.extend(reversed(list(getattr(node, "children", {}).values())))
+    return found
+
+
+def test_activity_tiles_on_a_phone_are_two_a_row(run_app, data, monkeypatch):
+    from ui import common
+
+    monkeypatch.setattr(common, "is_phone", lambda: True)
+    at = run_app(data, page=ACTIVITY, query={"as_of": AS_OF})
+    assert not at.exception
+    rows = [b for b in horizontal_blocks(at) if len(metrics_in(b)) == 2]
+    assert [metrics_in(row) for row in rows] == [
+        ["Activities this week", "Overdue tasks"],
+        ["Needing attention", "With a notes task"],
+    ]

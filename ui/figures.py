@@ -213,3 +213,12 @@ def fit_columns(
     least = columns[name]["width"]
     fitted[name] = columns[name] | {"width": fit_width(texts[name], least, room - rest)}
     return fitted
+
+
+def tile_cells(tiles: int, phone: bool) -> list:
+    """Where that many KPI tiles go: side by side on a wide screen; on a phone,
+    where columns stack one above the other, two a row."""
+    if not phone:
+        return list(st.columns(tiles))
+    rows = [st.container(horizontal=True) for _ in range(0, tiles, 2)]
+    return [rows[i // 2].container(height="stretch") for i in range(tiles)]
