@@ -75,7 +75,7 @@ key = (common.dataset_version(), auth.books(), *filters.values())  # per viewer
 blocks = dict(list(report.groupby(league_names(report["league"]), sort=False)))
 whole = league != ALL_LEAGUES  # a chosen league is drawn whole
 block_grids = ui.league_grids(report, key, f.as_of, whole)
-columns = ui.grid_columns([b.grid for b in block_grids], several_managers, phone)
+columns = ui.report_columns(block_grids, key, whole, several_managers, phone)
 for block_grid in block_grids:
     league_name, grid = block_grid.league, block_grid.grid
     block = blocks[league_name]

@@ -133,6 +133,45 @@ def test_a_name_longer_than_the_room_is_cut_at_1440_not_the_columns():
     assert columns["partner"]["width"] == 434
 
 
+def test_a_mixed_group_status_has_the_room_left_the_name_all_it_needs():
+    # Every column at its least (2 clients): 52 + 56 + 64 + 54 + 48 + 80 + 38 +
+    # 46 + 58 + 70 = 566, 374 left. 30 M in the mixed group: "MMM... (Dormant)"
+    # is 300 + 3 + 4 + 51.5 + 4 = 362.5 (+ 18 = 380.5 -> 381): cut to the 374
+    # left, the name's own 318 whole.
+    block = pd.DataFrame([row("P1", "M" * 30, "Dormant", days_since_touch=0)])
+    columns = grid_columns([report_grid(block, AS_OF)], True, phone=False)
+    assert columns["partner"]["width"] == 374
+
+
+def test_a_name_is_whole_even_where_the_counts_leave_no_room():
+    # Counts of 1,000,000,000 (10 digits of 7 and 3 commas of 3.5: 80.5, + 18 =
+    # 98.5 -> 99) in Clients, Active, Repurposed, Added and Churned: 52 + 56 +
+    # 64 + 5 * 99 + 38 + 70 = 775, 165 left of the 940. A ready partner's name,
+    # ★ and 29 W (13 + 3 + 319 + 18 = 353, under the 360 a name may take), is
+    # drawn whole all the same (the AM column then scrolls at 1440); at 1280 the
+    # columns an AM acts on still fit: 353 + 52 + 56 + 64 = 525 of 780.
+    billion = 10**9
+    counts = {
+        name: billion
+        for name in (
+            "clients_total",
+            "clients_active",
+            "clients_repurposed",
+            "added_this_month",
+            "churned_this_week",
+        )
+    }
+    block = pd.DataFrame(
+        [row("P1", "W" * 29, "Handover", plan_progress=1.0, days_since_touch=0)]
+    ).assign(**counts)
+    widths = [
+        c["width"]
+        for c in grid_columns([report_grid(block, AS_OF)], True, False).values()
+    ]
+    assert widths == [353, 52, 56, 64, 99, 99, 99, 38, 99, 99, 70]
+    assert sum(widths[:4]) == 525
+
+
 def test_the_widths_are_the_same_in_every_block():
     # the long name's block widens the other block's name column too
     short, long = (report_grid(two_partners(n), AS_OF) for n in ("Bo", "M" * 30))

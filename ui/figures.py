@@ -5,6 +5,7 @@ share column needs. One figure reads the same on every page."""
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable
 from typing import Any
@@ -182,6 +183,7 @@ _CHAR_PX = {
 }
 OTHER_CHAR_PX = 13.0
 CELL_PADDING_PX = 18  # 8.5 px either side, and 1 to spare
+MEASURED = 50
 
 
 def text_px(text: str) -> float:
@@ -191,8 +193,14 @@ def text_px(text: str) -> float:
 
 def fit_width(texts: Iterable[object], least: int, most: int | None = None) -> int:
     """A grid column's width for its longest text (padding included): at least
-    `least` (its header's room), at most `most` (None: no limit)."""
-    longest = max((text_px(t) for t in texts if isinstance(t, str)), default=0.0)
+    `least` (its header's room), at most `most` (None: no limit). Of thousands
+    of texts, those as long (in characters) as the MEASURED longest are
+    measured."""
+    strings = {text for text in texts if isinstance(text, str)}
+    if len(strings) > MEASURED:
+        shortest = heapq.nlargest(MEASURED, map(len, strings))[-1]
+        strings = {text for text in strings if len(text) >= shortest}
+    longest = max(map(text_px, strings), default=0.0)
     width = max(least, math.ceil(longest + CELL_PADDING_PX))
     return width if most is None else min(width, max(most, least))
 

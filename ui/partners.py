@@ -87,6 +87,7 @@ COUNT_COLUMNS = [
 # 1280), 358 on a 390 phone, less the row checkboxes (36) and the borders.
 GRID_PX = 940
 PHONE_GRID_PX = 318
+NAME_PX = 360  # a partner's name is cut beyond it (60 characters or so)
 GRID_ROW_PX = 35
 GRID_MAX_ROWS = 25  # a taller block scrolls inside its grid
 # A league block of more partners shows each status group's first GROUP_ROWS
@@ -103,22 +104,33 @@ def grid_columns(
     AMs; partner, touch and notes on a phone. Each column is as wide as its
     longest text (subtotals included) or its header needs; the partner's name
     gets what is left of GRID_PX (PHONE_GRID_PX), so that nothing scrolls
-    sideways at 1440 with the sidebar open, and at 1280 only the counts may."""
+    sideways at 1440 with the sidebar open and at 1280 only the counts do, but
+    never less than its longest name needs (up to NAME_PX)."""
     columns = dict(PHONE_COLUMNS if phone else GRID_COLUMNS)
     if not several_managers:
         columns.pop("account_manager", None)
     rows = pd.concat(grids, ignore_index=True)
-    texts = {name: rows[name].map(_cell_text) for name in columns if name != "plan"}
+    texts = {name: _widest(rows[name]) for name in columns if name != "plan"}
     texts["partner"] = rows["partner"].str.rsplit("#", n=1).str[-1].map(unquote_plus)
-    room = PHONE_GRID_PX if phone else GRID_PX
-    return figures.fit_columns(columns, texts, "partner", room)
+    if phone:  # touch and notes in view, the name cut
+        return figures.fit_columns(columns, texts, "partner", PHONE_GRID_PX)
+    # the name itself (★ when ready) whole, up to NAME_PX, even beyond the room;
+    # a mixed-group partner's status in brackets only within it
+    names = (READY_MARK + rows["partner_name"]).where(
+        rows["plan"].ge(100).fillna(False), rows["partner_name"]
+    )
+    least = figures.fit_width(names, columns["partner"]["width"], NAME_PX)
+    columns["partner"] = columns["partner"] | {"width": least}
+    return figures.fit_columns(columns, texts, "partner", GRID_PX)
 
 
-def _cell_text(value: object) -> str | None:
-    """A grid cell as the grid shows it: a count with thousands separators."""
-    if isinstance(value, str):
-        return value
-    return None if pd.isna(value) else f"{value:,.0f}"
+def _widest(column: pd.Series) -> pd.Series | list[str]:
+    """The texts a column's width is fitted to: a count column's largest count as
+    the grid shows it (thousands separators), else every text."""
+    if not pd.api.types.is_numeric_dtype(column):
+        return column
+    top = column.max()
+    return [] if pd.isna(top) else [f"{top:,.0f}"]
 
 
 def grid_height(grid: pd.DataFrame) -> int:
@@ -231,6 +243,15 @@ def league_grids(
         shown = int(grid["partner_id"].notna().sum())
         grids.append(LeagueGrid(league, grid, len(block) - shown))
     return grids
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def report_columns(
+    _grids: list[LeagueGrid], key: tuple, whole: bool, several: bool, phone: bool
+) -> dict:
+    """`grid_columns` of `league_grids(report, key, as_of, whole)`, cached on
+    the same key (measuring 20,000 names takes 0.1 s)."""
+    return grid_columns([block.grid for block in _grids], several, phone)
 
 
 def _subtotal(
