@@ -33,9 +33,8 @@ phone = common.is_phone()
 top, bottom = st.container(), st.container()
 
 with bottom if phone else top:
-    added_tile, repurposed_tile, churned_tile, attention_tile = figures.tile_cells(
-        4, phone
-    )
+    # one a row on a phone, after the call list (two a row would cut their notes)
+    added_tile, repurposed_tile, churned_tile, attention_tile = st.columns(4)
     figures.pace_tile(
         added_tile,
         "month_added",
