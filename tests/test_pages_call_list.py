@@ -307,8 +307,8 @@ def test_agenda_columns_fit_their_text_and_give_the_partner_the_rest():
     # Day "Mon 16" (10 + 7.5 + 7.5 + 3 + 7 + 7 = 42, + 18 padding = 60) keeps its
     # 60; Type grows to "⚠ Overdue" (13 + 3 + 9.5 + 6.5 + 7 + 5 + 8 + 7.5 + 7 =
     # 66.5, + 18 = 84.5 -> 85); Subject 150, Status 88 ("Not Started" 85.5) and
-    # Who 74 keep theirs: 60 + 85 + 150 + 88 + 74 = 457 of the 940, 483 left.
-    # The partner: 30 W of 11 px, 330 + 18 = 348, within the 483.
+    # Who 74 keep theirs: 60 + 85 + 150 + 88 + 74 = 457 of the 925, 468 left.
+    # The partner: 30 W of 11 px, 330 + 18 = 348, within the 468.
     assert widths == {
         "day": 60,
         "partner_name": 348,
@@ -317,14 +317,14 @@ def test_agenda_columns_fit_their_text_and_give_the_partner_the_rest():
         "status": 88,
         "account_manager": 74,
     }
-    # 50 W (568) are cut to the 483 left
+    # 50 W (568) are cut to the 468 left
     rows = agenda_lines("W" * 50, ("Ann Lee", "Ben Ray"))
-    assert agenda_columns(rows, True, phone=False)["partner_name"]["width"] == 483
-    # one person's lines: no Who, its 74 to the partner: 483 + 74 = 557
+    assert agenda_columns(rows, True, phone=False)["partner_name"]["width"] == 468
+    # one person's lines: no Who, its 74 to the partner: 468 + 74 = 542
     rows = agenda_lines("W" * 50, ("Ann Lee", "Ann Lee"))
     columns = agenda_columns(rows, with_day=False, phone=False)
     assert list(columns) == ["partner_name", "type", "subject", "status"]
-    # and without the day's 60, 557 + 60 = 617 left: the 568 fit whole
+    # and without the day's 60, 542 + 60 = 602 left: the 568 fit whole
     assert columns["partner_name"]["width"] == 568
 
 

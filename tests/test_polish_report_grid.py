@@ -98,7 +98,7 @@ def test_each_column_fits_its_longest_text_and_the_name_the_room_left():
     # "Σ Handover · 2 partners" (13 + 3 + 58 + 3 + 13 + 3 + 7 + 3 + 50 = 153,
     # + 18 = 171) and "Hall & Co" are under the name's least 206
     assert widths == [206, *OTHERS]
-    # 30 M (10 px each): 300 + 18 = 318, within the 940 - 576 = 364 left
+    # 30 M (10 px each): 300 + 18 = 318, within the 925 - 576 = 349 left
     grid = report_grid(two_partners("M" * 30), AS_OF)
     columns = grid_columns([grid], several_managers=True, phone=False)
     assert columns["partner"]["width"] == 318
@@ -118,38 +118,38 @@ def test_each_column_fits_its_longest_text_and_the_name_the_room_left():
     ]
 
 
-def test_a_name_longer_than_the_room_is_cut_at_1440_not_the_columns():
-    # 40 W: 440 + 18 = 458, more than the 364 left: the name gets 364, and the
-    # grid is the 940 it has at 1440 with the sidebar open; at 1280 (780) the
-    # columns an AM acts on still show: 364 + 52 + 56 + 64 = 536
+def test_a_very_long_name_is_cut_at_360_px_or_the_room_left():
+    # 40 W: 440 + 18 = 458, more than the 349 left and than the 360 a name may
+    # take beyond them: the name gets 360 (the grid 360 + 576 = 936, 11 over the
+    # 925 it has at 1440 with the sidebar open); at 1280 (765) the columns an AM
+    # acts on still show: 360 + 52 + 56 + 64 = 532
     grid = report_grid(two_partners("W" * 40), AS_OF)
     widths = [c["width"] for c in grid_columns([grid], True, phone=False).values()]
-    assert widths == [364, *OTHERS]
-    assert sum(widths) == 940
-    assert sum(widths[:4]) == 536
-    # one AM's book: no AM column, its 70 to the name: 364 + 70 = 434
+    assert widths == [360, *OTHERS]
+    assert sum(widths[:4]) == 532
+    # one AM's book: no AM column, its 70 to the name: 349 + 70 = 419 left
     columns = grid_columns([grid], several_managers=False, phone=False)
     assert "account_manager" not in columns
-    assert columns["partner"]["width"] == 434
+    assert columns["partner"]["width"] == 419
 
 
 def test_a_mixed_group_status_has_the_room_left_the_name_all_it_needs():
     # Every column at its least (2 clients): 52 + 56 + 64 + 54 + 48 + 80 + 38 +
-    # 46 + 58 + 70 = 566, 374 left. 30 M in the mixed group: "MMM... (Dormant)"
-    # is 300 + 3 + 4 + 51.5 + 4 = 362.5 (+ 18 = 380.5 -> 381): cut to the 374
+    # 46 + 58 + 70 = 566, 359 left. 30 M in the mixed group: "MMM... (Dormant)"
+    # is 300 + 3 + 4 + 51.5 + 4 = 362.5 (+ 18 = 380.5 -> 381): cut to the 359
     # left, the name's own 318 whole.
     block = pd.DataFrame([row("P1", "M" * 30, "Dormant", days_since_touch=0)])
     columns = grid_columns([report_grid(block, AS_OF)], True, phone=False)
-    assert columns["partner"]["width"] == 374
+    assert columns["partner"]["width"] == 359
 
 
 def test_a_name_is_whole_even_where_the_counts_leave_no_room():
     # Counts of 1,000,000,000 (10 digits of 7 and 3 commas of 3.5: 80.5, + 18 =
     # 98.5 -> 99) in Clients, Active, Repurposed, Added and Churned: 52 + 56 +
-    # 64 + 5 * 99 + 38 + 70 = 775, 165 left of the 940. A ready partner's name,
+    # 64 + 5 * 99 + 38 + 70 = 775, 150 left of the 925. A ready partner's name,
     # ★ and 29 W (13 + 3 + 319 + 18 = 353, under the 360 a name may take), is
     # drawn whole all the same (the AM column then scrolls at 1440); at 1280 the
-    # columns an AM acts on still fit: 353 + 52 + 56 + 64 = 525 of 780.
+    # columns an AM acts on still fit: 353 + 52 + 56 + 64 = 525 of 765.
     billion = 10**9
     counts = {
         name: billion
@@ -182,9 +182,9 @@ def test_the_widths_are_the_same_in_every_block():
 def test_a_phone_shows_partner_touch_and_notes():
     grid = report_grid(two_partners("W" * 40), AS_OF)
     columns = grid_columns([grid], several_managers=True, phone=True)
-    # Touch 56 and Notes 64 (their phone widths); the name has 318 - 120 = 198
+    # Touch 56 and Notes 64 (their phone widths); the name has 320 - 120 = 200
     assert {name: c["width"] for name, c in columns.items()} == {
-        "partner": 198,
+        "partner": 200,
         "last_touch": 56,
         "notes": 64,
     }
