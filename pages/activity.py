@@ -48,7 +48,7 @@ if am is not None:
 
 this_week = by_week[by_week["week_start"] == dates.week_start(f.as_of)]
 partners_total = int(notes["partners"].sum())
-tiles = st.columns(4)
+tiles = figures.tile_cells(4, common.is_phone())
 tiles[0].metric(
     "Activities this week",
     f"{int(this_week['count'].sum()):,}",

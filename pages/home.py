@@ -33,6 +33,7 @@ phone = common.is_phone()
 top, bottom = st.container(), st.container()
 
 with bottom if phone else top:
+    # one a row on a phone, after the call list (two a row would cut their notes)
     added_tile, repurposed_tile, churned_tile, attention_tile = st.columns(4)
     figures.pace_tile(
         added_tile,
@@ -82,11 +83,19 @@ with top if phone else bottom:
     rule = ", ".join(
         f"{league} {days}" for league, days in DEFAULT_CADENCE_DAYS.items()
     )
-    st.caption(
+    who = (
         f"Never touched or outside their league's touch cadence (days: {rule}), or "
-        "with no notes task or an overdue task; by league, the longest overdue first. "
-        "A name opens the partner."
+        "with no notes task or an overdue task"
     )
+    if phone:  # the rule a tap away, so that the list comes first
+        with st.container(horizontal=True, vertical_alignment="center", gap=None):
+            st.caption("By league, the longest overdue first.", width="content")
+            with st.popover("Who is listed", type="tertiary", icon=":material/info:"):
+                st.markdown(f"{who}. A name opens the partner.")
+    else:
+        st.caption(
+            f"{who}; by league, the longest overdue first. A name opens the partner."
+        )
     if calls_today.empty:
         st.success(
             "Every partner is within its cadence, with a notes task and no overdue "

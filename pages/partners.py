@@ -74,7 +74,9 @@ phone = common.is_phone()
 key = (common.dataset_version(), auth.books(), *filters.values())  # per viewer
 blocks = dict(list(report.groupby(league_names(report["league"]), sort=False)))
 whole = league != ALL_LEAGUES  # a chosen league is drawn whole
-for block_grid in ui.league_grids(report, key, f.as_of, whole):
+block_grids = ui.league_grids(report, key, f.as_of, whole)
+columns = ui.report_columns(block_grids, key, whole, several_managers, phone)
+for block_grid in block_grids:
     league_name, grid = block_grid.league, block_grid.grid
     block = blocks[league_name]
     st.header(md(league_name), divider="gray")
@@ -89,7 +91,7 @@ for block_grid in ui.league_grids(report, key, f.as_of, whole):
     common.partner_table(
         grid,
         None,
-        ui.grid_columns(several_managers, phone),
+        columns,
         key=f"report-{league_name}",
         height=ui.grid_height(grid),
         placeholder="",

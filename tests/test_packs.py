@@ -361,7 +361,7 @@ def test_pack_pages_rendered_for_the_docs(data_dir, tmp_path):
     """Some of the PDFs' pages as PNG (poppler's pdftoppm) in docs/, to look at."""
     for name, who, first, last in (
         ("qbr_pack", ["--partner", "P1"], 2, 4),
-        ("one_to_one_pack", ["--am", "Ann"], 2, 3),
+        ("one_to_one_pack", ["--am", "Ann"], 2, 4),  # 4: the plan facts
     ):
         pdf = pack(data_dir, tmp_path / f"{name}.pdf", *who)
         prefix = tmp_path / name

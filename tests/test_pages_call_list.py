@@ -17,11 +17,15 @@ touched first of all (then by name): Beech, Elder, Ash, Damson.
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pandas as pd
 import pytest
 from streamlit.proto.Block_pb2 import Block
 
 from tests.conftest import open_expanders
 from ui import call_list
+from ui.calendar_grid import agenda_columns, agenda_rows
 
 HOME = "pages/home.py"
 ACTIVITY = "pages/activity.py"
@@ -235,14 +239,13 @@ def test_agenda_on_a_phone_pins_the_partner_beside_the_subject(
     at = run_app(data, page=ACTIVITY, query={"as_of": AS_OF, "view": "Week"})
     assert not at.exception
     grid = next(t for t in at.dataframe if getattr(t, "key", None) == "calendar_pick")
+    # Ann's activities alone: no Who column
     assert list(grid.proto.column_order) == [
         "partner_name",
         "subject",
-        "overdue",
         "type",
         "status",
         "day",
-        "account_manager",
     ]
     # The week of 16 Nov holds Tue 17's two emails (Cherry's, then Damson's); A7
     # (Thu 12) is in the week before.
@@ -277,3 +280,89 @@ def test_dashboard_names_the_book_it_shows(run_app, team, email, whose):
         "Quota pace, repurposing, churn and partners needing attention for "
         f"{whose}, as of Wednesday 04 November 2026."
     )
+
+
+def agenda_lines(first_partner: str, people: tuple[str, str]) -> pd.DataFrame:
+    """Two agenda lines: an overdue task on Mon 16 Nov, a call on Tue 17."""
+    return agenda_rows(
+        pd.DataFrame(
+            {
+                "date": [dt.date(2026, 11, 16), dt.date(2026, 11, 17)],
+                "partner_name": [first_partner, "Bo"],
+                "activity_type": ["Task", "Call"],
+                "status": ["Not Started", "Completed"],
+                "subject": ["Chase", "Catch-up"],
+                "is_overdue": [True, False],
+                "account_manager": list(people),
+            }
+        )
+    )
+
+
+def test_agenda_columns_fit_their_text_and_give_the_partner_the_rest():
+    rows = agenda_lines("W" * 30, ("Ann Lee", "Ben Ray"))
+    assert list(rows["type"]) == ["⚠ Overdue", "☎ Call"]
+    columns = agenda_columns(rows, with_day=True, phone=False)
+    widths = {name: config["width"] for name, config in columns.items()}
+    # Day "Mon 16" (10 + 7.5 + 7.5 + 3 + 7 + 7 = 42, + 18 padding = 60) keeps its
+    # 60; Type grows to "⚠ Overdue" (13 + 3 + 9.5 + 6.5 + 7 + 5 + 8 + 7.5 + 7 =
+    # 66.5, + 18 = 84.5 -> 85); Subject 150, Status 88 ("Not Started" 85.5) and
+    # Who 74 keep theirs: 60 + 85 + 150 + 88 + 74 = 457 of the 925, 468 left.
+    # The partner: 30 W of 11 px, 330 + 18 = 348, within the 468.
+    assert widths == {
+        "day": 60,
+        "partner_name": 348,
+        "type": 85,
+        "subject": 150,
+        "status": 88,
+        "account_manager": 74,
+    }
+    # 50 W (568) are cut to the 468 left
+    rows = agenda_lines("W" * 50, ("Ann Lee", "Ben Ray"))
+    assert agenda_columns(rows, True, phone=False)["partner_name"]["width"] == 468
+    # one person's lines: no Who, its 74 to the partner: 468 + 74 = 542
+    rows = agenda_lines("W" * 50, ("Ann Lee", "Ann Lee"))
+    columns = agenda_columns(rows, with_day=False, phone=False)
+    assert list(columns) == ["partner_name", "type", "subject", "status"]
+    # and without the day's 60, 542 + 60 = 602 left: the 568 fit whole
+    assert columns["partner_name"]["width"] == 568
+
+
+def test_on_a_phone_the_call_list_comes_first_with_the_rule_a_tap_away(
+    run_app, data, monkeypatch
+):
+    from ui import common
+
+    monkeypatch.setattr(common, "is_phone", lambda: True)
+    at = run_app(data, page=HOME, query={"as_of": AS_OF})
+    assert not at.exception
+    # one short line under the heading; the whole rule in its popover
+    captions = [c.value for c in at.caption]
+    assert "By league, the longest overdue first." in captions
+    assert not [c for c in captions if c.startswith("Never touched")]
+    (rule,) = [m for m in markdown(at) if m.startswith("Never touched")]
+    assert "(days: Champions League 14, Premiership 21, 1st Division 30" in rule
+
+
+def metrics_in(block) -> list[str]:
+    """The labels of the KPI tiles in `block` (each in a container of its own)."""
+    found, stack = [], [block]
+    while stack:
+        node = stack.pop()
+        if type(node).__name__ == "Metric":
+            found.append(node.label)
+        stack.extend(reversed(list(getattr(node, "children", {}).values())))
+    return found
+
+
+def test_activity_tiles_on_a_phone_are_two_a_row(run_app, data, monkeypatch):
+    from ui import common
+
+    monkeypatch.setattr(common, "is_phone", lambda: True)
+    at = run_app(data, page=ACTIVITY, query={"as_of": AS_OF})
+    assert not at.exception
+    rows = [b for b in horizontal_blocks(at) if len(metrics_in(b)) == 2]
+    assert [metrics_in(row) for row in rows] == [
+        ["Activities this week", "Overdue tasks"],
+        ["Needing attention", "With a notes task"],
+    ]

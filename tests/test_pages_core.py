@@ -346,13 +346,18 @@ def test_report_one_grid_per_league_with_status_subtotals(run_app, data):
     # descending (Alder 4, Elm 1).
     grids = [t.value for t in at.dataframe]
     assert [names(g) for g in grids] == [
-        ["Σ Handover", "Birch Ltd", "Σ Other or no status", "(unknown partner)"],
-        ["Σ Fast-Track", "Cedar LLP"],
         [
-            "Σ Key Account Management",
+            "Σ Handover · 1 partner",
+            "Birch Ltd",
+            "Σ Other or no status · 1 partner",
+            "(unknown partner)",
+        ],
+        ["Σ Fast-Track · 1 partner", "Cedar LLP"],
+        [
+            "Σ Key Account Management · 2 partners",
             "Alder & Co",
             "Elm Accounts",
-            "Σ Handover",
+            "Σ Handover · 1 partner",
             "Damson Partners",
         ],
     ]
@@ -403,11 +408,12 @@ def test_report_rows_and_subtotals(run_app, data):
     kam = premiership.iloc[0]
     # Key Account Management subtotal: Alder + Elm: clients 4 + 1 = 5, active 3 + 1
     # = 4, repurposed 2 + 1 = 3, aim 2 + 1 = 3, added 1 + 0, churned 1 + 0; notes
-    # tasks 1 of 2; no partner id (selecting it opens nothing); its link opens the
-    # report on that league and status.
+    # tasks: Alder's alone, ✓ 1 (of the 2 partners its name counts); no partner id
+    # (selecting it opens nothing); its link opens the report on that league and
+    # status.
     assert pd.isna(kam["partner_id"])
     assert list(kam[COUNTS]) == [5, 4, 3, 3, 1, 1]
-    assert kam["notes"] == "1 of 2"
+    assert kam["notes"] == "✓ 1"
     assert kam["partner"].startswith(
         "partners?league=Premiership&as_of=2026-11-20&status=Key+Account+Management#"
     )
@@ -447,10 +453,10 @@ def test_report_filters_from_the_url(run_app, data):
     assert [h.value for h in at.header] == ["Premiership"]
     assert [names(t.value) for t in at.dataframe] == [
         [
-            "Σ Key Account Management",
+            "Σ Key Account Management · 2 partners",
             "Alder & Co",
             "Elm Accounts",
-            "Σ Handover",
+            "Σ Handover · 1 partner",
             "Damson Partners",
         ]
     ]
@@ -460,7 +466,7 @@ def test_report_filters_from_the_url(run_app, data):
         query={**AS_OF, "q": "ELM", "status": "Key Account Management"},
     )
     assert [names(t.value) for t in at.dataframe] == [
-        ["Σ Key Account Management", "Elm Accounts"]
+        ["Σ Key Account Management · 1 partner", "Elm Accounts"]
     ]
 
 
@@ -471,13 +477,15 @@ def test_report_status_filter_is_bound_to_the_url(run_app, data):
     assert at.selectbox(key="status").proto.query_param_key == "status"  # in the URL
     # Handover: Birch (No league) and Damson (Premiership).
     assert [names(t.value) for t in at.dataframe] == [
-        ["Σ Handover", "Birch Ltd"],
-        ["Σ Handover", "Damson Partners"],
+        ["Σ Handover · 1 partner", "Birch Ltd"],
+        ["Σ Handover · 1 partner", "Damson Partners"],
     ]
 
 
-def test_phone_grid_shows_partner_touch_and_notes():
-    assert list(grid_columns(several_managers=True, phone=True)) == [
+def test_phone_grid_shows_partner_touch_and_notes(run_app, data):
+    at = run_app(data, page=REPORT, query=AS_OF)
+    grids = [t.value for t in at.dataframe]
+    assert list(grid_columns(grids, several_managers=True, phone=True)) == [
         "partner",
         "last_touch",
         "notes",

@@ -66,20 +66,20 @@ def test_a_large_block_shows_each_groups_first_partners(run_app, report_data):
     assert [h.value for h in at.header] == ["Champions League", "Premiership"]
     champions, premiership = (t.value for t in at.dataframe)
     # Champions League: 1 partner, not over 3: drawn whole, nothing to show more.
-    assert names(champions) == ["Σ Fast-Track", "Elder"]
+    assert names(champions) == ["Σ Fast-Track · 1 partner", "Elder"]
     assert [b.key for b in at.button] == ["all-Premiership"]
     # Premiership: 4 partners > 3: Handover's first 2 by clients (Ash 3, Beech 2;
     # Cherry 1 left out), Fast-Track's only one; the subtotal counts all three
-    # Handover partners: 3 + 2 + 1 = 6 clients, notes tasks 0 of 3.
+    # Handover partners (3 of them): 3 + 2 + 1 = 6 clients, no notes task (✓ 0).
     assert names(premiership) == [
-        "Σ Handover",
+        "Σ Handover · 3 partners",
         "Ash",
         "Beech",
-        "Σ Fast-Track",
+        "Σ Fast-Track · 1 partner",
         "Dogwood",
     ]
     handover = premiership.iloc[0]
-    assert (handover["clients_total"], handover["notes"]) == (6, "0 of 3")
+    assert (handover["clients_total"], handover["notes"]) == (6, "✓ 0")
     # the league's totals count every partner: 4 partners, 3 + 2 + 1 + 1 clients
     assert any(
         m.value.startswith("**4** partners · **7** clients") for m in at.markdown
@@ -101,11 +101,11 @@ def test_show_all_chooses_the_league_and_draws_it_whole(run_app, report_data):
     assert [h.value for h in at.header] == ["Premiership"]
     (premiership,) = (t.value for t in at.dataframe)
     assert names(premiership) == [
-        "Σ Handover",
+        "Σ Handover · 3 partners",
         "Ash",
         "Beech",
         "Cherry",
-        "Σ Fast-Track",
+        "Σ Fast-Track · 1 partner",
         "Dogwood",
     ]
     assert not at.button

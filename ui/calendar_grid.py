@@ -12,7 +12,7 @@ import streamlit as st
 from analytics import calls, dates
 from analytics.schema import UNKNOWN_PARTNER
 from ui import common, figures
-from ui.partners import short_name
+from ui.partners import GRID_PX, short_name
 
 VIEWS = ("Day", "Week", "Month")
 VIEW_KEY = "view"
@@ -21,33 +21,26 @@ PAGE_KEY = "cal_page"
 PAGE_ROWS = 500  # agenda lines sent to the browser at once
 TYPE_SYMBOLS = {"Task": "☐", "Event": "◆", "Call": "☎", "Email": "✉"}
 DONE_SYMBOL = "☑"
-OVERDUE = "⚠ overdue"
+OVERDUE = "⚠ Overdue"  # an overdue task's type in the agenda
 LEGEND = (
     " · ".join(f"{mark} {kind.lower()}" for kind, mark in TYPE_SYMBOLS.items())
     + f" · {DONE_SYMBOL} completed task · ⚠ overdue tasks (open, due before the "
     "as-of date)"
 )
-# Widths fit the 820 pixels the grid gets at 1280 with the sidebar open: 766 of
-# them, beside the row checkboxes.
+# The least width of each column; `agenda_columns` widens them to the page's
+# longest text and gives the partner the room left (ui.partners.GRID_PX). An
+# overdue task says so in its type (only a task can be overdue).
 AGENDA_COLUMNS = {
-    "day": st.column_config.TextColumn("Day", width=86),
+    "day": st.column_config.TextColumn("Day", width=60),
     "partner_name": st.column_config.TextColumn("Partner", width=186),
     "type": st.column_config.TextColumn("Type", width=72),
-    "subject": st.column_config.TextColumn("Subject", width=184),
+    "subject": st.column_config.TextColumn("Subject", width=150),
     "status": st.column_config.TextColumn("Status", width=88),
-    "overdue": st.column_config.TextColumn("Overdue", width=76),
     "account_manager": st.column_config.TextColumn("Who", width=74),
 }
 # A phone: the partner pinned while the rest scroll, the subject next to it.
-PHONE_ORDER = (
-    "partner_name",
-    "subject",
-    "overdue",
-    "type",
-    "status",
-    "day",
-    "account_manager",
-)
+PHONE_ORDER = ("partner_name", "subject", "type", "status", "day", "account_manager")
+PHONE_PARTNER_PX = 150
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 CELL = 48  # pixels of a phone's month cell: seven fit the 358 a 390 phone gives
 
@@ -100,36 +93,44 @@ def symbol(activity_type: object, status: object) -> str:
 
 
 def agenda_rows(items: pd.DataFrame) -> pd.DataFrame:
-    """The agenda's lines as shown: day, partner, type with its symbol, subject,
-    status, overdue marked (partner_id kept to open the partner)."""
+    """The agenda's lines as shown: day (in the week the buttons above name),
+    partner, type with its symbol (an overdue task: ⚠ Overdue), subject, status
+    (partner_id kept to open the partner)."""
     return items.assign(
-        day=[f"{day:%a %d %b}" for day in items["date"]],
+        day=[f"{day:%a %d}" for day in items["date"]],
         partner_name=items["partner_name"].fillna(UNKNOWN_PARTNER),
         type=[
-            f"{symbol(kind, status)} {kind}"
-            for kind, status in zip(
-                items["activity_type"], items["status"], strict=True
+            OVERDUE if overdue else f"{symbol(kind, status)} {kind}"
+            for kind, status, overdue in zip(
+                items["activity_type"],
+                items["status"],
+                items["is_overdue"],
+                strict=True,
             )
         ],
         subject=items["subject"].fillna(""),
         status=items["status"].fillna(""),
-        overdue=items["is_overdue"].map({True: OVERDUE, False: ""}),
         account_manager=items["account_manager"].map(short_name),
     )
 
 
-def agenda_columns(with_day: bool, phone: bool) -> dict:
-    """The agenda's columns (the day only in a week); on a phone the partner is
-    pinned and the subject comes next."""
+def agenda_columns(rows: pd.DataFrame, with_day: bool, phone: bool) -> dict:
+    """The columns of the agenda lines `rows` (agenda_rows): the day only in a
+    week, who only when the lines name several people; each as wide as its
+    longest text, the partner the room left at 1440 with the sidebar open. On
+    a phone the partner is pinned and the subject comes next."""
     columns = dict(AGENDA_COLUMNS)
     if phone:
         columns = {name: columns[name] for name in PHONE_ORDER}
-        columns["partner_name"] = columns["partner_name"] | {
-            "width": 140,
-            "pinned": True,
-        }
     if not with_day:
         del columns["day"]
+    if rows["account_manager"].nunique(dropna=False) <= 1:
+        del columns["account_manager"]
+    columns = figures.fit_columns(
+        columns, {name: rows[name] for name in columns}, "partner_name", GRID_PX
+    )
+    if phone:
+        columns["partner_name"] |= {"width": PHONE_PARTNER_PX, "pinned": True}
     return columns
 
 
@@ -157,12 +158,13 @@ def draw_agenda(
             f"Items {first + 1:,}–{first + len(shown):,} of {total:,}, by day, "
             "the overdue first."
         )
+    rows = agenda_rows(shown)
     common.partner_table(
         shown,
         None,
-        agenda_columns(with_day, phone),
+        agenda_columns(rows, with_day, phone),
         key="calendar_pick",
-        shown=agenda_rows(shown),
+        shown=rows,
         height=min(len(shown) + 1, 16) * 35 + 3,
     )
     common.download_report(calls.agenda, name, **span)

@@ -4,9 +4,9 @@ columns in the users' words, the KPI tiles' deltas and partner labels."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from urllib.parse import quote, quote_plus, urlencode
+from urllib.parse import quote, quote_plus, unquote_plus, urlencode
 
 import pandas as pd
 import streamlit as st
@@ -23,10 +23,8 @@ NOTES_MISSING = "missing"
 # The partner report's grid, in the order an AM acts on: who (★ when ready for the
 # next stage; a partner of the mixed status group with its status), when last
 # touched, the notes task, plan progress, then the counts, the AM when several.
-# Headers are the registry's (short) labels. Widths fit 1280 pixels with the
-# sidebar open: 772 of the 820 the grid gets there, beside its row checkboxes;
-# each column as narrow as its header and values allow, so that the partner's
-# name has the rest (and the AM column's width when there is none).
+# Headers are the registry's (short) labels; each width here is the least its
+# header needs, widened by `grid_columns` to the grid's longest text.
 # `partner` is a link (by id) to the partner's detail; a status group's first row
 # is its subtotal.
 GRID_COLUMNS = {
@@ -36,7 +34,8 @@ GRID_COLUMNS = {
         pinned=True,
         display_text=r"#(.+)$",
         help="★ ready for the next stage (repurposed at or above the business plan "
-        "aim); Σ a status group's subtotal; in the mixed group, the partner's "
+        "aim); Σ a status group's subtotal, with its number of partners; in the "
+        "mixed group, the partner's "
         "account status in brackets. The name opens the partner in a new tab; "
         "select the row to open it here.",
     ),
@@ -49,7 +48,7 @@ GRID_COLUMNS = {
         figures.short("has_notes_task"),
         width=56,
         help="An open 'Account Management Notes' task; on a subtotal row, how many "
-        "of the group's partners have one.",
+        "of the group's partners have one (✓ 12: twelve of them).",
     ),
     "plan": figures.progress_column(
         figures.short("plan_progress"),
@@ -84,6 +83,13 @@ COUNT_COLUMNS = [
     "added_this_month",
     "churned_this_week",
 ]
+# The room for a grid's columns: 980 pixels at 1440 with the sidebar open (820 at
+# 1280), 358 on a 390 phone, less the row checkboxes (36), the borders (2) and a
+# vertical scrollbar where it takes room (17 in Chrome on Windows; measured in
+# Chromium: 978 - 36 = 942 px with an overlay one).
+GRID_PX = 925
+PHONE_GRID_PX = 320
+NAME_PX = 360  # a partner's name is cut beyond it (60 characters or so)
 GRID_ROW_PX = 35
 GRID_MAX_ROWS = 25  # a taller block scrolls inside its grid
 # A league block of more partners shows each status group's first GROUP_ROWS
@@ -92,16 +98,41 @@ BLOCK_ROWS = 100
 GROUP_ROWS = 20
 
 
-def grid_columns(several_managers: bool, phone: bool) -> dict:
-    """The grid's columns: the AM only when the report spans several AMs; partner,
-    touch and notes on a phone."""
-    if phone:
-        return PHONE_COLUMNS
-    columns = dict(GRID_COLUMNS)
-    if not several_managers:  # the name takes the AM's room
-        room = columns["partner"]["width"] + columns.pop("account_manager")["width"]
-        columns["partner"] = columns["partner"] | {"width": room}
-    return columns
+def grid_columns(
+    grids: Iterable[pd.DataFrame], several_managers: bool, phone: bool
+) -> dict:
+    """The columns of a report's league grids (`report_grid`), the same widths in
+    every block so that they line up: the AM only when the report spans several
+    AMs; partner, touch and notes on a phone. Each column is as wide as its
+    longest text (subtotals included) or its header needs; the partner's name
+    gets what is left of GRID_PX (PHONE_GRID_PX), so that nothing scrolls
+    sideways at 1440 with the sidebar open and at 1280 only the counts do, but
+    never less than its longest name needs (up to NAME_PX)."""
+    columns = dict(PHONE_COLUMNS if phone else GRID_COLUMNS)
+    if not several_managers:
+        columns.pop("account_manager", None)
+    rows = pd.concat(grids, ignore_index=True)
+    texts = {name: _widest(rows[name]) for name in columns if name != "plan"}
+    texts["partner"] = rows["partner"].str.rsplit("#", n=1).str[-1].map(unquote_plus)
+    if phone:  # touch and notes in view, the name cut
+        return figures.fit_columns(columns, texts, "partner", PHONE_GRID_PX)
+    # the name itself (★ when ready) whole, up to NAME_PX, even beyond the room;
+    # a mixed-group partner's status in brackets only within it
+    names = (READY_MARK + rows["partner_name"]).where(
+        rows["plan"].ge(100).fillna(False), rows["partner_name"]
+    )
+    least = figures.fit_width(names, columns["partner"]["width"], NAME_PX)
+    columns["partner"] = columns["partner"] | {"width": least}
+    return figures.fit_columns(columns, texts, "partner", GRID_PX)
+
+
+def _widest(column: pd.Series) -> pd.Series | list[str]:
+    """The texts a column's width is fitted to: a count column's largest count as
+    the grid shows it (thousands separators), else every text."""
+    if not pd.api.types.is_numeric_dtype(column):
+        return column
+    top = column.max()
+    return [] if pd.isna(top) else [f"{top:,.0f}"]
 
 
 def grid_height(grid: pd.DataFrame) -> int:
@@ -216,6 +247,15 @@ def league_grids(
     return grids
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def report_columns(
+    _grids: list[LeagueGrid], key: tuple, whole: bool, several: bool, phone: bool
+) -> dict:
+    """`grid_columns` of `league_grids(report, key, as_of, whole)`, cached on
+    the same key (measuring 20,000 names takes 0.1 s)."""
+    return grid_columns([block.grid for block in _grids], several, phone)
+
+
 def _subtotal(
     group: str, members: pd.DataFrame, league: str, as_of: dt.date
 ) -> pd.DataFrame:
@@ -224,14 +264,14 @@ def _subtotal(
     query = {"league": league, "as_of": as_of.isoformat()}
     if group != OTHER_STATUSES:
         query["status"] = group
-    label = SUBTOTAL_MARK + group
+    label = f"{SUBTOTAL_MARK}{group} · {count:,} partner{'' if count == 1 else 's'}"
     sums = members[COUNT_COLUMNS].sum()
     row = {
         "partner_id": None,
         "partner_name": label,
         "partner": f"partners?{urlencode(query)}#{quote_plus(label)}",
         "last_touch": "",
-        "notes": f"{int(members['has_notes_task'].sum()):,} of {count:,}",
+        "notes": f"{NOTES_OK} {int(members['has_notes_task'].sum()):,}",
         "plan": None,
         **{column: int(sums[column]) for column in COUNT_COLUMNS},
         "business_plan_aim": members["business_plan_aim"].sum(min_count=1),
