@@ -143,6 +143,18 @@ def test_a_mixed_group_status_has_the_room_left_the_name_all_it_needs():
     assert columns["partner"]["width"] == 359
 
 
+def test_one_books_grid_fits_1280_when_its_names_whole_do():
+    # One AM's book, every column at its least but the name: 52 + 56 + 64 + 54 +
+    # 48 + 80 + 38 + 46 + 58 = 496, 765 - 496 = 269 left at 1280. The name, 22 M
+    # (220 + 18 = 238), fits; "MMM... (Dormant)" (220 + 3 + 4 + 51.5 + 4 = 282.5,
+    # + 18 = 300.5 -> 301) is cut there to the 269, so the grid is 765 wide and
+    # nothing scrolls at 1280 (at 1440's 925 it had 301).
+    block = pd.DataFrame([row("P1", "M" * 22, "Dormant", days_since_touch=0)])
+    columns = grid_columns([report_grid(block, AS_OF)], False, phone=False)
+    assert columns["partner"]["width"] == 269
+    assert sum(c["width"] for c in columns.values()) == 765
+
+
 def test_a_name_is_whole_even_where_the_counts_leave_no_room():
     # Counts of 1,000,000,000 (10 digits of 7 and 3 commas of 3.5: 80.5, + 18 =
     # 98.5 -> 99) in Clients, Active, Repurposed, Added and Churned: 52 + 56 +

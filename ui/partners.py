@@ -88,6 +88,7 @@ COUNT_COLUMNS = [
 # vertical scrollbar where it takes room (17 in Chrome on Windows; measured in
 # Chromium: 978 - 36 = 942 px with an overlay one).
 GRID_PX = 925
+GRID_1280_PX = 765  # 820 - 36 - 2 - 17
 PHONE_GRID_PX = 320
 NAME_PX = 360  # a partner's name is cut beyond it (60 characters or so)
 GRID_ROW_PX = 35
@@ -107,7 +108,10 @@ def grid_columns(
     longest text (subtotals included) or its header needs; the partner's name
     gets what is left of GRID_PX (PHONE_GRID_PX), so that nothing scrolls
     sideways at 1440 with the sidebar open and at 1280 only the counts do, but
-    never less than its longest name needs (up to NAME_PX)."""
+    never less than its longest name needs (up to NAME_PX); where the names
+    whole leave room for every column at 1280 too (GRID_1280_PX: one AM's book
+    of the usual names), a longer text (a status in brackets, a subtotal) is
+    cut there instead, so that nothing scrolls at 1280 either."""
     columns = dict(PHONE_COLUMNS if phone else GRID_COLUMNS)
     if not several_managers:
         columns.pop("account_manager", None)
@@ -123,6 +127,9 @@ def grid_columns(
     )
     least = figures.fit_width(names, columns["partner"]["width"], NAME_PX)
     columns["partner"] = columns["partner"] | {"width": least}
+    at_1280 = figures.fit_columns(columns, texts, "partner", GRID_1280_PX)
+    if sum(c["width"] for c in at_1280.values()) <= GRID_1280_PX:
+        return at_1280
     return figures.fit_columns(columns, texts, "partner", GRID_PX)
 
 
