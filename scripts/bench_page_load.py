@@ -4,6 +4,8 @@ dataset folder, medians of `--runs`:
 - a click on each page's sidebar link (app already open: the page before it drawn
   and the browser idle) until the new page's main table or chart is visible (an
   element of the page before it, still shown while the new one runs, is not it);
+  in a new tab (the first grid or chart of a tab loads its code), and in a tab
+  that has drawn the page before (as one kept open all day);
 - a row click in the partner report until the partner detail shows the partner;
 - a bar click on Quota pace until its drill-down lists the clients;
 - an as-of change on the Dashboard (drawn and idle) until it is idle again: the
@@ -71,8 +73,9 @@ ALSO = {"Dashboard": ("Dashboard: first chart", CHART)}
 # and whether something new matches it.
 REMEMBER_OLD = "s => { window.benchOld = new Set(document.querySelectorAll(s)) }"
 NEW_MATCH = "s => [...document.querySelectorAll(s)].some(e => !window.benchOld.has(e))"
-# The page a sidebar click starts from -> what shows once it is drawn.
-START_PAGES = {"": CHART, "partners": TABLE}
+# The page a sidebar click starts from (its path) -> its link and what shows once
+# it is drawn.
+START_PAGES = {"": ("Dashboard", CHART), "partners": ("Partner report", TABLE)}
 TIMEOUT = 600_000  # a cold page at 1M clients under load takes minutes
 # The floor: Streamlit's own cost of a page switch and of a first plotly chart.
 FLOOR_APP = """\
@@ -89,8 +92,14 @@ def chart():
     st.plotly_chart(go.Figure(go.Bar(x=["a", "b", "c"], y=[1, 3, 2])))
 
 
+def table():
+    st.write("one table")
+    st.dataframe({"a": [1, 2, 3]})
+
+
 st.navigation(
-    [st.Page(line, title="Line"), st.Page(chart, title="Chart")]
+    [st.Page(line, title="Line"), st.Page(chart, title="Chart"),
+     st.Page(table, title="Table")]
 ).run()
 """
 
@@ -131,25 +140,34 @@ def sidebar_click(
     ready: str,
     start_at: str | None = None,
     start_ready: str | None = None,
+    warm: bool = False,
 ) -> float:
     """From a click on `label` in the sidebar (another page open and drawn:
     `start_at`, by default the Dashboard or the partner report, showing
-    `start_ready`) to `ready`."""
+    `start_ready`) to `ready`. `warm`: the tab has drawn that page once before
+    (then the start page again), so that its grid's or chart's code is loaded,
+    as in a tab kept open all day."""
     page = new_page(browser)
     if start_at is None:
         start_at = "partners" if label == "Dashboard" else ""
     page.goto(f"{url}/{start_at}")
-    settle(page, start_ready or START_PAGES[start_at])
-    link = page.get_by_test_id("stSidebarNavLink").filter(has_text=label).first
-    page.evaluate(REMEMBER_OLD, ready)
-
-    def go() -> None:
-        link.click()
-        page.wait_for_function(NEW_MATCH, arg=ready)
-
-    seconds = timed(go)
+    start_label, start_shown = START_PAGES.get(start_at, (None, None))
+    start_ready = start_ready or start_shown
+    settle(page, start_ready)
+    if warm:
+        for name, shown in ((label, ready), (start_label, start_ready)):
+            switch(page, name, shown)
+            settle(page, shown)
+    seconds = timed(lambda: switch(page, label, ready))
     page.close()
     return seconds
+
+
+def switch(page, label: str, ready: str) -> None:
+    """A click on `label` in the sidebar until what matches `ready` is new."""
+    page.evaluate(REMEMBER_OLD, ready)
+    page.get_by_test_id("stSidebarNavLink").filter(has_text=label).first.click()
+    page.wait_for_function(NEW_MATCH, arg=ready)
 
 
 def row_click(browser, url: str) -> float:
@@ -249,12 +267,15 @@ def serve_floor_app():
 
 
 def floor(browser, runs: range) -> None:
-    """The floor lines: FLOOR_APP's sidebar click to its one line, and a new
+    """The floor lines: FLOOR_APP's sidebar click from its one line to its one
+    chart or its one table (the first of a tab: its code loaded), and a new
     session until its one chart is drawn."""
     with serve_floor_app() as url:
         first_chart(browser, f"{url}/chart")  # plotly.js fetched once, as the app's
         clicks = [sidebar_click(browser, url, "Chart", CHART, "", "body") for _ in runs]
         print(line("floor: sidebar click, one line and a chart", clicks))
+        clicks = [sidebar_click(browser, url, "Table", TABLE, "", "body") for _ in runs]
+        print(line("floor: sidebar click, one line and a table", clicks))
         charts = [first_chart(browser, f"{url}/chart") for _ in runs]
         print(line("floor: first chart, new session", charts), flush=True)
 
@@ -304,6 +325,9 @@ def main() -> None:
                 name, also = ALSO[label]
                 values = [sidebar_click(browser, url, label, also) for _ in runs]
                 print(line(f"sidebar click: {name}", values), flush=True)
+        for label, ready in {} if args.skip_pages else PAGES.items():
+            warm = [sidebar_click(browser, url, label, ready, warm=True) for _ in runs]
+            print(line(f"sidebar click, page drawn before: {label}", warm))
         print(line("report row to partner", [row_click(browser, url) for _ in runs]))
         try:
             bars = [bar_click(browser, url) for _ in runs]
