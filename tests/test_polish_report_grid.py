@@ -118,15 +118,16 @@ def test_each_column_fits_its_longest_text_and_the_name_the_room_left():
     ]
 
 
-def test_a_very_long_name_is_cut_at_360_px_or_the_room_left():
-    # 40 W: 440 + 18 = 458, more than the 349 left and than the 360 a name may
-    # take beyond them: the name gets 360 (the grid 360 + 576 = 936, 11 over the
-    # 925 it has at 1440 with the sidebar open); at 1280 (765) the columns an AM
-    # acts on still show: 360 + 52 + 56 + 64 = 532
+def test_a_very_long_name_is_cut_where_the_room_left_ends():
+    # 40 W: 440 + 18 = 458, more than the 925 - 576 = 349 left at 1440 with the
+    # sidebar open: the name gets 349, so the grid is 925 wide and nothing
+    # scrolls; at 1280 (765) the columns an AM acts on still show: 349 + 52 + 56
+    # + 64 = 521
     grid = report_grid(two_partners("W" * 40), AS_OF)
     widths = [c["width"] for c in grid_columns([grid], True, phone=False).values()]
-    assert widths == [360, *OTHERS]
-    assert sum(widths[:4]) == 532
+    assert widths == [349, *OTHERS]
+    assert sum(widths) == 925
+    assert sum(widths[:4]) == 521
     # one AM's book: no AM column, its 70 to the name: 349 + 70 = 419 left
     columns = grid_columns([grid], several_managers=False, phone=False)
     assert "account_manager" not in columns
@@ -155,13 +156,13 @@ def test_one_books_grid_fits_1280_when_its_names_whole_do():
     assert sum(c["width"] for c in columns.values()) == 765
 
 
-def test_a_name_is_whole_even_where_the_counts_leave_no_room():
+def test_counts_in_the_billions_leave_the_name_its_least():
     # Counts of 1,000,000,000 (10 digits of 7 and 3 commas of 3.5: 80.5, + 18 =
     # 98.5 -> 99) in Clients, Active, Repurposed, Added and Churned: 52 + 56 +
     # 64 + 5 * 99 + 38 + 70 = 775, 150 left of the 925. A ready partner's name,
-    # ★ and 29 W (13 + 3 + 319 + 18 = 353, under the 360 a name may take), is
-    # drawn whole all the same (the AM column then scrolls at 1440); at 1280 the
-    # columns an AM acts on still fit: 353 + 52 + 56 + 64 = 525 of 765.
+    # ★ and 29 W (13 + 3 + 319 + 18 = 353), gets its least, 206, all the same:
+    # the grid is 981 wide, the AM column scrolls at 1440; at 1280 the columns
+    # an AM acts on still fit: 206 + 52 + 56 + 64 = 378 of 765.
     billion = 10**9
     counts = {
         name: billion
@@ -180,8 +181,8 @@ def test_a_name_is_whole_even_where_the_counts_leave_no_room():
         c["width"]
         for c in grid_columns([report_grid(block, AS_OF)], True, False).values()
     ]
-    assert widths == [353, 52, 56, 64, 99, 99, 99, 38, 99, 99, 70]
-    assert sum(widths[:4]) == 525
+    assert widths == [206, 52, 56, 64, 99, 99, 99, 38, 99, 99, 70]
+    assert sum(widths[:4]) == 378
 
 
 def test_the_widths_are_the_same_in_every_block():

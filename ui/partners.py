@@ -90,7 +90,6 @@ COUNT_COLUMNS = [
 GRID_PX = 925
 GRID_1280_PX = 765  # 820 - 36 - 2 - 17
 PHONE_GRID_PX = 320
-NAME_PX = 360  # a partner's name is cut beyond it (60 characters or so)
 GRID_ROW_PX = 35
 GRID_MAX_ROWS = 25  # a taller block scrolls inside its grid
 # A league block of more partners shows each status group's first GROUP_ROWS
@@ -105,13 +104,14 @@ def grid_columns(
     """The columns of a report's league grids (`report_grid`), the same widths in
     every block so that they line up: the AM only when the report spans several
     AMs; partner, touch and notes on a phone. Each column is as wide as its
-    longest text (subtotals included) or its header needs; the partner's name
-    gets what is left of GRID_PX (PHONE_GRID_PX), so that nothing scrolls
-    sideways at 1440 with the sidebar open and at 1280 only the counts do, but
-    never less than its longest name needs (up to NAME_PX); where the names
-    whole leave room for every column at 1280 too (GRID_1280_PX: one AM's book
-    of the usual names), a longer text (a status in brackets, a subtotal) is
-    cut there instead, so that nothing scrolls at 1280 either."""
+    longest text (subtotals included) or its header needs, the partner's name
+    as its own within what is left of GRID_PX (PHONE_GRID_PX), never below its
+    least: nothing scrolls sideways at 1440 with the sidebar open (unless counts
+    in the billions leave the name less than its least), nor at 1280 where the
+    names whole (★ when ready) leave room there for every column (GRID_1280_PX:
+    one AM's book of the usual names; a longer text, a status in brackets or a
+    subtotal, is cut there instead). Elsewhere at 1280 the counts scroll, the
+    partner, touch, notes and plan in view."""
     columns = dict(PHONE_COLUMNS if phone else GRID_COLUMNS)
     if not several_managers:
         columns.pop("account_manager", None)
@@ -120,14 +120,15 @@ def grid_columns(
     texts["partner"] = rows["partner"].str.rsplit("#", n=1).str[-1].map(unquote_plus)
     if phone:  # touch and notes in view, the name cut
         return figures.fit_columns(columns, texts, "partner", PHONE_GRID_PX)
-    # the name itself (★ when ready) whole, up to NAME_PX, even beyond the room;
-    # a mixed-group partner's status in brackets only within it
     names = (READY_MARK + rows["partner_name"]).where(
         rows["plan"].ge(100).fillna(False), rows["partner_name"]
     )
-    least = figures.fit_width(names, columns["partner"]["width"], NAME_PX)
-    columns["partner"] = columns["partner"] | {"width": least}
-    at_1280 = figures.fit_columns(columns, texts, "partner", GRID_1280_PX)
+    whole = columns["partner"] | {
+        "width": figures.fit_width(names, columns["partner"]["width"])
+    }
+    at_1280 = figures.fit_columns(
+        columns | {"partner": whole}, texts, "partner", GRID_1280_PX
+    )
     if sum(c["width"] for c in at_1280.values()) <= GRID_1280_PX:
         return at_1280
     return figures.fit_columns(columns, texts, "partner", GRID_PX)
