@@ -120,9 +120,9 @@ def grid_columns(
     texts["partner"] = rows["partner"].str.rsplit("#", n=1).str[-1].map(unquote_plus)
     if phone:  # touch and notes in view, the name cut
         return figures.fit_columns(columns, texts, "partner", PHONE_GRID_PX)
-    names = (READY_MARK + rows["partner_name"]).where(
-        rows["plan"].ge(100).fillna(False), rows["partner_name"]
-    )
+    # the names as drawn (★ when ready) without a mixed-group partner's status
+    ready = texts["partner"].str.startswith(READY_MARK)
+    names = (READY_MARK + rows["partner_name"]).where(ready, rows["partner_name"])
     whole = columns["partner"] | {
         "width": figures.fit_width(names, columns["partner"]["width"])
     }
