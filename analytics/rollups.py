@@ -36,6 +36,10 @@ import duckdb
 COUNTS = ("added", "churned", "repurposed", "ended", "added_repurposed")
 COUNTS += ("repurposed_ended",)
 _SUMS = ",\n    ".join(f"sum({n})::bigint as {n}" for n in COUNTS)
+# an event's kind is the place of its count in COUNTS, from 1
+_KIND_COUNTS = ",\n        ".join(
+    f"count(*) filter (where kind = {k}) as {n}" for k, n in enumerate(COUNTS, 1)
+)
 
 ROLLUPS_SQL = f"""
 -- Grain: one row per partner and day on which any of its clients reached one of
@@ -43,40 +47,40 @@ ROLLUPS_SQL = f"""
 -- the last row groups.
 create or replace table rollup_partner_days as
 with clients as (
-    select partner_id, added_date, churned_date, repurposed_date from stg_clients
-),
-
-events as (
-    select partner_id, added_date as day, 'added' as kind from clients
-    union all
-    select partner_id, churned_date, 'churned' from clients
-    union all
-    select partner_id, repurposed_date, 'repurposed' from clients
-    union all
-    -- greatest() skips a null, so the dates are required explicitly
-    select partner_id, greatest(added_date, churned_date), 'ended'
-    from clients
-    where added_date is not null and churned_date is not null
-    union all
-    select partner_id, greatest(added_date, repurposed_date), 'added_repurposed'
-    from clients
-    where added_date is not null and repurposed_date is not null
-    union all
     select
         partner_id,
-        greatest(added_date, repurposed_date, churned_date),
-        'repurposed_ended'
+        added_date as a,
+        churned_date as c,
+        repurposed_date as r
+    from stg_clients
+),
+
+-- each client's six days, in the order of COUNTS, read in one pass (one event
+-- per day that is not null); greatest() skips a null, so the dates it takes are
+-- required explicitly
+events as (
+    select
+        partner_id,
+        unnest([
+            a,
+            c,
+            r,
+            case when a is not null and c is not null then greatest(a, c) end,
+            case when a is not null and r is not null then greatest(a, r) end,
+            case
+                when a is not null and r is not null and c is not null
+                    then greatest(a, r, c)
+            end
+        ]) as day,
+        unnest(range(1, 7)) as kind
     from clients
-    where added_date is not null
-        and repurposed_date is not null
-        and churned_date is not null
 ),
 
 final as (
     select
         partner_id,
         day,
-        {", ".join(f"count(*) filter (where kind = '{n}') as {n}" for n in COUNTS)}
+        {_KIND_COUNTS}
     from events
     where day is not null
     group by all
@@ -129,24 +133,40 @@ order by day, account_manager, activity_type;
 
 -- Grain: one row per partner with activities.
 create or replace table rollup_partner_activity as
+with touches as (
+    -- each partner's touch dates, once each, newest first
+    select partner_id, list(touch_date order by touch_date desc) as touch_dates
+    from (
+        select distinct partner_id, touch_date
+        from stg_activities
+        where is_touch and touch_date is not null
+    )
+    group by partner_id
+),
+
+tasks as (
+    select
+        partner_id,
+        bool_or(is_notes_task) as has_notes_task,
+        coalesce(
+            list(activity_date order by activity_date) filter (
+                where is_ordinary_open_task(
+                    is_open_task, is_notes_task, is_near_miss_notes_task
+                )
+            ),
+            []
+        ) as open_task_dates
+    from stg_activities
+    group by partner_id
+)
+
 select
-    partner_id,
-    bool_or(is_notes_task) as has_notes_task,
-    coalesce(
-        list(distinct touch_date order by touch_date desc)
-            filter (where is_touch and touch_date is not null),
-        []
-    ) as touch_dates,
-    coalesce(
-        list(activity_date order by activity_date) filter (
-            where is_ordinary_open_task(
-                is_open_task, is_notes_task, is_near_miss_notes_task
-            )
-        ),
-        []
-    ) as open_task_dates
-from stg_activities
-group by partner_id
+    t.partner_id,
+    t.has_notes_task,
+    coalesce(h.touch_dates, []) as touch_dates,
+    t.open_task_dates
+from tasks as t
+left join touches as h on h.partner_id = t.partner_id
 order by partner_id;
 """
 
