@@ -4,14 +4,18 @@ test).
 Run from the repository root:
 
     python -m scripts.bench_import [--clients 1000000] [--partners 20000]
-        [--runs 5] [--csv DIR] [--work DIR] [--works import,check,polars,pandas]
+        [--runs 5] [--csv DIR] [--work DIR]
+        [--works import,check,polars,pandas,duckdb]
         [--before CHECKOUT]
 
 Writes the six demo-generator files (3 activities per client) unless `--csv` names
 a folder holding them, then runs, `--runs` times each and each in a fresh process:
 `import` (every check and the commit, into a fresh dataset folder), a polars read
 and a pandas read of all six files with their dates parsed (no checks); `check`
-(`--works`) is the import's checks without the commit; with `--before`, the
+(`--works`) is the import's checks without the commit; `duckdb` is DuckDB's floor:
+each file read by its own read_csv (types and dates detected, in parallel) into a
+table of a new database file on disk, within the import's memory limit, then a
+checkpoint, the one scan the import's reads stand against; with `--before`, the
 import (and check) by another checkout of the code too (`import-before`). Each child
 reports its seconds, CPU seconds and peak resident set (VmHWM). Prints a Markdown
 table of medians (min-max), the import's ratio to each read, and `uptime` before and
@@ -37,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 AS_OF = dt.date(2026, 11, 20)
 MB = 1024 * 1024
 WORKS = ("import", "polars", "pandas")
+PEERS = ("polars", "pandas", "duckdb")
 CODE_WORKS = ("import", "check")  # `check`: every check, no commit
 BEFORE = "-before"
 
@@ -75,6 +80,8 @@ def child(work: str, paths: list[Path], data_dir: Path) -> dict:
         result = ingest.import_paths(data_dir, paths, commit=work == "import")
         if work == "import" and not result.report.ok:
             raise SystemExit(result.report.format_text())
+    elif work == "duckdb":
+        duckdb_floor(paths, data_dir)
     elif work == "polars":
         import polars as pl
 
@@ -91,6 +98,27 @@ def child(work: str, paths: list[Path], data_dir: Path) -> dict:
         "cpu_seconds": usage.ru_utime + usage.ru_stime,
         "peak_mb": peak_rss_mb(),
     }
+
+
+def duckdb_floor(paths: list[Path], data_dir: Path) -> None:
+    """Each file into a table of a database file in `data_dir`, as DuckDB reads it
+    with nothing asked of it, within the import's memory."""
+    import duckdb
+
+    from analytics.ingest.upload import DEFAULT_IMPORT_MEMORY_MB
+
+    data_dir.mkdir(parents=True)
+    config = {
+        "memory_limit": f"{DEFAULT_IMPORT_MEMORY_MB}MB",
+        "temp_directory": str(data_dir / "spill"),
+    }
+    with duckdb.connect(str(data_dir / "floor.duckdb"), config=config) as con:
+        for k, path in enumerate(paths):
+            con.execute(
+                f"create table file_{k} as select * from read_csv($path)",
+                {"path": str(path)},
+            )
+        con.execute("checkpoint")
 
 
 def run_child(
@@ -162,7 +190,7 @@ def table(found: dict, megabytes: float) -> list[str]:
             f" {spread([r['peak_mb'] for r in results], 0)} |"
         )
     for name in (w + suffix for w in CODE_WORKS for suffix in (BEFORE, "")):
-        for peer in ("polars", "pandas"):
+        for peer in PEERS:
             if name in medians and peer in medians:
                 ratio = medians[name] / medians[peer]
                 lines.append(f"| {name} / {peer} | {ratio:,.1f}x | | | |")
@@ -179,7 +207,7 @@ def main() -> None:
     parser.add_argument(
         "--works",
         default=",".join(WORKS),
-        help=f"comma-separated, of {', '.join(CODE_WORKS + WORKS[1:])}",
+        help=f"comma-separated, of {', '.join(CODE_WORKS + PEERS)}",
     )
     parser.add_argument(
         "--before",
