@@ -1,4 +1,5 @@
-"""Reading one file: its text made ready for DuckDB (see text), then read once,
+"""Reading the files of an upload (read_files), each one's text made ready for
+DuckDB (see text), then read once,
 in parallel where the rows allow, into the table `stage.file_<k>` of the check's
 database on disk: the canonical columns typed as they will be stored (a number
 with a decimal point, a slash date read day-first), then what the checks read
@@ -13,6 +14,10 @@ from __future__ import annotations
 import io
 import os
 import re
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -21,7 +26,7 @@ import duckdb
 from analytics import schema, store
 from analytics.ingest.kinds import activity_type_select
 from analytics.ingest.lines import DELIMITERS, NUL_MARK, TRIM_CHARS
-from analytics.ingest.parse import date_parts_ctes, stage_selects
+from analytics.ingest.parse import MACROS, date_parts_ctes, stage_selects
 from analytics.ingest.rules import EXTRA_FIELDS
 from analytics.ingest.text import (
     CHUNK,
@@ -45,6 +50,7 @@ MB = 1024 * 1024
 PLACEHOLDERS = [p.upper() for p in schema.PLACEHOLDER_IDS]
 # The check's database on disk, attached to its connection (see upload.Workspace).
 STAGE = "stage"
+READERS = 2  # files DuckDB reads at a time (see read_files)
 
 
 def max_file_bytes() -> int:
@@ -60,6 +66,60 @@ def too_large(size: int) -> str:
         f" {max_file_bytes() / MB:g} MB ({MAX_FILE_MB_ENV}); split it or raise"
         " the limit"
     )
+
+
+def read_files(
+    con: duckdb.DuckDBPyConnection,
+    checks: list[FileCheck],
+    files: Sequence[tuple[str, bytes | Path]],
+    tables: Mapping[str, str],
+    mappings: Mapping[str, dict[str, str]],
+    progress: Callable[[str, str, int, float], None],
+) -> None:
+    """Start the check of each file (FileCheck.start), smallest first: its text is
+    made ready (prepare: Python, one core) in a thread, and DuckDB reads READERS
+    files at a time, each on a cursor of `con` of its own. A file under 320 MB
+    (one DuckDB buffer) is read by one thread, so the clients are read beside the
+    activities, whose text is ready by then. `progress` is told of each file in
+    that order, from this thread."""
+    order = sorted(range(len(files)), key=lambda k: source_size(files[k][1]))
+
+    def start(check: FileCheck, body: Future) -> float:
+        started = time.monotonic()
+        name, content = files[check.k]
+        with _own_cursor(check, con):
+            check.start(content, body.result(), tables.get(name), mappings.get(name))
+        return time.monotonic() - started
+
+    with ThreadPoolExecutor(1) as pool, ThreadPoolExecutor(READERS) as readers:
+        bodies = {k: pool.submit(prepare, checks[k], files[k][1]) for k in order}
+        reads = {k: readers.submit(start, checks[k], bodies[k]) for k in order}
+        try:
+            for k in order:
+                seconds = reads[k].result()
+                progress("read", files[k][0], checks[k].report.rows, seconds)
+        finally:  # a file that stopped the upload: the others are not read
+            for waiting in (*reads.values(), *bodies.values()):
+                waiting.cancel()
+
+
+def source_size(source: bytes | Path) -> int:
+    """A file's size in bytes, given as bytes or as a path."""
+    return len(source) if isinstance(source, bytes) else source.stat().st_size
+
+
+@contextmanager
+def _own_cursor(check: FileCheck, con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Run the check on a cursor of `con` of its own (with the check's macros),
+    then on `con` again."""
+    cursor = con.cursor()
+    try:
+        cursor.execute(MACROS)
+        check.con = cursor
+        yield
+    finally:
+        check.con = con
+        cursor.close()
 
 
 def prepare(check: FileCheck, source: bytes | Path) -> Body | None:

@@ -11,7 +11,6 @@ import tempfile
 import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -169,22 +168,7 @@ def _check(
     """The report, the checks and a partial import's left-out rows (as CSV)."""
     base = store.current_version(directory)  # what the checks are against
     checks = [FileCheck(work.con, k, n, work.folder) for k, (n, _) in enumerate(files)]
-    # Smallest first, each file's text is made ready (read.prepare: Python, one
-    # core) in a thread while DuckDB reads the file before it (on every core),
-    # so that the largest's is ready when DuckDB has read the others.
-    order = sorted(range(len(files)), key=lambda k: _size(files[k][1]))
-    with ThreadPoolExecutor(1) as pool:
-        bodies = {k: pool.submit(read.prepare, checks[k], files[k][1]) for k in order}
-        try:
-            for k in order:
-                started = time.monotonic()
-                (name, content), check = files[k], checks[k]
-                body = bodies.pop(k).result()
-                check.start(content, body, tables.get(name), mappings.get(name))
-                progress("read", name, check.report.rows, time.monotonic() - started)
-        finally:  # a file that stopped the upload: the others are not prepared
-            for waiting in bodies.values():
-                waiting.cancel()
+    read.read_files(work.con, checks, files, tables, mappings, progress)
     evidence = [c.evidence for c in checks]
     for check, orders in zip(checks, settle_date_orders(evidence, True), strict=True):
         started = time.monotonic()
@@ -330,7 +314,7 @@ def _import(
             if not store.is_disk_full(error):
                 raise
             # the check's own files (a tidied copy, DuckDB's spill) filled the disk
-            needed = sum(_size(content) for _, content in files)
+            needed = sum(read.source_size(content) for _, content in files)
             free = shutil.disk_usage(
                 directory if directory.is_dir() else work.folder.parent
             )
@@ -436,10 +420,6 @@ def _disk_full(error: store.DiskFull) -> Problem:
     problem = Problem("", None, None, None, str(error), ERROR)
     problem.code = "disk.full"
     return problem
-
-
-def _size(content: Source) -> int:
-    return len(content) if isinstance(content, bytes) else content.stat().st_size
 
 
 def import_paths(
