@@ -14,10 +14,10 @@ from __future__ import annotations
 import io
 import os
 import re
+import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -50,7 +50,7 @@ MB = 1024 * 1024
 PLACEHOLDERS = [p.upper() for p in schema.PLACEHOLDER_IDS]
 # The check's database on disk, attached to its connection (see upload.Workspace).
 STAGE = "stage"
-READERS = 2  # files DuckDB reads at a time (see read_files)
+READERS = 2  # files checked at a time (see Readers)
 
 
 def max_file_bytes() -> int:
@@ -68,8 +68,47 @@ def too_large(size: int) -> str:
     )
 
 
+class Readers:
+    """READERS threads that run file checks, each thread on a cursor of `con` of
+    its own (with the checks' macros): DuckDB runs a statement of each at once. A
+    file under 320 MB (one DuckDB buffer) is read by one of DuckDB's threads, so
+    the clients are read beside the activities, and their rules run beside."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self.pool = ThreadPoolExecutor(READERS)
+        self.local = threading.local()
+        self.cursors: list[duckdb.DuckDBPyConnection] = []
+
+    def submit(self, check: FileCheck, step: Callable[..., None], *args) -> Future:
+        """Run `step(*args)` with `check` on a thread's cursor; its seconds."""
+        return self.pool.submit(self._run, check, step, args)
+
+    def _run(self, check: FileCheck, step: Callable[..., None], args: tuple) -> float:
+        started = time.monotonic()
+        cursor = getattr(self.local, "cursor", None)
+        if cursor is None:
+            cursor = self.local.cursor = self.con.cursor()
+            self.cursors.append(cursor)
+            cursor.execute(MACROS)
+        check.con = cursor
+        try:
+            step(*args)
+        finally:
+            check.con = self.con
+        return time.monotonic() - started
+
+    def __enter__(self) -> Readers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown(cancel_futures=True)
+        for cursor in self.cursors:
+            cursor.close()
+
+
 def read_files(
-    con: duckdb.DuckDBPyConnection,
+    readers: Readers,
     checks: list[FileCheck],
     files: Sequence[tuple[str, bytes | Path]],
     tables: Mapping[str, str],
@@ -77,23 +116,20 @@ def read_files(
     progress: Callable[[str, str, int, float], None],
 ) -> None:
     """Start the check of each file (FileCheck.start), smallest first: its text is
-    made ready (prepare: Python, one core) in a thread, and DuckDB reads READERS
-    files at a time, each on a cursor of `con` of its own. A file under 320 MB
-    (one DuckDB buffer) is read by one thread, so the clients are read beside the
-    activities, whose text is ready by then. `progress` is told of each file in
-    that order, from this thread."""
+    made ready (prepare: Python, one core) in a thread while `readers` read the
+    files before it. `progress` is told of each file in that order, from this
+    thread."""
     order = sorted(range(len(files)), key=lambda k: source_size(files[k][1]))
 
-    def start(check: FileCheck, body: Future) -> float:
-        started = time.monotonic()
+    def start(check: FileCheck, body: Future) -> None:
         name, content = files[check.k]
-        with _own_cursor(check, con):
-            check.start(content, body.result(), tables.get(name), mappings.get(name))
-        return time.monotonic() - started
+        check.start(content, body.result(), tables.get(name), mappings.get(name))
 
-    with ThreadPoolExecutor(1) as pool, ThreadPoolExecutor(READERS) as readers:
+    with ThreadPoolExecutor(1) as pool:
         bodies = {k: pool.submit(prepare, checks[k], files[k][1]) for k in order}
-        reads = {k: readers.submit(start, checks[k], bodies[k]) for k in order}
+        reads = {
+            k: readers.submit(checks[k], start, checks[k], bodies[k]) for k in order
+        }
         try:
             for k in order:
                 seconds = reads[k].result()
@@ -106,20 +142,6 @@ def read_files(
 def source_size(source: bytes | Path) -> int:
     """A file's size in bytes, given as bytes or as a path."""
     return len(source) if isinstance(source, bytes) else source.stat().st_size
-
-
-@contextmanager
-def _own_cursor(check: FileCheck, con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Run the check on a cursor of `con` of its own (with the check's macros),
-    then on `con` again."""
-    cursor = con.cursor()
-    try:
-        cursor.execute(MACROS)
-        check.con = cursor
-        yield
-    finally:
-        check.con = con
-        cursor.close()
 
 
 def prepare(check: FileCheck, source: bytes | Path) -> Body | None:

@@ -168,13 +168,17 @@ def _check(
     """The report, the checks and a partial import's left-out rows (as CSV)."""
     base = store.current_version(directory)  # what the checks are against
     checks = [FileCheck(work.con, k, n, work.folder) for k, (n, _) in enumerate(files)]
-    read.read_files(work.con, checks, files, tables, mappings, progress)
-    evidence = [c.evidence for c in checks]
-    for check, orders in zip(checks, settle_date_orders(evidence, True), strict=True):
-        started = time.monotonic()
-        check.finish(orders)
-        rows = check.report.rows
-        progress("check", check.report.file, rows, time.monotonic() - started)
+    with read.Readers(work.con) as readers:
+        read.read_files(readers, checks, files, tables, mappings, progress)
+        orders = settle_date_orders([c.evidence for c in checks], True)
+        # the most rows first, so that the others' rules run beside its
+        by_rows = sorted(
+            zip(checks, orders, strict=True), key=lambda c: -c[0].report.rows
+        )
+        done = {c.k: readers.submit(c, c.finish, o) for c, o in by_rows}
+        for check in checks:
+            seconds = done[check.k].result()
+            progress("check", check.report.file, check.report.rows, seconds)
     rules.one_file_per_table(checks)
     _check_partners(work.con, directory, checks)
     owners.check_owners(work.con, directory, checks)
