@@ -1,13 +1,12 @@
-"""Reading the files of an upload (read_files), each one's text made ready for
-DuckDB (see text), then read once,
-in parallel where the rows allow, into the table `stage.file_<k>` of the check's
-database on disk: the canonical columns typed as they will be stored (a number
-with a decimal point, a slash date read day-first), then what the checks read
-beside them (the text of dates and numbers, a date's form and its month-first
-reading, columns without a header, fields beyond the header) and `_blank`. The
-rows are in file order, blank ones included, so `rowid + 2` is the user's row
-number. Committed, this file becomes the new version's: its rows are written
-once."""
+"""Reading the files of an upload (read_files, two at a time): each one's text made
+ready for DuckDB (see text), then read once, in parallel where the rows allow,
+into the table `stage.file_<k>` of the check's database on disk: the canonical
+columns typed as they will be stored (a number with a decimal point, a slash date
+read day-first), then what the checks read beside them (the text of dates and
+numbers, a date's form and its month-first reading, columns without a header,
+fields beyond the header) and `_blank`. The rows are in file order, blank ones
+included, so `rowid + 2` is the user's row number. Committed, this file becomes
+the new version's: its rows are written once."""
 
 from __future__ import annotations
 
@@ -69,22 +68,34 @@ def too_large(size: int) -> str:
 
 
 class Readers:
-    """READERS threads that run file checks, each thread on a cursor of `con` of
-    its own (with the checks' macros): DuckDB runs a statement of each at once. A
-    file under 320 MB (one DuckDB buffer) is read by one of DuckDB's threads, so
-    the clients are read beside the activities, and their rules run beside."""
+    """Up to READERS threads that run file checks, each thread on a cursor of `con`
+    of its own (with the checks' macros): DuckDB runs a statement of each at once.
+    A file under 320 MB (one DuckDB buffer) is read by one of DuckDB's threads, so
+    the clients are read beside the activities, and their rules run beside. The
+    check of one file runs in the caller's thread, on `con`."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection):
+    def __init__(self, con: duckdb.DuckDBPyConnection, files: int):
         self.con = con
-        self.pool = ThreadPoolExecutor(READERS)
+        self.pool = ThreadPoolExecutor(READERS) if files > 1 else None
         self.local = threading.local()
         self.cursors: list[duckdb.DuckDBPyConnection] = []
 
-    def submit(self, check: FileCheck, step: Callable[..., None], *args) -> Future:
-        """Run `step(*args)` with `check` on a thread's cursor; its seconds."""
-        return self.pool.submit(self._run, check, step, args)
+    def submit(self, step: Callable[..., None], check: FileCheck, *args) -> Future:
+        """Run `step(check, *args)` with `check` on a thread's cursor; its
+        seconds."""
+        if self.pool is not None:
+            return self.pool.submit(self._run, step, check, args)
+        done: Future = Future()
+        started = time.monotonic()
+        try:
+            step(check, *args)
+        except BaseException as error:
+            done.set_exception(error)
+        else:
+            done.set_result(time.monotonic() - started)
+        return done
 
-    def _run(self, check: FileCheck, step: Callable[..., None], args: tuple) -> float:
+    def _run(self, step: Callable[..., None], check: FileCheck, args: tuple) -> float:
         started = time.monotonic()
         cursor = getattr(self.local, "cursor", None)
         if cursor is None:
@@ -93,7 +104,7 @@ class Readers:
             cursor.execute(MACROS)
         check.con = cursor
         try:
-            step(*args)
+            step(check, *args)
         finally:
             check.con = self.con
         return time.monotonic() - started
@@ -102,7 +113,8 @@ class Readers:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.pool.shutdown(cancel_futures=True)
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
         for cursor in self.cursors:
             cursor.close()
 
@@ -127,9 +139,7 @@ def read_files(
 
     with ThreadPoolExecutor(1) as pool:
         bodies = {k: pool.submit(prepare, checks[k], files[k][1]) for k in order}
-        reads = {
-            k: readers.submit(checks[k], start, checks[k], bodies[k]) for k in order
-        }
+        reads = {k: readers.submit(start, checks[k], bodies[k]) for k in order}
         try:
             for k in order:
                 seconds = reads[k].result()

@@ -168,14 +168,14 @@ def _check(
     """The report, the checks and a partial import's left-out rows (as CSV)."""
     base = store.current_version(directory)  # what the checks are against
     checks = [FileCheck(work.con, k, n, work.folder) for k, (n, _) in enumerate(files)]
-    with read.Readers(work.con) as readers:
+    with read.Readers(work.con, len(files)) as readers:
         read.read_files(readers, checks, files, tables, mappings, progress)
         orders = settle_date_orders([c.evidence for c in checks], True)
         # the most rows first, so that the others' rules run beside its
         by_rows = sorted(
             zip(checks, orders, strict=True), key=lambda c: -c[0].report.rows
         )
-        done = {c.k: readers.submit(c, c.finish, o) for c, o in by_rows}
+        done = {c.k: readers.submit(FileCheck.finish, c, o) for c, o in by_rows}
         for check in checks:
             seconds = done[check.k].result()
             progress("check", check.report.file, check.report.rows, seconds)
