@@ -14,7 +14,7 @@ import pytest
 
 from analytics import __main__ as cli
 from analytics import ingest, store
-from analytics.ingest import text
+from analytics.ingest import read, text
 
 ROOT = Path(__file__).resolve().parent.parent
 PARTNERS = (
@@ -205,6 +205,41 @@ def test_a_full_disk_during_the_commit_changes_nothing_and_leaves_no_files(
     assert sorted(p.name for p in (directory / "versions").iterdir()) == [
         f"{first.upload.version}.duckdb"
     ]
+    del result
+    gc.collect()
+    assert [p.name for p in directory.glob(".import-*")] == []
+
+
+def test_a_full_disk_while_one_of_two_files_is_read_stops_the_upload_cleanly(
+    tmp_path: Path, monkeypatch
+):
+    # The clients file's text is made ready in a thread and read on a reader's
+    # thread beside the partners file; its tidied copy fills the disk. The error
+    # reaches the caller, nothing is committed and the check's folder is removed.
+    directory = tmp_path / "store"
+    directory.mkdir()
+    prepare = read.prepare
+
+    def full_for_clients(check, source):
+        if check.report.file == "clients.csv":
+            no_space()
+        return prepare(check, source)
+
+    monkeypatch.setattr(read, "prepare", full_for_clients)
+    monkeypatch.setattr(ingest.upload.shutil, "disk_usage", lambda path: FreeSpace)
+    clients = b"CRN,Account ID,Created Date\nC1,P1,2024-01-05\n"
+    files = [("partners.csv", PARTNERS), ("clients.csv", clients)]
+    result = ingest.import_files(directory, files)
+    assert result.upload is None
+    # needed: the two files, 116 + 45 bytes, rounded up to whole MB
+    assert [(p.code, p.reason) for p in result.report.problems] == [
+        (
+            "disk.full",
+            "the disk is full (5 MB free, 1 MB needed); nothing was changed: free"
+            " some space and try again",
+        )
+    ]
+    assert store.current_version(directory) is None
     del result
     gc.collect()
     assert [p.name for p in directory.glob(".import-*")] == []
