@@ -86,17 +86,13 @@ class Readers:
         if self.pool is not None:
             return self.pool.submit(self._run, step, check, args)
         done: Future = Future()
-        started = time.monotonic()
         try:
-            step(check, *args)
+            done.set_result(_timed(step, check, args))
         except BaseException as error:
             done.set_exception(error)
-        else:
-            done.set_result(time.monotonic() - started)
         return done
 
     def _run(self, step: Callable[..., None], check: FileCheck, args: tuple) -> float:
-        started = time.monotonic()
         cursor = getattr(self.local, "cursor", None)
         if cursor is None:
             cursor = self.local.cursor = self.con.cursor()
@@ -104,10 +100,9 @@ class Readers:
             cursor.execute(MACROS)
         check.con = cursor
         try:
-            step(check, *args)
+            return _timed(step, check, args)
         finally:
             check.con = self.con
-        return time.monotonic() - started
 
     def __enter__(self) -> Readers:
         return self
@@ -117,6 +112,12 @@ class Readers:
             self.pool.shutdown(cancel_futures=True)
         for cursor in self.cursors:
             cursor.close()
+
+
+def _timed(step: Callable[..., None], check: FileCheck, args: tuple) -> float:
+    started = time.monotonic()
+    step(check, *args)
+    return time.monotonic() - started
 
 
 def read_files(
