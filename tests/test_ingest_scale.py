@@ -14,7 +14,7 @@ import pytest
 
 from analytics import __main__ as cli
 from analytics import ingest, store
-from analytics.ingest import read, text
+from analytics.ingest import lines, read, text
 
 ROOT = Path(__file__).resolve().parent.parent
 PARTNERS = (
@@ -89,6 +89,19 @@ def test_a_file_read_in_small_pieces_gives_the_same_rows_and_row_numbers(
     path = tmp_path / "partners.csv"
     path.write_bytes(MESSY.replace("\n", newline).encode(encoding))
     assert rows_and_problems(path) == (MESSY_ROWS, MESSY_PROBLEMS)
+
+
+def test_empty_lines_get_the_headers_empty_fields_in_bounded_parts(monkeypatch):
+    # Three columns split by ';': an empty line becomes ';;' (three empty fields,
+    # so the parallel read takes it). Five empty lines after row 2 (the run is six
+    # LFs: the line's own end, then five) come back two lines at a time.
+    monkeypatch.setattr(lines, "MARKED_PART", 2)
+    head = lines.Head(["a", "b", "c"], ";")
+    marker = lines.BlankMarker(head.blank_fill)
+    parts = list(marker.parts("1;2;3\n\n\n\n\n\n4;5;6\n"))
+    assert parts == ["1;2;3", "\n", ";;\n;;\n", ";;\n;;\n", ";;\n", "4;5;6\n"]
+    # a header of one column: a space
+    assert lines.Head(["a"], ",").blank_fill == " "
 
 
 def test_a_file_read_in_place_and_a_rewritten_one_give_the_same_rows(tmp_path: Path):

@@ -17,6 +17,7 @@ DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 NUL_MARK = "\ue000"
 
 _EMPTY_LINES = re.compile("\n\n+")
+MARKED_PART = 1 << 18  # marked empty lines given back at once (see BlankMarker)
 # Characters read for the header row beyond its first line, and for the footer.
 TAIL = 65536
 
@@ -95,35 +96,46 @@ def find_footer(tail: str, delimiter: str) -> tuple[int, int]:
 
 
 class BlankMarker:
-    """Puts a space on empty lines outside quotes: DuckDB skips empty lines, and a
-    row number must count them as the user's spreadsheet does. Fed the text in
-    pieces; a run of empty lines is handled at once."""
+    """Fills empty lines outside quotes with `fill`: DuckDB skips empty lines, and
+    a row number must count them as the user's spreadsheet does. The fill is the
+    header's delimiters (see Head.blank_fill), so a marked line has the header's
+    fields and the parallel read takes it. Fed the text in pieces; a run of empty
+    lines is handled at once, and given back in parts of at most MARKED_PART
+    lines (a piece of 8 million empty lines would otherwise be 16 MB of text,
+    joined and encoded again: 80 MB held at once)."""
 
-    def __init__(self) -> None:
+    def __init__(self, fill: str = " ") -> None:
+        self.fill = fill
         self.parity = 0  # quotes so far, modulo 2
         self.newline = False  # the text so far ends with a LF
 
     def feed(self, piece: str) -> str:
+        return "".join(self.parts(piece))
+
+    def parts(self, piece: str) -> Iterator[str]:
+        """The piece marked, in parts."""
         if not piece:
-            return piece
-        out, last, counted = [], 0, 0
+            return
+        last, counted = 0, 0
         if self.newline and piece[0] == "\n" and self.parity == 0:
-            out.append(" ")
+            yield self.fill
         for run in _EMPTY_LINES.finditer(piece):
             self.parity = (self.parity + piece.count('"', counted, run.start())) % 2
             counted = run.start()
             if self.parity == 0:
-                out.append(piece[last : run.start()])
-                out.append("\n" + " \n" * (run.end() - run.start() - 1))
+                yield piece[last : run.start()]
+                yield "\n"
+                empty = run.end() - run.start() - 1
+                for done in range(0, empty, MARKED_PART):
+                    yield (self.fill + "\n") * min(MARKED_PART, empty - done)
                 last = run.end()
         self.parity = (self.parity + piece.count('"', counted)) % 2
-        out.append(piece[last:])
         self.newline = piece.endswith("\n")
-        return "".join(out)
+        yield piece[last:]
 
 
-def _mark_blank_lines(body: str) -> str:
-    return BlankMarker().feed(body)
+def _mark_blank_lines(body: str, head: Head) -> str:
+    return BlankMarker(head.blank_fill).feed(body)
 
 
 @dataclass
@@ -135,6 +147,12 @@ class Head:
     unreadable_header: str = ""
     changed: bool = False  # a `sep=` line or leading blank lines were dropped
     quoted: bool = False  # the header line has a quote
+
+    @property
+    def blank_fill(self) -> str:
+        """What an empty line is given: a row of empty fields, as many as the
+        header's (a space for a header of one column)."""
+        return self.delimiter * (len(self.headers) - 1) or " "
 
 
 def read_head(pieces: Iterator[str]) -> tuple[Head, str]:
@@ -197,7 +215,7 @@ def prepare_text(text: str) -> PreparedText:
     if not body.endswith("\n"):
         body += "\n"
     return PreparedText(
-        _mark_blank_lines(body),
+        _mark_blank_lines(body, head),
         head.headers,
         head.delimiter,
         footer,

@@ -320,11 +320,11 @@ def tidy(
                 for chunk in chunks(open_bytes):
                     out.write(chunk)
         return Body(original or target, head)
-    marker = BlankMarker()
+    marker = BlankMarker(head.blank_fill)
     with open(target, "w", encoding="utf-8", newline="") as out:
-        out.write(marker.feed(start))
+        out.writelines(marker.parts(start))
         for piece in pieces:
-            out.write(marker.feed(piece))
+            out.writelines(marker.parts(piece))
     if not text.nonblank:
         return Body(None, head, empty=True)
     return Body(target, head, footer_lines=_drop_footer(target, head.delimiter))
