@@ -408,7 +408,7 @@ def _needed_bytes(
 ) -> int:
     """About what a commit writes: the archived files, and a dataset file the size
     of the current one plus the staged databases."""
-    needed = sum(_source_size(entry[1]) for entry in files.values())
+    needed = sum(source_size(entry[1]) for entry in files.values())
     if base is not None:
         needed += version_path(directory, base).stat().st_size
     databases = set()
@@ -424,7 +424,8 @@ def _needed_bytes(
     return needed + sum(Path(p).stat().st_size for p in databases if Path(p).exists())
 
 
-def _source_size(content: bytes | Path) -> int:
+def source_size(content: bytes | Path) -> int:
+    """A file's size in bytes, given as bytes or as a path."""
     return len(content) if isinstance(content, bytes) else Path(content).stat().st_size
 
 

@@ -132,7 +132,7 @@ def read_files(
     made ready (prepare: Python, one core) in a thread while `readers` read the
     files before it. `progress` is told of each file in that order, from this
     thread."""
-    order = sorted(range(len(files)), key=lambda k: source_size(files[k][1]))
+    order = sorted(range(len(files)), key=lambda k: store.source_size(files[k][1]))
 
     def start(check: FileCheck, body: Future) -> None:
         name, content = files[check.k]
@@ -148,11 +148,6 @@ def read_files(
         finally:  # a file that stopped the upload: the others are not read
             for waiting in (*reads.values(), *bodies.values()):
                 waiting.cancel()
-
-
-def source_size(source: bytes | Path) -> int:
-    """A file's size in bytes, given as bytes or as a path."""
-    return len(source) if isinstance(source, bytes) else source.stat().st_size
 
 
 def prepare(check: FileCheck, source: bytes | Path) -> Body | None:

@@ -318,7 +318,7 @@ def _import(
             if not store.is_disk_full(error):
                 raise
             # the check's own files (a tidied copy, DuckDB's spill) filled the disk
-            needed = sum(read.source_size(content) for _, content in files)
+            needed = sum(store.source_size(content) for _, content in files)
             free = shutil.disk_usage(
                 directory if directory.is_dir() else work.folder.parent
             )
