@@ -104,13 +104,10 @@ class BlankMarker:
     lines (a piece of 8 million empty lines would otherwise be 16 MB of text,
     joined and encoded again: 80 MB held at once)."""
 
-    def __init__(self, fill: str = " ") -> None:
+    def __init__(self, fill: str) -> None:
         self.fill = fill
         self.parity = 0  # quotes so far, modulo 2
         self.newline = False  # the text so far ends with a LF
-
-    def feed(self, piece: str) -> str:
-        return "".join(self.parts(piece))
 
     def parts(self, piece: str) -> Iterator[str]:
         """The piece marked, in parts."""
@@ -135,7 +132,7 @@ class BlankMarker:
 
 
 def _mark_blank_lines(body: str, head: Head) -> str:
-    return BlankMarker(head.blank_fill).feed(body)
+    return "".join(BlankMarker(head.blank_fill).parts(body))
 
 
 @dataclass
