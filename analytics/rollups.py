@@ -72,7 +72,7 @@ events as (
                     then greatest(a, r, c)
             end
         ]) as day,
-        unnest(range(1, 7)) as kind
+        unnest(range(1, {len(COUNTS) + 1})) as kind
     from clients
 ),
 
